@@ -1,1 +1,50 @@
-export async function main(argv: string[]): Promise<number> { console.log('hi', argv.length); return 0; }
+/** The `dendrite` command. Thin: parses flags, calls the library, prints. No numerics here. */
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../src/errors.ts';
+import { loadSwc } from '../src/morphology/index.ts';
+import { infoJson, infoText } from './info.ts';
+import { loadOptions } from './options.ts';
+import { VERSION } from './version.ts';
+
+export function buildProgram(out: (s: string) => void): Command {
+  const program = new Command();
+  program
+    .name('dendrite')
+    .description('Biophysical multi-compartment neuron simulation (NEURON 8.2-compatible)')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('info')
+    .description('load an SWC morphology as NEURON 8 does and summarise it')
+    .argument('<file>', 'SWC file')
+    .option('--json', 'print JSON (sections in NEURON order)')
+    .option('--scale <factor>', 'multiply coordinates and radii (e.g. 0.001 for nm files)')
+    .option('--keep-types <list>', 'keep only these SWC types, e.g. 1,3,4 (subtrees of dropped samples go too)')
+    .option('--drop-types <list>', 'drop these SWC types with their subtrees, e.g. 2')
+    .action((file: string, flags) => {
+      const m = loadSwc(file, loadOptions(flags));
+      out(flags.json ? JSON.stringify(infoJson(m), null, 1) : infoText(m));
+    });
+  return program;
+}
+
+/** Run the CLI; returns the exit status. User mistakes print one message, never a stack trace. */
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`dendrite: error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

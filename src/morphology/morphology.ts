@@ -1,0 +1,114 @@
+/**
+ * The loaded morphology: NEURON's sections with their 3-D points and derived geometry.
+ * `loadSwc` / `parseSwc` are the entry points.
+ */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.ts';
+import { parseSwcText, type SwcRecords } from './swc.ts';
+import { buildTree, type TreeOptions } from './tree.ts';
+import { import3d, type SomaRule } from './import3d.ts';
+import { arcLengths, sectionLength, segmentIntegrals } from './geometry.ts';
+
+export interface Section {
+  /** NEURON name, e.g. `dend[3]`. */
+  name: string;
+  /** SWC type (1 soma, 2 axon, 3 dend, 4 apic, other custom). */
+  type: number;
+  /** Index of the parent in `Morphology.sections` (creation order: parents first), -1 for the root. */
+  parent: number;
+  parentX: number;
+  /** Attached by a zero-length wire (NEURON Import3d). */
+  wire: boolean;
+  /** 3-D points (µm), float32 values as NEURON stores them. */
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  d: Float64Array;
+  /** Cumulative arc length at each point (µm). */
+  arc: Float64Array;
+  L_um: number;
+  /** Whole membrane area (sum of frustum lateral areas), µm². */
+  area_um2: number;
+  /** SWC id and line of the first own sample (for messages). */
+  firstSampleId: number;
+  firstLine: number;
+}
+
+export interface Morphology {
+  file: string;
+  samples: number;
+  roots: number;
+  somaRule: SomaRule;
+  /** Sections in creation order (every parent before its children). */
+  sections: Section[];
+  warnings: string[];
+}
+
+export interface LoadOptions extends TreeOptions {
+  /** Multiply coordinates and radii by this (e.g. 0.001 for nm → µm). Default 1. */
+  scale?: number;
+}
+
+/** Parse SWC text into NEURON's sections. `file` names the source in messages. */
+export function parseSwc(text: string, file = '<input>', opts: LoadOptions = {}): Morphology {
+  const rec = parseSwcText(text, file);
+  return buildMorphology(rec, file, opts);
+}
+
+/** Read and parse an SWC file. */
+export function loadSwc(path: string, opts: LoadOptions = {}): Morphology {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: cannot read the morphology file (${code ?? String(e)})`);
+  }
+  return parseSwc(text, path, opts);
+}
+
+export function buildMorphology(rec: SwcRecords, file: string, opts: LoadOptions = {}): Morphology {
+  const scale = opts.scale ?? 1;
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new UserError(`scale must be a positive number, got ${scale}`);
+  const tree = buildTree(rec, file, opts);
+  const n = tree.n;
+  const x = new Float64Array(n), y = new Float64Array(n), z = new Float64Array(n), d = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const r = tree.record[k];
+    if (scale === 1) {
+      x[k] = rec.x[r]; y[k] = rec.y[r]; z[k] = rec.z[r]; d[k] = 2 * rec.radius[r];
+    } else {
+      x[k] = Math.fround(rec.x[r] * scale); y[k] = Math.fround(rec.y[r] * scale);
+      z[k] = Math.fround(rec.z[r] * scale); d[k] = 2 * Math.fround(rec.radius[r] * scale);
+    }
+  }
+  const res = import3d({ n, type: tree.type, parent: tree.parent, x, y, z, d });
+  const warnings = [...tree.warnings];
+  if (res.removed.length > 0) {
+    warnings.push(`${res.removed.length} degenerate section${res.removed.length === 1 ? '' : 's'} (one point or zero length) removed and their children reattached, as NEURON does`);
+  }
+  const sections: Section[] = res.sections.map((s) => {
+    const arc = arcLengths(s);
+    const seg = segmentIntegrals(s, arc, 1);
+    const r = tree.record[s.firstSample];
+    return {
+      name: s.name, type: s.type, parent: s.parent, parentX: s.parentX, wire: s.wire,
+      x: s.x, y: s.y, z: s.z, d: s.d, arc, L_um: sectionLength(arc), area_um2: seg.area_um2[0],
+      firstSampleId: rec.id[r], firstLine: rec.line[r],
+    };
+  });
+  for (const s of sections) {
+    for (let k = 0; k < s.d.length; k++) {
+      if (!Number.isFinite(s.x[k] + s.y[k] + s.z[k] + s.d[k])) {
+        throw new UserError(`${file}:${s.firstLine}: section ${s.name} has a coordinate or diameter out of float32 range`);
+      }
+    }
+  }
+  return { file, samples: rec.n, roots: tree.roots, somaRule: res.somaRule, sections, warnings };
+}
+
+/** NEURON's `allsec()` order: by type ascending (negative, 0, soma, axon, dend, apic, 5...), then index. */
+export function neuronOrder(m: Morphology): number[] {
+  const idx = m.sections.map((_, i) => i);
+  return idx.sort((a, b) => m.sections[a].type - m.sections[b].type || a - b);
+}

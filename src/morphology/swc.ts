@@ -1,0 +1,180 @@
+/**
+ * SWC text → records. Lexing and per-line checks only; tree checks live in tree.ts.
+ *
+ * Accepted: `#` comments anywhere (whole line or after the data), blank lines, LF / CRLF / CR
+ * line ends, a UTF-8 byte-order mark, spaces and TABs (repeated), scientific notation, extra
+ * columns. Values are read as float32 exactly as NEURON's `sscanf("%f")` does
+ * (../shared/neuron-geometry.md §1).
+ */
+import { UserError } from '../errors.ts';
+import { parseFloat32, isNumberToken } from './float32.ts';
+
+export type SwcErrorCode =
+  | 'too-few-fields'
+  | 'not-a-number'
+  | 'not-finite'
+  | 'not-an-integer'
+  | 'negative-radius'
+  | 'duplicate-id'
+  | 'missing-parent'
+  | 'self-parent'
+  | 'cycle'
+  | 'no-root'
+  | 'empty';
+
+/** A refused SWC file: names the file, the 1-based line and the sample id where one applies. */
+export class SwcError extends UserError {
+  readonly code: SwcErrorCode;
+  readonly file: string;
+  readonly line: number | null;
+  readonly sampleId: number | null;
+  constructor(code: SwcErrorCode, file: string, line: number | null, sampleId: number | null, what: string) {
+    const where = line === null ? file : `${file}:${line}`;
+    const sample = sampleId === null ? '' : ` (sample ${sampleId})`;
+    super(`${where}${sample}: ${what}`);
+    this.name = 'SwcError';
+    this.code = code;
+    this.file = file;
+    this.line = line;
+    this.sampleId = sampleId;
+  }
+}
+
+/** Samples in file order, structure of arrays. Coordinates and radii in µm (after any scale). */
+export interface SwcRecords {
+  n: number;
+  id: Float64Array;
+  type: Int32Array;
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  radius: Float64Array;
+  parentId: Float64Array;
+  /** 1-based line number of each sample. */
+  line: Int32Array;
+}
+
+const FIELD_NAMES = ['id', 'type', 'x', 'y', 'z', 'radius', 'parent'];
+
+function grow(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+function growI(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Parse SWC text. Throws SwcError for the first bad line. `file` is used in messages only.
+ * Ids and parents must be integers (written as `12` or `12.0`); type an integer too.
+ */
+export function parseSwcText(text: string, file: string): SwcRecords {
+  let cap = 1024;
+  let id = new Float64Array(cap);
+  let type = new Int32Array(cap);
+  let x = new Float64Array(cap);
+  let y = new Float64Array(cap);
+  let z = new Float64Array(cap);
+  let radius = new Float64Array(cap);
+  let parentId = new Float64Array(cap);
+  let line = new Int32Array(cap);
+  let n = 0;
+
+  const len = text.length;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let lineNo = 0;
+  const tokens: string[] = [];
+  while (pos < len) {
+    lineNo++;
+    // find end of line (LF, CR or CRLF)
+    let end = pos;
+    while (end < len) {
+      const c = text.charCodeAt(end);
+      if (c === 10 || c === 13) break;
+      end++;
+    }
+    let next = end;
+    if (next < len) next += text.charCodeAt(next) === 13 && text.charCodeAt(next + 1) === 10 ? 2 : 1;
+    // tokenize [pos, end) up to a '#'
+    tokens.length = 0;
+    let i = pos;
+    while (i < end) {
+      let c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 11 || c === 12) {
+        i++;
+        continue;
+      }
+      if (c === 35) break; // '#': the rest of the line is a comment
+      const start = i;
+      while (i < end) {
+        c = text.charCodeAt(i);
+        if (c === 32 || c === 9 || c === 11 || c === 12 || c === 35) break;
+        i++;
+      }
+      tokens.push(text.slice(start, i));
+      if (tokens.length === 7) break; // extra columns ignored
+    }
+    const lineStart = pos;
+    pos = next;
+    if (tokens.length === 0) continue;
+    if (tokens.length < 7) {
+      throw new SwcError('too-few-fields', file, lineNo, null,
+        `expected 7 fields (id type x y z radius parent), found ${tokens.length}: "${text.slice(lineStart, end).trim()}"`);
+    }
+    const v = [0, 0, 0, 0, 0, 0, 0];
+    for (let k = 0; k < 7; k++) {
+      const t = tokens[k];
+      if (!isNumberToken(t)) {
+        const sid = k === 0 ? null : numberOrNull(tokens[0]);
+        throw new SwcError('not-a-number', file, lineNo, sid,
+          `field ${k + 1} (${FIELD_NAMES[k]}) is "${t}", expected a number`);
+      }
+      v[k] = k >= 2 && k <= 5 ? parseFloat32(t) : Number(t);
+      if (!Number.isFinite(v[k])) {
+        const sid = k === 0 ? null : numberOrNull(tokens[0]);
+        throw new SwcError('not-finite', file, lineNo, sid,
+          `field ${k + 1} (${FIELD_NAMES[k]}) is "${t}", expected a finite number`);
+      }
+    }
+    for (const k of [0, 1, 6]) {
+      if (!Number.isInteger(v[k]) || Math.abs(v[k]) > 2 ** 53) {
+        throw new SwcError('not-an-integer', file, lineNo, k === 0 ? null : v[0],
+          `field ${k + 1} (${FIELD_NAMES[k]}) is "${tokens[k]}", expected an integer`);
+      }
+    }
+    if (v[0] < 0) {
+      throw new SwcError('not-an-integer', file, lineNo, v[0], `id is ${tokens[0]}, expected a non-negative integer`);
+    }
+    if (v[5] < 0) {
+      throw new SwcError('negative-radius', file, lineNo, v[0], `radius is ${tokens[5]}, expected a value >= 0`);
+    }
+    if (n === cap) {
+      cap *= 2;
+      id = grow(id, cap); x = grow(x, cap); y = grow(y, cap); z = grow(z, cap);
+      radius = grow(radius, cap); parentId = grow(parentId, cap);
+      type = growI(type, cap); line = growI(line, cap);
+    }
+    id[n] = v[0];
+    type[n] = v[1];
+    x[n] = v[2];
+    y[n] = v[3];
+    z[n] = v[4];
+    radius[n] = v[5];
+    parentId[n] = v[6];
+    line[n] = lineNo;
+    n++;
+  }
+  return {
+    n,
+    id: id.slice(0, n), type: type.slice(0, n), x: x.slice(0, n), y: y.slice(0, n), z: z.slice(0, n),
+    radius: radius.slice(0, n), parentId: parentId.slice(0, n), line: line.slice(0, n),
+  };
+}
+
+function numberOrNull(t: string): number | null {
+  const v = Number(t);
+  return Number.isFinite(v) ? v : null;
+}
