@@ -142,7 +142,7 @@ export function parseSwcText(text: string, file: string): SwcRecords {
     for (const k of [0, 1, 6]) {
       if (!Number.isInteger(v[k]) || Math.abs(v[k]) > 2 ** 53) {
         throw new SwcError('not-an-integer', file, lineNo, k === 0 ? null : v[0],
-          `field ${k + 1} (${FIELD_NAMES[k]}) is "${tokens[k]}", expected an integer`);
+          `field ${k + 1} (${FIELD_NAMES[k]}) is "${tokens[k]}", expected an integer${Number.isInteger(v[k]) ? ' below 2^53' : ''}`);
       }
     }
     if (v[0] < 0) {
