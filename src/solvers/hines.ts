@@ -1,0 +1,68 @@
+/**
+ * Hines elimination for a tree-structured matrix whose nodes are ordered with parent[i] < i
+ * (roots have parent −1; several roots, i.e. a forest of cells, are allowed).
+ *
+ * Row i of the system reads  d[i]·x[i] + b[i]·x[parent[i]] + Σ_{children c} a[c]·x[c] = rhs[i],
+ * i.e. `b[i]` is the coefficient of the parent in row i and `a[i]` is the coefficient of node i in
+ * its parent's row (NEURON's NODEB / NODEA). The solution overwrites `rhs`; `d` is destroyed.
+ *
+ * The arithmetic is NEURON 8.2's `triang` / `bksub` (../shared/neuron-numerics.md §3), operation for
+ * operation, so results are bitwise the same as the textbook loops:
+ *   triang, i = n−1 … 0:  f = a[i]/d[i];  d[p] −= f·b[i];  rhs[p] −= f·rhs[i]
+ *   bksub,  i = 0 … n−1:  rhs[i] = (rhs[i] − b[i]·rhs[p]) / d[i]   (roots: rhs[i]/d[i])
+ * One speed-up keeps that arithmetic: along unbranched runs (parent[i] = i − 1) the value being
+ * eliminated into, or substituted from, is carried in a register instead of going through memory,
+ * which shortens the serial dependency chain. Node i + 1 is the last child of node i to be
+ * eliminated (children are visited in decreasing index), so the order of the updates is unchanged.
+ * No allocation.
+ */
+export function hinesSolve(
+  n: number,
+  parent: Int32Array,
+  a: Float64Array,
+  b: Float64Array,
+  d: Float64Array,
+  rhs: Float64Array,
+): void {
+  // Triangularisation: eliminate each node into its parent, leaves first.
+  let carried = false;
+  let cd = 0;
+  let cr = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    let di: number;
+    let ri: number;
+    if (carried) {
+      di = cd;
+      ri = cr;
+      d[i] = di;
+      rhs[i] = ri;
+    } else {
+      di = d[i];
+      ri = rhs[i];
+    }
+    const p = parent[i];
+    carried = false;
+    if (p >= 0) {
+      const f = a[i] / di;
+      if (p === i - 1) {
+        cd = d[p] - f * b[i];
+        cr = rhs[p] - f * ri;
+        carried = true;
+      } else {
+        d[p] -= f * b[i];
+        rhs[p] -= f * ri;
+      }
+    }
+  }
+  // Back-substitution, roots first.
+  let xPrev = 0;
+  for (let i = 0; i < n; i++) {
+    const p = parent[i];
+    let x: number;
+    if (p < 0) x = rhs[i] / d[i];
+    else if (p === i - 1) x = (rhs[i] - b[i] * xPrev) / d[i];
+    else x = (rhs[i] - b[i] * rhs[p]) / d[i];
+    rhs[i] = x;
+    xPrev = x;
+  }
+}
