@@ -125,24 +125,16 @@ export function import3d(s: Import3dInput): Import3dResult {
   }
 
   // §4 parent, connection point, first point
-  interface Raw {
-    type: number; parent: number; parentX: number; wire: boolean;
-    pts: number[][]; // [x, y, z, d], copied point first when present
-    hasCopied: boolean; first: number; m: number;
-  }
-  const raws: (Raw | null)[] = new Array(nRuns).fill(null);
-  const pt = (i: number): number[] => [s.x[i], s.y[i], s.z[i], s.d[i]];
+  const secParent = new Int32Array(nRuns).fill(-1);
+  const secParentX = new Float64Array(nRuns);
+  const secWire = new Uint8Array(nRuns);
+  /** Copied first point (x, y, z, d) of each non-root section: 4 values per run. */
+  const copied = new Float64Array(4 * nRuns);
   const rootOwn = runLast[0] - runFirst[0] + 1;
-  for (let k = 0; k < nRuns; k++) {
+  for (let k = 1; k < nRuns; k++) {
     if (skipRun[k]) continue;
     const f = runFirst[k];
     const m = runLast[k] - f + 1;
-    const own: number[][] = [];
-    for (let i = f; i <= runLast[k]; i++) own.push(pt(i));
-    if (k === 0) {
-      raws[k] = { type: type[f], parent: -1, parentX: 0, wire: false, pts: own, hasCopied: false, first: f, m };
-      continue;
-    }
     const P = parent[f];
     const PS = P < 0 ? 0 : secOf[P];
     const psType = type[runFirst[PS]];
@@ -162,34 +154,53 @@ export function import3d(s: Import3dInput): Import3dResult {
       parentX = 1; wire = false;
     }
     if (prox[f]) parentX = 0;
+    secParent[k] = PS;
+    secParentX[k] = parentX;
+    secWire[k] = wire ? 1 : 0;
     const src = P < 0 ? 0 : P;
-    const copied = pt(src);
-    if (dos) copied[3] = s.d[f];
-    raws[k] = { type: type[f], parent: PS, parentX, wire, pts: [copied, ...own], hasCopied: true, first: f, m };
+    copied[4 * k] = s.x[src];
+    copied[4 * k + 1] = s.y[src];
+    copied[4 * k + 2] = s.z[src];
+    copied[4 * k + 3] = dos ? s.d[f] : s.d[src];
   }
+  // Used points of run k: the copied point (non-root, non-wire) then the own samples.
+  const hasCopied = (k: number) => k > 0 && !secWire[k];
+  const nUsed = (k: number) => runLast[k] - runFirst[k] + 1 + (hasCopied(k) ? 1 : 0);
+  const usedPoint = (k: number, j: number, out: Float64Array) => {
+    if (hasCopied(k)) {
+      if (j === 0) {
+        out[0] = copied[4 * k]; out[1] = copied[4 * k + 1]; out[2] = copied[4 * k + 2]; out[3] = copied[4 * k + 3];
+        return;
+      }
+      j--;
+    }
+    const i = runFirst[k] + j;
+    out[0] = s.x[i]; out[1] = s.y[i]; out[2] = s.z[i]; out[3] = s.d[i];
+  };
 
   // §5.1 degenerate sections removed, from the last to the first (root exempt)
   const removed: string[] = [];
   const alive = new Uint8Array(nRuns);
-  for (let k = 0; k < nRuns; k++) alive[k] = raws[k] ? 1 : 0;
-  const used = (r: Raw) => (r.wire ? r.pts.slice(1) : r.pts);
+  for (let k = 0; k < nRuns; k++) alive[k] = skipRun[k] ? 0 : 1;
+  const p0 = new Float64Array(4);
+  const p1 = new Float64Array(4);
   for (let k = nRuns - 1; k >= 1; k--) {
-    const r = raws[k];
-    if (!r) continue;
-    const u = used(r);
-    let degenerate = u.length <= 1;
-    if (u.length === 2) {
-      degenerate = Math.abs(u[0][0] - u[1][0]) < HOC_EPS && Math.abs(u[0][1] - u[1][1]) < HOC_EPS &&
-        Math.abs(u[0][2] - u[1][2]) < HOC_EPS;
+    if (!alive[k]) continue;
+    const u = nUsed(k);
+    let degenerate = u <= 1;
+    if (u === 2) {
+      usedPoint(k, 0, p0);
+      usedPoint(k, 1, p1);
+      degenerate = Math.abs(p0[0] - p1[0]) < HOC_EPS && Math.abs(p0[1] - p1[1]) < HOC_EPS &&
+        Math.abs(p0[2] - p1[2]) < HOC_EPS;
     }
     if (!degenerate) continue;
     alive[k] = 0;
-    removed.push(`section starting at sample position ${r.first} has ${u.length <= 1 ? 'one point' : 'zero length'} and was removed, as NEURON does`);
+    removed.push(`section starting at sample position ${runFirst[k]} has ${u <= 1 ? 'one point' : 'zero length'} and was removed, as NEURON does`);
     for (let j = k + 1; j < nRuns; j++) {
-      const q = raws[j];
-      if (q && alive[j] && q.parent === k) {
-        q.parent = r.parent;
-        q.parentX = r.parentX;
+      if (alive[j] && secParent[j] === k) {
+        secParent[j] = secParent[k];
+        secParentX[j] = secParentX[k];
       }
     }
   }
@@ -199,28 +210,37 @@ export function import3d(s: Import3dInput): Import3dResult {
   const counters = new Map<number, number>();
   const sections: Import3dSection[] = [];
   for (let k = 0; k < nRuns; k++) {
-    const r = raws[k];
-    if (!r || !alive[k]) continue;
-    const idx = counters.get(r.type) ?? 0;
-    counters.set(r.type, idx + 1);
-    let u = used(r);
-    if (u.length === 1) {
-      const [x, y, z, d] = u[0];
-      u = [[x - d / 2, y, z, d], [x, y, z, d], [x + d / 2, y, z, d]];
-    }
-    const N = u.length;
+    if (!alive[k]) continue;
+    const t = type[runFirst[k]];
+    const idx = counters.get(t) ?? 0;
+    counters.set(t, idx + 1);
+    const u = nUsed(k);
+    const N = u === 1 ? 3 : u;
     const X = new Float64Array(N), Y = new Float64Array(N), Z = new Float64Array(N), D = new Float64Array(N);
-    for (let j = 0; j < N; j++) {
-      X[j] = roundThroughG8Float32(u[j][0]);
-      Y[j] = roundThroughG8Float32(u[j][1]);
-      Z[j] = roundThroughG8Float32(u[j][2]);
-      D[j] = roundThroughG8Float32(u[j][3]);
+    if (u === 1) {
+      usedPoint(k, 0, p0);
+      const [x, y, z, d] = p0;
+      const xs = [x - d / 2, x, x + d / 2];
+      for (let j = 0; j < 3; j++) {
+        X[j] = roundThroughG8Float32(xs[j]);
+        Y[j] = roundThroughG8Float32(y);
+        Z[j] = roundThroughG8Float32(z);
+        D[j] = roundThroughG8Float32(d);
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        usedPoint(k, j, p0);
+        X[j] = roundThroughG8Float32(p0[0]);
+        Y[j] = roundThroughG8Float32(p0[1]);
+        Z[j] = roundThroughG8Float32(p0[2]);
+        D[j] = roundThroughG8Float32(p0[3]);
+      }
     }
     newIndex[k] = sections.length;
     sections.push({
-      name: `${typeName(r.type)}[${idx}]`, type: r.type,
-      parent: r.parent < 0 ? -1 : newIndex[r.parent], parentX: r.parentX, wire: r.wire,
-      x: X, y: Y, z: Z, d: D, firstSample: r.first, nSamples: r.m,
+      name: `${typeName(t)}[${idx}]`, type: t,
+      parent: k === 0 ? -1 : newIndex[secParent[k]], parentX: k === 0 ? 0 : secParentX[k], wire: secWire[k] === 1,
+      x: X, y: Y, z: Z, d: D, firstSample: runFirst[k], nSamples: runLast[k] - runFirst[k] + 1,
     });
   }
 

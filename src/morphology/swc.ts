@@ -86,10 +86,13 @@ export function parseSwcText(text: string, file: string): SwcRecords {
   const len = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let lineNo = 0;
-  const tokens: string[] = [];
+  const tokStart = new Int32Array(7);
+  const tokEnd = new Int32Array(7);
+  const v = new Float64Array(7);
+  const tok = (k: number) => text.slice(tokStart[k], tokEnd[k]);
   while (pos < len) {
     lineNo++;
-    // find end of line (LF, CR or CRLF)
+    // find the end of the line (LF, CR or CRLF)
     let end = pos;
     while (end < len) {
       const c = text.charCodeAt(end);
@@ -98,58 +101,64 @@ export function parseSwcText(text: string, file: string): SwcRecords {
     }
     let next = end;
     if (next < len) next += text.charCodeAt(next) === 13 && text.charCodeAt(next + 1) === 10 ? 2 : 1;
-    // tokenize [pos, end) up to a '#'
-    tokens.length = 0;
+    // tokenize [pos, end) up to a '#'; extra columns are ignored
+    let nTok = 0;
     let i = pos;
-    while (i < end) {
+    while (i < end && nTok < 7) {
       let c = text.charCodeAt(i);
       if (c === 32 || c === 9 || c === 11 || c === 12) {
         i++;
         continue;
       }
       if (c === 35) break; // '#': the rest of the line is a comment
-      const start = i;
+      tokStart[nTok] = i;
       while (i < end) {
         c = text.charCodeAt(i);
         if (c === 32 || c === 9 || c === 11 || c === 12 || c === 35) break;
         i++;
       }
-      tokens.push(text.slice(start, i));
-      if (tokens.length === 7) break; // extra columns ignored
+      tokEnd[nTok++] = i;
     }
     const lineStart = pos;
     pos = next;
-    if (tokens.length === 0) continue;
-    if (tokens.length < 7) {
+    if (nTok === 0) continue;
+    if (nTok < 7) {
       throw new SwcError('too-few-fields', file, lineNo, null,
-        `expected 7 fields (id type x y z radius parent), found ${tokens.length}: "${text.slice(lineStart, end).trim()}"`);
+        `expected 7 fields (id type x y z radius parent), found ${nTok}: "${text.slice(lineStart, end).trim()}"`);
     }
-    const v = [0, 0, 0, 0, 0, 0, 0];
     for (let k = 0; k < 7; k++) {
-      const t = tokens[k];
-      if (!isNumberToken(t)) {
-        const sid = k === 0 ? null : numberOrNull(tokens[0]);
-        throw new SwcError('not-a-number', file, lineNo, sid,
-          `field ${k + 1} (${FIELD_NAMES[k]}) is "${t}", expected a number`);
+      const float = k >= 2 && k <= 5;
+      let value = NaN;
+      if (plainDecimal(text, tokStart[k], tokEnd[k])) {
+        const t = tok(k);
+        value = float ? parseFloat32(t) : Number(t);
+      } else {
+        const t = tok(k);
+        if (!isNumberToken(t)) {
+          const sid = k === 0 ? null : idOrNull(tok(0));
+          throw new SwcError('not-a-number', file, lineNo, sid,
+            `field ${k + 1} (${FIELD_NAMES[k]}) is "${t}", expected a number`);
+        }
+        value = parseFloat32(t); // inf, nan: not finite, refused below
       }
-      v[k] = k >= 2 && k <= 5 ? parseFloat32(t) : Number(t);
-      if (!Number.isFinite(v[k])) {
-        const sid = k === 0 ? null : numberOrNull(tokens[0]);
+      if (!Number.isFinite(value)) {
+        const sid = k === 0 ? null : idOrNull(tok(0));
         throw new SwcError('not-finite', file, lineNo, sid,
-          `field ${k + 1} (${FIELD_NAMES[k]}) is "${t}", expected a finite number`);
+          `field ${k + 1} (${FIELD_NAMES[k]}) is "${tok(k)}", expected a finite number${float ? ' (within float32 range)' : ''}`);
       }
+      v[k] = value;
     }
-    for (const k of [0, 1, 6]) {
+    for (let k = 0; k < 7; k += k === 1 ? 5 : 1) {
       if (!Number.isInteger(v[k]) || Math.abs(v[k]) > 2 ** 53) {
         throw new SwcError('not-an-integer', file, lineNo, k === 0 ? null : v[0],
-          `field ${k + 1} (${FIELD_NAMES[k]}) is "${tokens[k]}", expected an integer${Number.isInteger(v[k]) ? ' below 2^53' : ''}`);
+          `field ${k + 1} (${FIELD_NAMES[k]}) is "${tok(k)}", expected an integer${Number.isInteger(v[k]) ? ' below 2^53' : ''}`);
       }
     }
     if (v[0] < 0) {
-      throw new SwcError('not-an-integer', file, lineNo, v[0], `id is ${tokens[0]}, expected a non-negative integer`);
+      throw new SwcError('not-an-integer', file, lineNo, v[0], `id is ${tok(0)}, expected a non-negative integer`);
     }
     if (v[5] < 0) {
-      throw new SwcError('negative-radius', file, lineNo, v[0], `radius is ${tokens[5]}, expected a value >= 0`);
+      throw new SwcError('negative-radius', file, lineNo, v[0], `radius is ${tok(5)}, expected a value >= 0`);
     }
     if (n === cap) {
       cap *= 2;
@@ -174,7 +183,33 @@ export function parseSwcText(text: string, file: string): SwcRecords {
   };
 }
 
-function numberOrNull(t: string): number | null {
+function idOrNull(t: string): number | null {
   const v = Number(t);
   return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Fast check for the common spelling of a number: [sign] digits [. digits] [e [sign] digits].
+ * False for anything else (the caller then uses the full C-literal check).
+ */
+function plainDecimal(text: string, a: number, b: number): boolean {
+  let i = a;
+  let c = text.charCodeAt(i);
+  if (c === 43 || c === 45) c = text.charCodeAt(++i);
+  let digits = 0;
+  while (i < b && (c = text.charCodeAt(i)) >= 48 && c <= 57) { i++; digits++; }
+  if (i < b && c === 46) {
+    i++;
+    while (i < b && (c = text.charCodeAt(i)) >= 48 && c <= 57) { i++; digits++; }
+  }
+  if (digits === 0) return false;
+  if (i < b && (c === 101 || c === 69)) {
+    i++;
+    c = text.charCodeAt(i);
+    if (c === 43 || c === 45) i++;
+    let e = 0;
+    while (i < b && (c = text.charCodeAt(i)) >= 48 && c <= 57) { i++; e++; }
+    if (e === 0) return false;
+  }
+  return i === b;
 }

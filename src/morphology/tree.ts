@@ -37,14 +37,24 @@ export function buildTree(rec: SwcRecords, file: string, opts: TreeOptions = {})
   const warnings: string[] = [];
   const where = (i: number) => `line ${rec.line[i]}, sample ${rec.id[i]}`;
 
-  const index = new Map<number, number>();
+  // id → record index: a dense table when ids are small non-negative integers (the usual case),
+  // else a Map.
+  let maxId = 0;
+  for (let i = 0; i < n; i++) if (rec.id[i] > maxId) maxId = rec.id[i];
+  const dense = maxId < 4 * n + 1024 ? new Int32Array(maxId + 1).fill(-1) : null;
+  const map = dense ? null : new Map<number, number>();
+  const lookup = (id: number): number => {
+    if (dense) return id >= 0 && id <= maxId && Number.isInteger(id) ? dense[id] : -1;
+    return map!.get(id) ?? -1;
+  };
   for (let i = 0; i < n; i++) {
-    const prev = index.get(rec.id[i]);
-    if (prev !== undefined) {
+    const prev = lookup(rec.id[i]);
+    if (prev >= 0) {
       throw new SwcError('duplicate-id', file, rec.line[i], rec.id[i],
         `duplicate id ${rec.id[i]}, already used on line ${rec.line[prev]}`);
     }
-    index.set(rec.id[i], i);
+    if (dense) dense[rec.id[i]] = i;
+    else map!.set(rec.id[i], i);
   }
   const parentRec = new Int32Array(n);
   let roots = 0;
@@ -58,8 +68,8 @@ export function buildTree(rec: SwcRecords, file: string, opts: TreeOptions = {})
     if (pid === rec.id[i]) {
       throw new SwcError('self-parent', file, rec.line[i], rec.id[i], `sample ${rec.id[i]} is its own parent`);
     }
-    const p = index.get(pid);
-    if (p === undefined) {
+    const p = lookup(pid);
+    if (p < 0) {
       const hint = pid < -1 ? ' (a root must have parent -1)' : pid === 0 ? ' (no sample has id 0; a root must have parent -1)' : '';
       throw new SwcError('missing-parent', file, rec.line[i], rec.id[i], `parent ${pid} does not exist${hint}`);
     }
