@@ -56,12 +56,12 @@ export interface SwcRecords {
 
 const FIELD_NAMES = ['id', 'type', 'x', 'y', 'z', 'radius', 'parent'];
 
-function grow(a: Float64Array, n: number): Float64Array {
+function grow(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
   b.set(a);
   return b;
 }
-function growI(a: Int32Array, n: number): Int32Array {
+function growI(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(n);
   b.set(a);
   return b;
