@@ -5,6 +5,8 @@ import { loadSwc } from '../src/morphology/index.ts';
 import { infoJson, infoText } from './info.ts';
 import { loadOptions } from './options.ts';
 import { VERSION } from './version.ts';
+import { runCommand } from './run.ts';
+import { SimulationSpecError, InstabilityError } from '../src/solvers/index.ts';
 
 export function buildProgram(out: (s: string) => void): Command {
   const program = new Command();
@@ -27,6 +29,14 @@ export function buildProgram(out: (s: string) => void): Command {
       const m = loadSwc(file, loadOptions(flags));
       out(flags.json ? JSON.stringify(infoJson(m), null, 1) : infoText(m));
     });
+  program
+    .command('run')
+    .description('run a protocol file; writes DIR/traces.csv and DIR/run.json')
+    .argument('<protocol>', 'protocol JSON (docs/protocol.md)')
+    .requiredOption('-o, --out <dir>', 'output folder (replaced atomically when the run completes)')
+    .action((protocol: string, flags) => {
+      runCommand(protocol, flags.out, (s) => process.stderr.write(s + '\n'));
+    });
   return program;
 }
 
@@ -41,7 +51,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return e.exitCode === 0 ? 0 : 1;
     }
-    if (e instanceof UserError) {
+    if (e instanceof UserError || e instanceof SimulationSpecError || e instanceof InstabilityError) {
       process.stderr.write(`dendrite: error: ${e.message}\n`);
       return 1;
     }

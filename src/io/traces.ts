@@ -1,0 +1,56 @@
+/**
+ * Writers for run outputs. Everything goes to a temporary folder beside the target that is renamed
+ * into place only when complete, so an interrupted run never leaves a folder that looks finished.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
+
+/** CSV with header `t_ms,<labels>`; every number at full double precision (shortest round-trip). */
+export function writeTracesCsv(path: string, t_ms: Float64Array, labels: readonly string[], traces: readonly Float64Array[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    const chunk: string[] = [['t_ms', ...labels].join(',')];
+    const n = t_ms.length;
+    for (let k = 0; k < n; k++) {
+      let row = String(t_ms[k]);
+      for (let c = 0; c < traces.length; c++) row += ',' + String(traces[c][k]);
+      chunk.push(row);
+      if (chunk.length >= 4096) {
+        writeSync(fd, chunk.join('\n') + '\n');
+        chunk.length = 0;
+      }
+    }
+    if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Create `dir` atomically: `fill` writes into a fresh temporary folder, which then replaces `dir`.
+ * On any failure the temporary folder is removed and `dir` is left as it was.
+ */
+export function writeOutputDir(dir: string, fill: (tmp: string) => void): void {
+  const target = resolve(dir);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp);
+  try {
+    fill(tmp);
+    if (existsSync(target)) {
+      const old = join(dirname(target), `.${basename(target)}.old-${process.pid}-${Date.now()}`);
+      renameSync(target, old);
+      renameSync(tmp, target);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, target);
+    }
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value, null, 1) + '\n');
+}

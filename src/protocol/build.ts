@@ -1,0 +1,210 @@
+/**
+ * Protocol → a runnable simulation: load the morphology, apply cm/Ra by region, discretize, place
+ * mechanisms, stimuli and probes on NEURON's nodes. Names are checked here against the cell and
+ * the catalogue; errors carry the protocol's JSON paths.
+ */
+import { loadSwc, type Morphology } from '../morphology/index.ts';
+import { discretize, type DiscretizationPolicy, type SectionElectrical } from '../cable/discretize.ts';
+import { nodeAt, type CableLayout } from '../cable/layout.ts';
+import { selectSections, parseLocation } from '../cable/regions.ts';
+import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
+import type { MechanismUse, SimulationRequest } from '../solvers/model.ts';
+import type { Protocol } from './protocol.ts';
+import { Checker, didYouMean } from './validate.ts';
+import { UserError } from '../errors.ts';
+import { ION_DEFAULTS } from '../channels/ions.ts';
+
+export interface ResolvedProbe {
+  label: string;
+  at: string;
+  section: string;
+  x: number;
+  node: number;
+  /** Position of the node on its section (segment centre, or 0 / 1 for end nodes). */
+  node_x: number;
+}
+
+export interface BuiltSimulation {
+  morphology: Morphology;
+  layout: CableLayout;
+  nseg: Int32Array;
+  request: SimulationRequest;
+  probes: ResolvedProbe[];
+}
+
+/** x of the node `nodeAt(sec, x)` returns, on the section it is reported for. */
+function nodeX(nseg: number, x: number): number {
+  if (x === 0 || x === 1) return x;
+  const j = Math.min(Math.floor(nseg * x), nseg - 1);
+  return (j + 0.5) / nseg;
+}
+
+/** Read the protocol's morphology with its options. */
+export function loadProtocolMorphology(p: Protocol): Morphology {
+  return loadSwc(p.morphology, {
+    scale: p.morphologyOptions.scale,
+    keepTypes: p.morphologyOptions.keep_types,
+    dropTypes: p.morphologyOptions.drop_types,
+  });
+}
+
+export function buildSimulation(
+  p: Protocol,
+  morphology: Morphology = loadProtocolMorphology(p),
+  catalogue: Catalogue = builtinCatalogue(),
+): BuiltSimulation {
+  const c = new Checker(p.file);
+  const secs = morphology.sections;
+  const where = (path: string) => `${p.file}: ${path}`;
+
+  // cm and Ra: global values, then region overrides in the order written
+  const elec: SectionElectrical[] = secs.map(() => ({ cm_uF_per_cm2: p.biophysics.cm_uF_per_cm2, Ra_ohm_cm: p.biophysics.Ra_ohm_cm }));
+  for (const [region, o] of Object.entries(p.biophysics.regions)) {
+    for (const i of selectSections(secs, region, where(`$.biophysics.regions.${region}`))) {
+      if (o.cm_uF_per_cm2 !== undefined) elec[i].cm_uF_per_cm2 = o.cm_uF_per_cm2;
+      if (o.Ra_ohm_cm !== undefined) elec[i].Ra_ohm_cm = o.Ra_ohm_cm;
+    }
+  }
+
+  let policy: DiscretizationPolicy;
+  const d = p.discretization;
+  if (d.kind === 'd_lambda') policy = { kind: 'd_lambda', dLambda: d.d_lambda, frequency_Hz: d.frequency_Hz };
+  else if (d.kind === 'max_length') policy = { kind: 'max_length', maxLength_um: d.max_length_um };
+  else {
+    const perSection = new Map<number, number>();
+    for (const [region, n] of Object.entries(d.sections)) {
+      for (const i of selectSections(secs, region, where(`$.discretization.sections.${region}`))) perSection.set(i, n);
+    }
+    policy = { kind: 'nseg', nseg: d.nseg, perSection };
+  }
+  const { layout, nseg } = discretize(morphology, policy, elec);
+
+  // Mechanisms on the centre nodes of the selected sections
+  const centres = (list: number[]) => {
+    const out: number[] = [];
+    for (const i of list) {
+      const s = layout.sections[i];
+      for (let j = 0; j < s.nseg; j++) out.push(s.firstCentre + j);
+    }
+    return out;
+  };
+  const ionE = new Map<string, Float64Array>();
+  const mechanisms: MechanismUse[] = [];
+  p.biophysics.mechanisms.forEach((m, k) => {
+    const path = `$.biophysics.mechanisms[${k}]`;
+    const mech = catalogue.get(m.name);
+    if (!mech) {
+      return c.fail(`${path}.name`, `unknown mechanism "${m.name}"${didYouMean(m.name, catalogue.names())}; available: ${catalogue.names().join(', ')}`);
+    }
+    const desc = mech.description;
+    if (desc.kind !== 'density') {
+      c.fail(`${path}.name`, `${m.name} is a point process; place it under "stimuli", not as a density mechanism`);
+    }
+    const list = selectSections(secs, m.region, where(`${path}.region`));
+    const nodes = centres(list);
+    const params: Record<string, number> = {};
+    const ionNames = desc.ions.filter((u) => u.read.includes(`e${u.ion}`)).map((u) => `e${u.ion}`);
+    for (const [name, value] of Object.entries(m.params)) {
+      const spec = desc.params.find((q) => q.name === name);
+      if (spec) {
+        if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+          c.fail(`${path}.params.${name}`, `${value} ${spec.unit} is outside the allowed range [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`);
+        }
+        params[name] = value;
+      } else if (ionNames.includes(name)) {
+        const ion = name.slice(1);
+        let e = ionE.get(ion);
+        if (!e) {
+          e = new Float64Array(layout.nNodes).fill(NaN);
+          ionE.set(ion, e);
+        }
+        for (const n of nodes) e[n] = value;
+      } else {
+        const known = [...desc.params.map((q) => q.name), ...ionNames];
+        c.fail(`${path}.params.${name}`, `${m.name} has no parameter "${name}"${didYouMean(name, known)}; it has: ${known.join(', ')}`);
+      }
+    }
+    for (const name of Object.keys(m.globals)) {
+      if (!desc.globals.some((g) => g.name === name)) {
+        const known = desc.globals.map((g) => g.name);
+        c.fail(`${path}.globals.${name}`, `${m.name} has no global "${name}"${didYouMean(name, known)}; it has: ${known.join(', ') || 'none'}`);
+      }
+    }
+    if (nodes.length > 0) mechanisms.push({ name: m.name, nodes, params, globals: m.globals });
+  });
+  // Merge duplicate uses of one mechanism on overlapping nodes: NEURON inserts once, later params win.
+  const merged = mergeUses(mechanisms, catalogue, layout.nNodes);
+
+  // Reversal potentials set through mechanism params (e.g. hh "ena"); other nodes keep the default.
+  const ions: NonNullable<SimulationRequest['ions']> = {};
+  for (const [ion, e] of ionE) {
+    const def = ION_DEFAULTS[ion]?.e_mV;
+    if (def === undefined) throw new UserError(`${p.file}: unknown ion "${ion}"`);
+    for (let i = 0; i < e.length; i++) if (Number.isNaN(e[i])) e[i] = def;
+    ions[ion] = { e_mV: e };
+  }
+
+  const stimuli = p.stimuli.map((s, k) => {
+    const loc = parseLocation(secs, s.at, where(`$.stimuli[${k}].at`));
+    return { node: nodeAt(layout.sections[loc.section], loc.x), del_ms: s.delay_ms, dur_ms: s.dur_ms, amp_nA: s.amp_nA };
+  });
+  const probes: ResolvedProbe[] = p.record.map((r, k) => {
+    const loc = parseLocation(secs, r.at, where(`$.record[${k}].at`));
+    const sec = layout.sections[loc.section];
+    const node = nodeAt(sec, loc.x);
+    return { label: r.label, at: r.at, section: sec.name, x: loc.x, node, node_x: nodeX(sec.nseg, loc.x) };
+  });
+  if (probes.length === 0) c.fail('$.record', 'nothing to record: add at least one {"label": ..., "at": ...}');
+
+  const request: SimulationRequest = {
+    layout,
+    mechanisms: merged,
+    stimuli,
+    record: probes.map((q) => q.node),
+    dt_ms: p.run.dt_ms,
+    tstop_ms: p.run.tstop_ms,
+    method: p.run.method,
+    v_init_mV: p.biophysics.v_init_mV,
+    celsius: p.biophysics.celsius,
+    ions,
+    catalogue,
+  };
+  return { morphology, layout, nseg, request, probes };
+}
+
+/**
+ * One use per mechanism name: a node listed by several entries gets the parameters of the last
+ * entry that names them (NEURON: `insert` twice is one instance; later assignments win).
+ */
+function mergeUses(uses: MechanismUse[], catalogue: Catalogue, nNodes: number): MechanismUse[] {
+  const byName = new Map<string, { nodes: number[]; slot: Int32Array; params: Map<string, number[]>; globals: Record<string, number> }>();
+  for (const u of uses) {
+    let e = byName.get(u.name);
+    if (!e) {
+      e = { nodes: [], slot: new Int32Array(nNodes).fill(-1), params: new Map(), globals: {} };
+      byName.set(u.name, e);
+    }
+    const desc = catalogue.get(u.name)!.description;
+    for (let k = 0; k < u.nodes.length; k++) {
+      const n = u.nodes[k];
+      let s = e.slot[n];
+      if (s < 0) {
+        s = e.nodes.length;
+        e.slot[n] = s;
+        e.nodes.push(n);
+        for (const spec of desc.params) {
+          if (!e.params.has(spec.name)) e.params.set(spec.name, []);
+          e.params.get(spec.name)!.push(spec.default);
+        }
+      }
+      for (const [name, v] of Object.entries(u.params ?? {})) e.params.get(name)![s] = v as number;
+    }
+    Object.assign(e.globals, u.globals ?? {});
+  }
+  return [...byName.entries()].map(([name, e]) => ({
+    name,
+    nodes: e.nodes,
+    params: Object.fromEntries([...e.params.entries()].map(([k, v]) => [k, Float64Array.from(v)])),
+    globals: e.globals,
+  }));
+}

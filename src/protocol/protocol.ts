@@ -1,0 +1,239 @@
+/**
+ * Protocol v1: a JSON file that says which cell to build and what to do with it
+ * (docs/protocol.md documents every field). `parseProtocol` checks the shape and values that can be
+ * checked without the morphology; names of regions, sections and mechanism parameters are checked
+ * when the cell is built (build.ts), with the same JSON paths.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { Checker, show } from './validate.ts';
+import type { Method } from '../solvers/model.ts';
+
+export type Discretization =
+  | { kind: 'd_lambda'; d_lambda: number; frequency_Hz: number }
+  | { kind: 'nseg'; nseg: number; sections: Record<string, number> }
+  | { kind: 'max_length'; max_length_um: number };
+
+export interface RegionOverride {
+  cm_uF_per_cm2?: number;
+  Ra_ohm_cm?: number;
+}
+
+export interface MechanismEntry {
+  name: string;
+  region: string | string[];
+  params: Record<string, number>;
+  globals: Record<string, number>;
+}
+
+export interface IClampEntry {
+  type: 'iclamp';
+  at: string;
+  delay_ms: number;
+  dur_ms: number;
+  amp_nA: number;
+}
+
+export interface RecordEntry {
+  label: string;
+  at: string;
+}
+
+export interface Protocol {
+  /** The protocol file (for messages). */
+  file: string;
+  /** Absolute path of the SWC file. */
+  morphology: string;
+  morphologyOptions: { scale?: number; keep_types?: number[]; drop_types?: number[] };
+  discretization: Discretization;
+  biophysics: {
+    cm_uF_per_cm2: number;
+    Ra_ohm_cm: number;
+    v_init_mV: number;
+    celsius: number;
+    regions: Record<string, RegionOverride>;
+    mechanisms: MechanismEntry[];
+  };
+  stimuli: IClampEntry[];
+  record: RecordEntry[];
+  run: { tstop_ms: number; dt_ms: number; method: Method };
+}
+
+/** NEURON's defaults where the protocol is silent. */
+export const DEFAULTS = {
+  discretization: { kind: 'd_lambda', d_lambda: 0.1, frequency_Hz: 100 } as Discretization,
+  cm_uF_per_cm2: 1,
+  Ra_ohm_cm: 35.4,
+  v_init_mV: -65,
+  celsius: 6.3,
+  dt_ms: 0.025,
+  method: 'backward_euler' as Method,
+};
+
+export const METHODS: readonly Method[] = ['backward_euler', 'crank_nicolson'];
+
+/** Read and check a protocol file. */
+export function loadProtocol(path: string): Protocol {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the protocol file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseProtocol(raw, path);
+}
+
+function numberList(c: Checker, path: string, v: unknown): number[] {
+  return c.array(path, v).map((x, i) => c.number(`${path}[${i}]`, x, { integer: true }));
+}
+
+/** Check a parsed JSON value as protocol v1. `file` locates relative paths and names the file in errors. */
+export function parseProtocol(raw: unknown, file: string): Protocol {
+  const c = new Checker(file);
+  const top = c.object('$', raw, ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description'], ['morphology', 'run']);
+  const base = dirname(resolve(file));
+
+  // morphology: "file.swc" or {"file": ..., "scale": ..., "keep_types": [...], "drop_types": [...]}
+  let morphology: string;
+  const morphologyOptions: Protocol['morphologyOptions'] = {};
+  if (typeof top.morphology === 'string') {
+    morphology = resolve(base, c.string('$.morphology', top.morphology));
+  } else {
+    const m = c.object('$.morphology', top.morphology, ['file', 'scale', 'keep_types', 'drop_types'], ['file']);
+    morphology = resolve(base, c.string('$.morphology.file', m.file));
+    if (m.scale !== undefined) morphologyOptions.scale = c.number('$.morphology.scale', m.scale, { positive: true });
+    if (m.keep_types !== undefined) morphologyOptions.keep_types = numberList(c, '$.morphology.keep_types', m.keep_types);
+    if (m.drop_types !== undefined) morphologyOptions.drop_types = numberList(c, '$.morphology.drop_types', m.drop_types);
+  }
+
+  let discretization = DEFAULTS.discretization;
+  if (top.discretization !== undefined) {
+    const p = '$.discretization';
+    const d = c.object(p, top.discretization, ['d_lambda', 'frequency_Hz', 'nseg', 'sections', 'max_length_um']);
+    const kinds = ['d_lambda', 'nseg', 'max_length_um'].filter((k) => k in d);
+    if (kinds.length !== 1) {
+      c.fail(p, `expected exactly one of "d_lambda", "nseg", "max_length_um", got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`);
+    }
+    if ('d_lambda' in d) {
+      if ('sections' in d) c.fail(`${p}.sections`, 'per-section nseg goes with "nseg", not "d_lambda"');
+      discretization = {
+        kind: 'd_lambda',
+        d_lambda: c.number(`${p}.d_lambda`, d.d_lambda, { positive: true }),
+        frequency_Hz: d.frequency_Hz === undefined ? 100 : c.number(`${p}.frequency_Hz`, d.frequency_Hz, { positive: true }),
+      };
+    } else if ('nseg' in d) {
+      if ('frequency_Hz' in d) c.fail(`${p}.frequency_Hz`, 'frequency_Hz goes with "d_lambda"');
+      const sections: Record<string, number> = {};
+      if (d.sections !== undefined) {
+        const s = d.sections;
+        if (typeof s !== 'object' || s === null || Array.isArray(s)) c.fail(`${p}.sections`, `expected an object like {"soma[0]": 1, "apic": 9}, got ${show(s)}`);
+        for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+          sections[k] = c.number(`${p}.sections.${k}`, v, { integer: true, min: 1, max: 32767 });
+        }
+      }
+      discretization = { kind: 'nseg', nseg: c.number(`${p}.nseg`, d.nseg, { integer: true, min: 1, max: 32767 }), sections };
+    } else {
+      if ('frequency_Hz' in d || 'sections' in d) c.fail(p, '"max_length_um" takes no other keys');
+      discretization = { kind: 'max_length', max_length_um: c.number(`${p}.max_length_um`, d.max_length_um, { positive: true }) };
+    }
+  }
+
+  const bp = top.biophysics === undefined ? {} : c.object('$.biophysics', top.biophysics,
+    ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms']);
+  const regions: Record<string, RegionOverride> = {};
+  if (bp.regions !== undefined) {
+    const r = bp.regions;
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) c.fail('$.biophysics.regions', `expected an object keyed by region, got ${show(r)}`);
+    for (const [name, v] of Object.entries(r as Record<string, unknown>)) {
+      const path = `$.biophysics.regions.${name}`;
+      const o = c.object(path, v, ['cm_uF_per_cm2', 'Ra_ohm_cm']);
+      regions[name] = {};
+      if (o.cm_uF_per_cm2 !== undefined) regions[name].cm_uF_per_cm2 = c.number(`${path}.cm_uF_per_cm2`, o.cm_uF_per_cm2, { min: 0 });
+      if (o.Ra_ohm_cm !== undefined) regions[name].Ra_ohm_cm = c.number(`${path}.Ra_ohm_cm`, o.Ra_ohm_cm, { positive: true });
+    }
+  }
+  const mechanisms: MechanismEntry[] = [];
+  if (bp.mechanisms !== undefined) {
+    c.array('$.biophysics.mechanisms', bp.mechanisms).forEach((v, i) => {
+      const path = `$.biophysics.mechanisms[${i}]`;
+      const o = c.object(path, v, ['name', 'region', 'params', 'globals'], ['name']);
+      const region = o.region === undefined ? 'all'
+        : Array.isArray(o.region) ? o.region.map((x, k) => c.string(`${path}.region[${k}]`, x)) : c.string(`${path}.region`, o.region);
+      const params: Record<string, number> = {};
+      if (o.params !== undefined) {
+        const po = c.object(`${path}.params`, o.params, Object.keys(o.params as object ?? {}));
+        for (const [k, x] of Object.entries(po)) params[k] = c.number(`${path}.params.${k}`, x);
+      }
+      const globals: Record<string, number> = {};
+      if (o.globals !== undefined) {
+        const go = c.object(`${path}.globals`, o.globals, Object.keys(o.globals as object ?? {}));
+        for (const [k, x] of Object.entries(go)) globals[k] = c.number(`${path}.globals.${k}`, x);
+      }
+      mechanisms.push({ name: c.string(`${path}.name`, o.name), region, params, globals });
+    });
+  }
+
+  const stimuli: IClampEntry[] = [];
+  if (top.stimuli !== undefined) {
+    c.array('$.stimuli', top.stimuli).forEach((v, i) => {
+      const path = `$.stimuli[${i}]`;
+      const o = c.object(path, v, ['type', 'at', 'delay_ms', 'dur_ms', 'amp_nA'], ['type']);
+      c.oneOf(`${path}.type`, o.type, ['iclamp'] as const);
+      for (const k of ['at', 'delay_ms', 'dur_ms', 'amp_nA']) if (!(k in o)) c.fail(`${path}.${k}`, 'missing (required for an iclamp)');
+      stimuli.push({
+        type: 'iclamp',
+        at: c.string(`${path}.at`, o.at),
+        delay_ms: c.number(`${path}.delay_ms`, o.delay_ms, { min: 0 }),
+        dur_ms: c.number(`${path}.dur_ms`, o.dur_ms, { min: 0 }),
+        amp_nA: c.number(`${path}.amp_nA`, o.amp_nA),
+      });
+    });
+  }
+
+  const record: RecordEntry[] = [];
+  const labels = new Set<string>();
+  if (top.record !== undefined) {
+    c.array('$.record', top.record).forEach((v, i) => {
+      const path = `$.record[${i}]`;
+      const o = c.object(path, v, ['label', 'at'], ['label', 'at']);
+      const label = c.string(`${path}.label`, o.label);
+      if (label === 't_ms') c.fail(`${path}.label`, '"t_ms" is the time column; pick another label');
+      if (/[",\r\n]/.test(label)) c.fail(`${path}.label`, `labels may not contain commas, quotes or line breaks, got ${show(label)}`);
+      if (labels.has(label)) c.fail(`${path}.label`, `duplicate label ${show(label)}`);
+      labels.add(label);
+      record.push({ label, at: c.string(`${path}.at`, o.at) });
+    });
+  }
+
+  const run = c.object('$.run', top.run, ['tstop_ms', 'dt_ms', 'method'], ['tstop_ms']);
+  const protocol: Protocol = {
+    file,
+    morphology,
+    morphologyOptions,
+    discretization,
+    biophysics: {
+      cm_uF_per_cm2: bp.cm_uF_per_cm2 === undefined ? DEFAULTS.cm_uF_per_cm2 : c.number('$.biophysics.cm_uF_per_cm2', bp.cm_uF_per_cm2, { min: 0 }),
+      Ra_ohm_cm: bp.Ra_ohm_cm === undefined ? DEFAULTS.Ra_ohm_cm : c.number('$.biophysics.Ra_ohm_cm', bp.Ra_ohm_cm, { positive: true }),
+      v_init_mV: bp.v_init_mV === undefined ? DEFAULTS.v_init_mV : c.number('$.biophysics.v_init_mV', bp.v_init_mV),
+      celsius: bp.celsius === undefined ? DEFAULTS.celsius : c.number('$.biophysics.celsius', bp.celsius, { min: -273.15 }),
+      regions,
+      mechanisms,
+    },
+    stimuli,
+    record,
+    run: {
+      tstop_ms: c.number('$.run.tstop_ms', run.tstop_ms, { positive: true }),
+      dt_ms: run.dt_ms === undefined ? DEFAULTS.dt_ms : c.number('$.run.dt_ms', run.dt_ms, { positive: true }),
+      method: run.method === undefined ? DEFAULTS.method : c.oneOf('$.run.method', run.method, METHODS),
+    },
+  };
+  if (protocol.run.dt_ms > protocol.run.tstop_ms) c.fail('$.run.dt_ms', `dt ${protocol.run.dt_ms} ms is longer than tstop ${protocol.run.tstop_ms} ms`);
+  return protocol;
+}
