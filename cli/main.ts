@@ -8,14 +8,26 @@ import { VERSION } from './version.ts';
 import { runCommand } from './run.ts';
 import { SimulationSpecError, InstabilityError } from '../src/solvers/index.ts';
 
-export function buildProgram(out: (s: string) => void): Command {
+/** Where the CLI writes: stdout for results, stderr for messages. Tests pass their own. */
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+};
+
+export function buildProgram(io: CliIo): Command {
+  const { out, err } = io;
   const program = new Command();
   program
     .name('dendrite')
     .description('Biophysical multi-compartment neuron simulation (NEURON 8.2-compatible)')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => err(s.replace(/\n$/, '')) });
 
   program
     .command('info')
@@ -35,14 +47,14 @@ export function buildProgram(out: (s: string) => void): Command {
     .argument('<protocol>', 'protocol JSON (docs/protocol.md)')
     .requiredOption('-o, --out <dir>', 'output folder (replaced atomically when the run completes)')
     .action((protocol: string, flags) => {
-      runCommand(protocol, flags.out, (s) => process.stderr.write(s + '\n'));
+      runCommand(protocol, flags.out, err);
     });
   return program;
 }
 
 /** Run the CLI; returns the exit status. User mistakes print one message, never a stack trace. */
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
-  const program = buildProgram(out);
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return 0;
@@ -52,7 +64,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       return e.exitCode === 0 ? 0 : 1;
     }
     if (e instanceof UserError || e instanceof SimulationSpecError || e instanceof InstabilityError) {
-      process.stderr.write(`dendrite: error: ${e.message}\n`);
+      io.err(`dendrite: error: ${e.message}`);
       return 1;
     }
     throw e;
