@@ -46,7 +46,7 @@ export function editDistance(a: string, b: string): number {
 
 /** Names a region spec may use on this cell (for messages). */
 function regionNames(sections: readonly NamedSection[]): string[] {
-  const bases = new Set<string>(['all']);
+  const bases = new Set<string>(['all', 'soma', 'axon', 'dend', 'apic']);
   for (const s of sections) bases.add(baseOf(s.name));
   return [...bases];
 }
