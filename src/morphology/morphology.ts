@@ -57,6 +57,11 @@ export function parseSwc(text: string, file = '<input>', opts: LoadOptions = {})
 
 /** Read and parse an SWC file. */
 export function loadSwc(path: string, opts: LoadOptions = {}): Morphology {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
+  const other: Record<string, string> = { asc: 'Neurolucida ASC', nml: 'NeuroML', xml: 'NeuroML/XML', h5: 'HDF5', hoc: 'hoc' };
+  if (ext && other[ext]) {
+    throw new UserError(`${path}: this is a ${other[ext]} file; Dendrite reads SWC only for now (convert it to SWC, e.g. with NeuroM's morph-tool)`);
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -231,3 +231,11 @@ describe('soma surfaces (MorphIO test_9_surfaces values, NEURON geometry)', () =
     expect(m.somaRule).toBe('one-point');
   });
 });
+
+describe('other formats in the fixtures are refused clearly', () => {
+  it.each(['L5PC_rat_C060114A7.asc', 'arbor_detailed.nml'])('%s', (rel) => {
+    const p = morphologyPath(rel);
+    if (!p) return;
+    expect(() => loadSwc(p)).toThrow(/Dendrite reads SWC only/);
+  });
+});
