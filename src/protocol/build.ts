@@ -11,6 +11,7 @@ import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
 import type { MechanismUse, SimulationRequest } from '../solvers/model.ts';
 import type { Protocol } from './protocol.ts';
 import { Checker, didYouMean } from './validate.ts';
+import { toMathUnit } from './units.ts';
 import { UserError } from '../errors.ts';
 import { ION_DEFAULTS } from '../channels/ions.ts';
 
@@ -104,14 +105,20 @@ export function buildSimulation(
     const nodes = centres(list);
     const params: Record<string, number> = {};
     const ionNames = desc.ions.filter((u) => u.read.includes(`e${u.ion}`)).map((u) => `e${u.ion}`);
-    for (const [name, value] of Object.entries(m.params)) {
+    for (const [name, raw] of Object.entries(m.params)) {
       const spec = desc.params.find((q) => q.name === name);
+      if (!spec && !ionNames.includes(name)) {
+        const known = [...desc.params.map((q) => q.name), ...ionNames];
+        c.fail(`${path}.params.${name}`, `${m.name} has no parameter "${name}"${didYouMean(name, known)}; it has: ${known.join(', ')}`);
+      }
+      const unit = spec ? toMathUnit(spec.unit) : 'mV';
+      const value = c.number(`${path}.params.${name}`, raw, { unit: unit === '1' ? undefined : unit });
       if (spec) {
         if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
           c.fail(`${path}.params.${name}`, `${value} ${spec.unit} is outside the allowed range [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`);
         }
         params[name] = value;
-      } else if (ionNames.includes(name)) {
+      } else {
         const ion = name.slice(1);
         let e = ionE.get(ion);
         if (!e) {
@@ -119,9 +126,6 @@ export function buildSimulation(
           ionE.set(ion, e);
         }
         for (const n of nodes) e[n] = value;
-      } else {
-        const known = [...desc.params.map((q) => q.name), ...ionNames];
-        c.fail(`${path}.params.${name}`, `${m.name} has no parameter "${name}"${didYouMean(name, known)}; it has: ${known.join(', ')}`);
       }
     }
     for (const name of Object.keys(m.globals)) {

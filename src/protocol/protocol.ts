@@ -23,7 +23,8 @@ export interface RegionOverride {
 export interface MechanismEntry {
   name: string;
   region: string | string[];
-  params: Record<string, number>;
+  /** Numbers, or quantities with units ("5e-5 S/cm^2") converted when the mechanism is known. */
+  params: Record<string, number | string>;
   globals: Record<string, number>;
 }
 
@@ -166,10 +167,12 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       const o = c.object(path, v, ['name', 'region', 'params', 'globals'], ['name']);
       const region = o.region === undefined ? 'all'
         : Array.isArray(o.region) ? o.region.map((x, k) => c.string(`${path}.region[${k}]`, x)) : c.string(`${path}.region`, o.region);
-      const params: Record<string, number> = {};
+      const params: Record<string, number | string> = {};
       if (o.params !== undefined) {
         const po = c.object(`${path}.params`, o.params, Object.keys(o.params as object ?? {}));
-        for (const [k, x] of Object.entries(po)) params[k] = c.number(`${path}.params.${k}`, x);
+        for (const [k, x] of Object.entries(po)) {
+          params[k] = typeof x === 'string' && /[A-Za-z]/.test(x) ? x : c.number(`${path}.params.${k}`, x);
+        }
       }
       const globals: Record<string, number> = {};
       if (o.globals !== undefined) {

@@ -3,6 +3,7 @@
  */
 import { UserError } from '../errors.ts';
 import { editDistance } from '../cable/regions.ts';
+import { convertQuantity, UnitError } from './units.ts';
 
 /** A mistake in a protocol file; `path` is a JSON path like `stimuli[0].amp_nA`. */
 export class ProtocolError extends UserError {
@@ -63,8 +64,26 @@ export class Checker {
     return v;
   }
 
-  number(path: string, v: unknown, opts: { min?: number; positive?: boolean; max?: number; integer?: boolean } = {}): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, `expected a finite number, got ${show(v)}`);
+  /**
+   * A finite number. With `unit` (a mathjs unit string), a string such as "0.5 nA" is also
+   * accepted and converted to that unit.
+   */
+  number(path: string, v: unknown, opts: { min?: number; positive?: boolean; max?: number; integer?: boolean; unit?: string } = {}): number {
+    if (opts.unit === undefined) opts = { ...opts, unit: unitFromPath(path) };
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) {
+      this.fail(path, `expected a number, got the string ${show(v)} (write it without quotes${opts.unit ? `, or with a unit: "${v} ${opts.unit}"` : ''})`);
+    }
+    if (typeof v === 'string' && opts.unit !== undefined && /[A-Za-z]/.test(v) && /\d/.test(v)) {
+      try {
+        v = convertQuantity(v, opts.unit);
+      } catch (e) {
+        if (e instanceof UnitError) this.fail(path, e.message);
+        throw e;
+      }
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      this.fail(path, `expected a finite number${opts.unit ? ` (or a quantity with units, e.g. "1 ${opts.unit}")` : ''}, got ${show(v)}`);
+    }
     if (opts.integer && !Number.isInteger(v)) this.fail(path, `expected an integer, got ${show(v)}`);
     if (opts.positive && !(v > 0)) this.fail(path, `expected a number > 0, got ${show(v)}`);
     if (opts.min !== undefined && v < opts.min) this.fail(path, `expected a number >= ${opts.min}, got ${show(v)}`);
@@ -79,4 +98,27 @@ export class Checker {
     }
     return v as T;
   }
+}
+
+const SUFFIX_UNITS: [RegExp, string][] = [
+  [/_uF_per_cm2$/, 'uF/cm^2'],
+  [/_S_per_cm2$/, 'S/cm^2'],
+  [/_mA_per_cm2$/, 'mA/cm^2'],
+  [/_ohm_cm$/, 'ohm cm'],
+  [/_MOhm$/, 'MOhm'],
+  [/_nA$/, 'nA'],
+  [/_uS$/, 'uS'],
+  [/_mV$/, 'mV'],
+  [/_ms$/, 'ms'],
+  [/_um$/, 'um'],
+  [/_Hz$/, 'Hz'],
+  [/_mM$/, 'mM'],
+  [/^celsius$/, 'degC'],
+];
+
+/** The unit a field's name carries (`amp_nA` → nA, `celsius` → degC), if any. */
+export function unitFromPath(path: string): string | undefined {
+  const key = path.replace(/\[\d+\]$/, '').replace(/^.*\./, '');
+  for (const [re, unit] of SUFFIX_UNITS) if (re.test(key)) return unit;
+  return undefined;
 }

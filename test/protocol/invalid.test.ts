@@ -50,19 +50,19 @@ const CASES: Case[] = [
   ['nseg fractional', (p) => (p.discretization = { nseg: 2.5 }), /\$\.discretization\.nseg: expected an integer, got 2\.5/],
   ['d_lambda negative', (p) => (p.discretization = { d_lambda: -0.1 }), /\$\.discretization\.d_lambda: expected a number > 0, got -0\.1/],
   ['frequency zero', (p) => (p.discretization = { d_lambda: 0.1, frequency_Hz: 0 }), /\$\.discretization\.frequency_Hz: expected a number > 0, got 0/],
-  ['max length string', (p) => (p.discretization = { max_length_um: '20' }), /\$\.discretization\.max_length_um: expected a finite number, got "20"/],
+  ['max length string', (p) => (p.discretization = { max_length_um: '20' }), /\$\.discretization\.max_length_um: expected a number, got the string "20" \(write it without quotes, or with a unit: "20 um"\)/],
   ['per-section nseg on unknown section', (p) => (p.discretization = { nseg: 1, sections: { 'dend[7]': 3 } }), /\$\.discretization\.sections\.dend\[7\]: no section named "dend\[7\]"/],
   ['empty discretization', (p) => (p.discretization = {}), /\$\.discretization: expected exactly one of .* got none/],
   // biophysics
   ['negative cm', (p) => (p.biophysics.cm_uF_per_cm2 = -1), /\$\.biophysics\.cm_uF_per_cm2: expected a number >= 0, got -1/],
   ['zero Ra', (p) => (p.biophysics.Ra_ohm_cm = 0), /\$\.biophysics\.Ra_ohm_cm: expected a number > 0, got 0/],
-  ['v_init not a number', (p) => (p.biophysics.v_init_mV = 'rest'), /\$\.biophysics\.v_init_mV: expected a finite number, got "rest"/],
+  ['v_init not a number', (p) => (p.biophysics.v_init_mV = 'rest'), /\$\.biophysics\.v_init_mV: expected a finite number.*got "rest"/],
   ['unknown biophysics key', (p) => (p.biophysics.Ra = 100), /\$\.biophysics\.Ra: unknown key "Ra"/],
   ['unknown region', (p) => (p.biophysics.regions = { apical: { cm_uF_per_cm2: 2 } }), /\$\.biophysics\.regions\.apical: unknown region "apical"/],
   ['unknown region key', (p) => (p.biophysics.regions = { dend: { cm: 2 } }), /\$\.biophysics\.regions\.dend\.cm: unknown key "cm"/],
   ['unknown mechanism', (p) => (p.biophysics.mechanisms[1].name = 'hhh'), /\$\.biophysics\.mechanisms\[1\]\.name: unknown mechanism "hhh" \(did you mean "hh"\?\)/],
   ['unknown parameter', (p) => (p.biophysics.mechanisms[1].params = { gnabar_hh: 0.1 }), /\$\.biophysics\.mechanisms\[1\]\.params\.gnabar_hh: hh has no parameter "gnabar_hh" \(did you mean "gnabar"\?\)/],
-  ['parameter not a number', (p) => (p.biophysics.mechanisms[0].params.g = '1e-4'), /\$\.biophysics\.mechanisms\[0\]\.params\.g: expected a finite number, got "1e-4"/],
+  ['parameter not a number', (p) => (p.biophysics.mechanisms[0].params.g = '1e-4'), /\$\.biophysics\.mechanisms\[0\]\.params\.g: expected a number, got the string "1e-4"/],
   ['negative conductance', (p) => (p.biophysics.mechanisms[0].params.g = -1e-4), /\$\.biophysics\.mechanisms\[0\]\.params\.g: -0\.0001 S\/cm2? is outside the allowed range/],
   ['mechanism region unknown section', (p) => (p.biophysics.mechanisms[1].region = 'soma[1]'), /\$\.biophysics\.mechanisms\[1\]\.region: no section named "soma\[1\]"/],
   ['mechanism region list with a bad entry', (p) => (p.biophysics.mechanisms[1].region = ['soma', 'axn']), /\$\.biophysics\.mechanisms\[1\]\.region\[1\]: unknown region "axn".*\(did you mean "axon"\?\)/],
@@ -96,7 +96,18 @@ const CASES: Case[] = [
   ['unknown method', (p) => (p.run.method = 'cnexp'), /\$\.run\.method: expected one of "backward_euler", "crank_nicolson", got "cnexp"/],
   ['method typo', (p) => (p.run.method = 'crank-nicolson'), /did you mean "crank_nicolson"/],
   ['unknown run key', (p) => (p.run.steps = 10), /\$\.run\.steps: unknown key "steps"/],
-  ['tstop infinite (null)', (p) => (p.run.tstop_ms = null), /\$\.run\.tstop_ms: expected a finite number, got null/],
+  // quantities with units
+  ['current given in mV', (p) => (p.stimuli[0].amp_nA = '0.5 mV'), /\$\.stimuli\[0\]\.amp_nA: "0\.5 mV" is not a current/],
+  ['unreadable quantity', (p) => (p.stimuli[0].delay_ms = '5 parsecs'), /\$\.stimuli\[0\]\.delay_ms: cannot read "5 parsecs" as a quantity/],
+  ['capacitance without area', (p) => (p.biophysics.cm_uF_per_cm2 = '2 uF'), /\$\.biophysics\.cm_uF_per_cm2: "2 uF" is not a specific capacitance/],
+  ['temperature in ms', (p) => (p.biophysics.celsius = '34 ms'), /\$\.biophysics\.celsius: "34 ms" is not a temperature/],
+  ['resistance for resistivity', (p) => (p.biophysics.Ra_ohm_cm = '100 ohm'), /\$\.biophysics\.Ra_ohm_cm: "100 ohm" is not a resistivity/],
+  ['conductance without area', (p) => (p.biophysics.mechanisms[0].params.g = '5e-5 S'), /\$\.biophysics\.mechanisms\[0\]\.params\.g: "5e-5 S" is not a conductance density/],
+  ['reversal potential in nA', (p) => (p.biophysics.mechanisms[1].params.ena = '50 nA'), /\$\.biophysics\.mechanisms\[1\]\.params\.ena: "50 nA" is not a voltage/],
+  ['length in ms', (p) => (p.discretization = { max_length_um: '20 ms' }), /\$\.discretization\.max_length_um: "20 ms" is not a length/],
+  ['dt in mV', (p) => (p.run.dt_ms = '0.025 mV'), /\$\.run\.dt_ms: "0\.025 mV" is not a time/],
+  ['quantity below the minimum after conversion', (p) => (p.run.dt_ms = '-25 us'), /\$\.run\.dt_ms: expected a number > 0, got -0\.025/],
+  ['tstop infinite (null)', (p) => (p.run.tstop_ms = null), /\$\.run\.tstop_ms: expected a finite number.*got null/],
 ];
 
 describe('invalid protocols are refused with the JSON path and the value', () => {
@@ -115,5 +126,31 @@ describe('invalid protocols are refused with the JSON path and the value', () =>
   });
   it('the base protocol itself is valid', () => {
     expect(() => check(base())).not.toThrow();
+  });
+});
+
+describe('quantities with units are converted once at load', () => {
+  it('gives the same protocol as plain numbers in the field units', () => {
+    const plain = base();
+    const withUnits = base();
+    withUnits.stimuli[0] = { type: 'iclamp', at: 'soma[0](0.5)', delay_ms: '1000 us', dur_ms: '0.002 s', amp_nA: '500 pA' };
+    withUnits.biophysics.cm_uF_per_cm2 = '0.01 F/m^2';
+    withUnits.biophysics.Ra_ohm_cm = '1 ohm*m';
+    withUnits.biophysics.celsius = '6.3 degC';
+    withUnits.biophysics.mechanisms[0].params = { g: '0.1 mS/cm^2', e: '-0.065 V' };
+    withUnits.discretization = { max_length_um: '0.1 mm' };
+    plain.discretization = { max_length_um: 100 };
+    withUnits.run = { tstop_ms: '5 ms', dt_ms: '25 us' };
+    const a = parseProtocol(plain, FILE);
+    const b = parseProtocol(withUnits, FILE);
+    expect(b.stimuli).toEqual(a.stimuli);
+    expect(b.biophysics.cm_uF_per_cm2).toBeCloseTo(1, 12);
+    expect(b.biophysics.Ra_ohm_cm).toBeCloseTo(100, 12);
+    expect(b.run.dt_ms).toBeCloseTo(0.025, 15);
+    const ma = buildSimulation(a).request.mechanisms![0];
+    const mb = buildSimulation(b).request.mechanisms![0];
+    expect(Array.from(mb.params!.g as Float64Array).every((g) => Math.abs(g - 1e-4) < 1e-18)).toBe(true);
+    expect(Array.from(mb.params!.e as Float64Array).every((e) => Math.abs(e + 65) < 1e-12)).toBe(true);
+    expect(ma.nodes).toEqual(mb.nodes);
   });
 });
