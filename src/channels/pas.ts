@@ -1,0 +1,55 @@
+import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
+
+/** Passive leak, NEURON 8.2 `passive.mod`: i = g·(v − e). */
+export interface PasInstance extends MechanismInstance {
+  readonly g: Float64Array;
+  readonly e: Float64Array;
+  readonly i: Float64Array;
+}
+
+export const pas: Mechanism<PasInstance> = {
+  description: {
+    name: 'pas',
+    kind: 'density',
+    summary: 'passive leak current i = g·(v − e)',
+    source: 'NEURON 8.2 src/nrnoc/passive.mod',
+    order: 4,
+    params: [
+      { name: 'g', unit: 'S/cm2', default: 0.001, min: 0, max: 1e9, description: 'leak conductance density' },
+      { name: 'e', unit: 'mV', default: -70, description: 'leak reversal potential' },
+    ],
+    globals: [],
+    states: [],
+    assigned: [{ name: 'i', unit: 'mA/cm2', description: 'leak current density' }],
+    ions: [],
+    electrode: false,
+  },
+
+  instantiate(init: InstanceInit): PasInstance {
+    const count = init.nodes.length;
+    const g = init.params.g;
+    const e = init.params.e;
+    const i = new Float64Array(count);
+    return { count, nodes: init.nodes, g, e, i, vars: { g, e, i } };
+  },
+
+  initialize(): void {},
+
+  current(inst: PasInstance, ctx: MechanismContext): void {
+    const { nodes, g, e, i: iOut, count } = inst;
+    const v = ctx.v;
+    const rhs = ctx.rhs;
+    const d = ctx.d;
+    for (let k = 0; k < count; k++) {
+      const node = nodes[k];
+      const vk = v[node];
+      const gk = g[k];
+      const ek = e[k];
+      const i1 = gk * (vk + 0.001 - ek);
+      const i0 = gk * (vk - ek);
+      iOut[k] = i0;
+      rhs[node] -= i0;
+      d[node] += (i1 - i0) / 0.001;
+    }
+  },
+};

@@ -1,0 +1,17 @@
+export { hinesSolve } from './hines.ts';
+export { SimulationSpecError, InstabilityError } from './errors.ts';
+export {
+  compileModel,
+  connectionCoefficients,
+  type CompiledModel,
+  type CompiledMechanism,
+  type CompiledProbe,
+  type IClampStimulus,
+  type IonVariable,
+  type MechanismUse,
+  type Method,
+  type Probe,
+  type SimulationRequest,
+} from './model.ts';
+export { assemble, createCpuState, finitialize, fixedStep, type BoundMechanism, type CpuState } from './cpu.ts';
+export { cpuBackend, countSteps, neuronRunDt, simulate, type Backend, type SimulationResult } from './simulate.ts';
