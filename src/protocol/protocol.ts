@@ -39,6 +39,8 @@ export interface IClampEntry {
 export interface RecordEntry {
   label: string;
   at: string;
+  /** Spike detection threshold for this probe (upward crossings). */
+  spike_threshold_mV: number;
 }
 
 export interface Protocol {
@@ -58,7 +60,7 @@ export interface Protocol {
   };
   stimuli: IClampEntry[];
   record: RecordEntry[];
-  run: { tstop_ms: number; dt_ms: number; method: Method };
+  run: { tstop_ms: number; dt_ms: number; method: Method; record_dt_ms: number | null };
 }
 
 /** NEURON's defaults where the protocol is silent. */
@@ -70,6 +72,7 @@ export const DEFAULTS = {
   celsius: 6.3,
   dt_ms: 0.025,
   method: 'backward_euler' as Method,
+  spike_threshold_mV: -20,
 };
 
 export const METHODS: readonly Method[] = ['backward_euler', 'crank_nicolson'];
@@ -205,17 +208,21 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   if (top.record !== undefined) {
     c.array('$.record', top.record).forEach((v, i) => {
       const path = `$.record[${i}]`;
-      const o = c.object(path, v, ['label', 'at'], ['label', 'at']);
+      const o = c.object(path, v, ['label', 'at', 'spike_threshold_mV'], ['label', 'at']);
       const label = c.string(`${path}.label`, o.label);
       if (label === 't_ms') c.fail(`${path}.label`, '"t_ms" is the time column; pick another label');
       if (/[",\r\n]/.test(label)) c.fail(`${path}.label`, `labels may not contain commas, quotes or line breaks, got ${show(label)}`);
       if (labels.has(label)) c.fail(`${path}.label`, `duplicate label ${show(label)}`);
       labels.add(label);
-      record.push({ label, at: c.string(`${path}.at`, o.at) });
+      record.push({
+        label,
+        at: c.string(`${path}.at`, o.at),
+        spike_threshold_mV: o.spike_threshold_mV === undefined ? DEFAULTS.spike_threshold_mV : c.number(`${path}.spike_threshold_mV`, o.spike_threshold_mV),
+      });
     });
   }
 
-  const run = c.object('$.run', top.run, ['tstop_ms', 'dt_ms', 'method'], ['tstop_ms']);
+  const run = c.object('$.run', top.run, ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'], ['tstop_ms']);
   const protocol: Protocol = {
     file,
     morphology,
@@ -235,8 +242,11 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       tstop_ms: c.number('$.run.tstop_ms', run.tstop_ms, { positive: true }),
       dt_ms: run.dt_ms === undefined ? DEFAULTS.dt_ms : c.number('$.run.dt_ms', run.dt_ms, { positive: true }),
       method: run.method === undefined ? DEFAULTS.method : c.oneOf('$.run.method', run.method, METHODS),
+      record_dt_ms: run.record_dt_ms === undefined ? null : c.number('$.run.record_dt_ms', run.record_dt_ms, { positive: true }),
     },
   };
   if (protocol.run.dt_ms > protocol.run.tstop_ms) c.fail('$.run.dt_ms', `dt ${protocol.run.dt_ms} ms is longer than tstop ${protocol.run.tstop_ms} ms`);
+  const rdt = protocol.run.record_dt_ms;
+  if (rdt !== null && rdt < protocol.run.dt_ms) c.fail('$.run.record_dt_ms', `record_dt ${rdt} ms is shorter than dt ${protocol.run.dt_ms} ms`);
   return protocol;
 }
