@@ -56,24 +56,30 @@ function buildTable(): { scale: Float64Array; tail: Float64Array } {
 }
 
 const { scale: SCALE, tail: TAIL } = buildTable();
+/** TAB[2i] = tail_i, TAB[2i + 1] = scale_i (one cache line serves both). */
+const TAB = new Float64Array(2 * N);
+for (let i = 0; i < N; i++) {
+  TAB[2 * i] = TAIL[i];
+  TAB[2 * i + 1] = SCALE[i];
+}
 /** 2^j for j in [−1100, 1100]: exact powers of two (2^top multiplies scale exactly). */
 const POW2 = new Float64Array(2 * POW2_BIAS + 1);
 for (let j = -POW2_BIAS; j <= POW2_BIAS; j++) POW2[j + POW2_BIAS] = 2 ** j;
 
+function expOutside(x: number): number {
+  return Math.abs(x) < TINY ? 1.0 + x : Math.exp(x);
+}
+
 export function exp(x: number): number {
   const ax = Math.abs(x);
-  if (!(ax >= TINY && ax < 512)) {
-    return ax < TINY ? 1.0 + x : Math.exp(x);
-  }
-  const z = INV_LN2_N * x;
-  const kd = z + SHIFT - SHIFT; // round to nearest integer, ties to even
+  if (!(ax >= TINY && ax < 512)) return expOutside(x);
+  const kd = INV_LN2_N * x + SHIFT - SHIFT; // round to nearest integer, ties to even
   const r = x + kd * NEG_LN2_HI_N + kd * NEG_LN2_LO_N;
   const k = kd | 0;
-  const idx = k & (N - 1);
-  const top = k >> 7;
+  const i2 = (k & (N - 1)) << 1;
   const r2 = r * r;
-  const tmp = TAIL[idx] + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
-  const scale = SCALE[idx] * POW2[top + POW2_BIAS];
+  const tmp = TAB[i2] + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
+  const scale = TAB[i2 + 1] * POW2[(k >> 7) + POW2_BIAS];
   return scale + scale * tmp;
 }
 

@@ -104,7 +104,7 @@ export function createCpuState(model: CompiledModel): CpuState {
 
 /** Step 3: the matrix and right-hand side from v, states and ctx.t (NEURON `setup_tree_matrix`). */
 export function assemble(s: CpuState): void {
-  const { n, parent, a, b, cm, v, rhs, d, cfac } = s;
+  const { parent, a, b, cm, v, rhs, d, cfac } = s;
   rhs.fill(0);
   d.fill(0);
   const ions = s.ions;
@@ -116,8 +116,9 @@ export function assemble(s: CpuState): void {
   const ctx = s.ctx;
   for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.current(mechs[k].instance, ctx);
   // Capacitance, then axial terms. Per node this is NEURON's order: its own -b after its
-  // capacitance, then each child's -a in increasing child index.
-  for (let i = 0; i < n; i++) {
+  // capacitance, then each child's -a in increasing child index. (Bounding the loop by an array's
+  // own length lets the JIT drop bounds checks; n === v.length.)
+  for (let i = 0; i < v.length; i++) {
     d[i] += cfac * cm[i];
     const p = parent[i];
     if (p >= 0) {
