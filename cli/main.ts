@@ -6,6 +6,7 @@ import { infoJson, infoText } from './info.ts';
 import { loadOptions } from './options.ts';
 import { VERSION } from './version.ts';
 import { runCommand } from './run.ts';
+import { registerPlot } from './plot.ts';
 import { SimulationSpecError, InstabilityError } from '../src/solvers/index.ts';
 
 /** Where the CLI writes: stdout for results, stderr for messages. Tests pass their own. */
@@ -46,9 +47,13 @@ export function buildProgram(io: CliIo): Command {
     .description('run a protocol file; writes DIR/traces.csv and DIR/run.json')
     .argument('<protocol>', 'protocol JSON (docs/protocol.md)')
     .requiredOption('-o, --out <dir>', 'output folder (replaced atomically when the run completes)')
+    .option('--format <list>', 'trace files: csv, npy or csv,npy (traces.npy + traces.npy.json)', 'csv')
+    .option('--plot', 'also write DIR/traces.svg and DIR/shape.svg (as `dendrite plot DIR`)')
+    .option('-q, --quiet', 'no progress bar or summary; errors only')
     .action((protocol: string, flags) => {
-      runCommand(protocol, flags.out, err);
+      runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, quiet: flags.quiet });
     });
+  registerPlot(program, io);
   return program;
 }
 

@@ -4,13 +4,36 @@ import { writeFileSync } from 'node:fs';
 import { loadProtocol, runProtocol } from '../src/protocol/index.ts';
 import { writeOutputDir, writeTracesCsv, writeJson } from '../src/io/traces.ts';
 import { VERSION } from './version.ts';
+import { writeTracesNpy } from '../src/io/npy.ts';
+import { formatRunSummary } from '../src/io/progress.ts';
+import { plotRunDir } from '../src/io/svg/index.ts';
+import { UserError } from '../src/errors.ts';
 
-export function runCommand(protocolPath: string, outDir: string, log: (s: string) => void): void {
+/** `--format`, `--plot`, `--quiet`. */
+export interface RunFlags {
+  /** Trace files: "csv" (default), "npy" or "csv,npy". */
+  format?: string;
+  /** Also write traces.svg and shape.svg. */
+  plot?: boolean;
+  /** No progress bar or summary line. */
+  quiet?: boolean;
+}
+
+function traceFormats(list: string | undefined): Set<string> {
+  const f = new Set((list ?? 'csv').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0));
+  for (const x of f) if (x !== 'csv' && x !== 'npy') throw new UserError(`--format: "${x}" is not one of csv, npy (e.g. --format csv,npy)`);
+  if (f.size === 0) throw new UserError('--format: give csv, npy or csv,npy');
+  return f;
+}
+
+export function runCommand(protocolPath: string, outDir: string, log: (s: string) => void, flags: RunFlags = {}): void {
+  const formats = traceFormats(flags.format);
   const protocol = loadProtocol(protocolPath);
   const { built, result, output, probes, wall_s } = runProtocol(protocol);
   const labels = built.probes.map((p) => p.label);
   writeOutputDir(outDir, (tmp) => {
-    writeTracesCsv(join(tmp, 'traces.csv'), output.t_ms, labels, output.traces);
+    if (formats.has('csv')) writeTracesCsv(join(tmp, 'traces.csv'), output.t_ms, labels, output.traces);
+    if (formats.has('npy')) writeTracesNpy(join(tmp, 'traces.npy'), output.t_ms, labels, output.traces, { extras: built.probes.map((q) => ({ section: q.section, x: q.x })) });
     const spikeRows = ['label,t_ms'];
     for (const p of probes) for (const t of p.spikes_ms) spikeRows.push(`${p.label},${t}`);
     writeFileSync(join(tmp, 'spikes.csv'), spikeRows.join('\n') + '\n');
@@ -40,6 +63,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       })),
     });
   });
-  const simPerS = protocol.run.tstop_ms / wall_s;
-  log(`${built.layout.nNodes} compartments, ${result.steps} steps, ${wall_s.toFixed(3)} s (${simPerS.toFixed(0)} simulated ms per s); traces in ${join(outDir, 'traces.csv')}`);
+  const written = [...formats].map((f) => join(outDir, `traces.${f}`));
+  if (flags.plot) written.push(...plotRunDir(outDir, { log: (m) => log(`dendrite: warning: ${m}`) }).files);
+  if (!flags.quiet) log(formatRunSummary({ compartments: built.layout.nNodes, steps: result.steps, tstop_ms: protocol.run.tstop_ms, wall_s, outputs: written }));
 }

@@ -1,0 +1,31 @@
+/** `dendrite plot DIR`: figures for a run folder (traces.svg, shape.svg). Thin: the work is in src/io/svg. */
+import type { Command } from 'commander';
+import { UserError } from '../src/errors.ts';
+import { plotRunDir } from '../src/io/svg/index.ts';
+
+export interface PlotFlags {
+  color?: string;
+  quiet?: boolean;
+}
+
+/** Write the figures for `dir`; `log` gets one line per file written and any warnings. */
+export function plotCommand(dir: string, flags: PlotFlags, log: (s: string) => void): string[] {
+  const color = flags.color ?? 'distance';
+  if (color !== 'distance' && color !== 'peak') throw new UserError(`--color: "${color}" is not one of distance, peak`);
+  const { files } = plotRunDir(dir, { shapeColor: color, log: (s) => log(`dendrite: warning: ${s}`) });
+  if (!flags.quiet) for (const f of files) log(`wrote ${f}`);
+  return files;
+}
+
+/** Add `dendrite plot` to the program; messages go to `io.err` (stderr), as `dendrite run`'s do. */
+export function registerPlot(program: Command, io: { err: (s: string) => void }): void {
+  program
+    .command('plot')
+    .description('draw a run folder: DIR/traces.svg (traces, spike marks from spikes.csv) and DIR/shape.svg (the cell, recorded sites)')
+    .argument('<dir>', 'output folder of `dendrite run --out DIR`')
+    .option('--color <by>', 'shape colouring: distance (path distance from the soma) or peak (peak V at each recorded site)', 'distance')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action((dir: string, flags: PlotFlags) => {
+      plotCommand(dir, flags, io.err);
+    });
+}
