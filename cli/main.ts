@@ -47,7 +47,7 @@ export function buildProgram(io: CliIo): Command {
     .description('run a protocol file; writes DIR/traces.csv and DIR/run.json')
     .argument('<protocol>', 'protocol JSON (docs/protocol.md)')
     .requiredOption('-o, --out <dir>', 'output folder (replaced atomically when the run completes)')
-    .option('--format <list>', 'trace files: csv, npy or csv,npy (traces.npy + traces.npy.json)', 'csv')
+    .option('--format <list>', 'trace files: csv, npy, json, or a list like csv,npy (traces.npy + traces.npy.json)', 'csv')
     .option('--plot', 'also write DIR/traces.svg and DIR/shape.svg (as `dendrite plot DIR`)')
     .option('-q, --quiet', 'no progress bar or summary; errors only')
     .action((protocol: string, flags) => {

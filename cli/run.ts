@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { loadProtocol, runProtocol } from '../src/protocol/index.ts';
-import { writeOutputDir, writeTracesCsv, writeJson } from '../src/io/traces.ts';
+import { writeOutputDir, writeTracesCsv, writeTracesJson, writeJson } from '../src/io/traces.ts';
 import { VERSION } from './version.ts';
 import { writeTracesNpy } from '../src/io/npy.ts';
 import { formatRunSummary } from '../src/io/progress.ts';
@@ -11,7 +11,7 @@ import { UserError } from '../src/errors.ts';
 
 /** `--format`, `--plot`, `--quiet`. */
 export interface RunFlags {
-  /** Trace files: "csv" (default), "npy" or "csv,npy". */
+  /** Trace files: "csv" (default), "npy", "json" or a comma-separated list. */
   format?: string;
   /** Also write traces.svg and shape.svg. */
   plot?: boolean;
@@ -21,8 +21,8 @@ export interface RunFlags {
 
 function traceFormats(list: string | undefined): Set<string> {
   const f = new Set((list ?? 'csv').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0));
-  for (const x of f) if (x !== 'csv' && x !== 'npy') throw new UserError(`--format: "${x}" is not one of csv, npy (e.g. --format csv,npy)`);
-  if (f.size === 0) throw new UserError('--format: give csv, npy or csv,npy');
+  for (const x of f) if (x !== 'csv' && x !== 'npy' && x !== 'json') throw new UserError(`--format: "${x}" is not one of csv, npy, json (e.g. --format csv,npy)`);
+  if (f.size === 0) throw new UserError('--format: give csv, npy, json or a comma-separated list');
   return f;
 }
 
@@ -33,6 +33,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
   const labels = built.probes.map((p) => p.label);
   writeOutputDir(outDir, (tmp) => {
     if (formats.has('csv')) writeTracesCsv(join(tmp, 'traces.csv'), output.t_ms, labels, output.traces);
+    if (formats.has('json')) writeTracesJson(join(tmp, 'traces.json'), output.t_ms, labels, output.traces);
     if (formats.has('npy')) writeTracesNpy(join(tmp, 'traces.npy'), output.t_ms, labels, output.traces, { extras: built.probes.map((q) => ({ section: q.section, x: q.x })) });
     const spikeRows = ['label,t_ms'];
     for (const p of probes) for (const t of p.spikes_ms) spikeRows.push(`${p.label},${t}`);
@@ -42,6 +43,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       node_version: process.version,
       protocol: protocolPath,
       morphology: protocol.morphology,
+      morphology_options: protocol.morphologyOptions,
       soma_rule: built.morphology.somaRule,
       morphology_warnings: built.morphology.warnings,
       method: result.method,

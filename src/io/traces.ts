@@ -54,3 +54,17 @@ export function writeOutputDir(dir: string, fill: (tmp: string) => void): void {
 export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, null, 1) + '\n');
 }
+
+/** `{"t_ms": [...], "traces": {"<label>": [...]}, "units": {...}}`, full double precision. */
+export function writeTracesJson(path: string, t_ms: Float64Array, labels: readonly string[], traces: readonly Float64Array[]): void {
+  const obj: { t_ms: number[]; traces: Record<string, number[]>; units: Record<string, string> } = {
+    t_ms: Array.from(t_ms),
+    traces: {},
+    units: { t_ms: 'ms' },
+  };
+  labels.forEach((l, k) => {
+    obj.traces[l] = Array.from(traces[k]);
+    obj.units[l] = 'mV';
+  });
+  writeFileSync(path, JSON.stringify(obj) + '\n');
+}

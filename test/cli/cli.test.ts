@@ -107,6 +107,16 @@ describe('dendrite run', () => {
     expect(lines.length).toBe(1 + 100); // 0, 0.1, ..., 9.9: the 10 ms sample falls past the last step, as in NEURON
     expect(Number(lines[11].split(',')[0])).toBeCloseTo(1.0, 12);
   });
+  it('--format json,csv writes both, with the same numbers', async () => {
+    const out = join(dir, 'json');
+    expect((await cli('run', protocol(), '--out', out, '--format', 'json,csv', '-q')).code).toBe(0);
+    const j = JSON.parse(readFileSync(join(out, 'traces.json'), 'utf8'));
+    const lines = readFileSync(join(out, 'traces.csv'), 'utf8').trim().split('\n');
+    expect(j.t_ms.length).toBe(lines.length - 1);
+    expect(j.traces.tip[200]).toBe(Number(lines[201].split(',')[2]));
+    expect(j.units).toEqual({ t_ms: 'ms', soma: 'mV', tip: 'mV' });
+    expect((await cli('run', protocol(), '--out', out, '--format', 'xlsx')).err).toMatch(/--format: "xlsx" is not one of csv, npy, json/);
+  });
   it('an unstable run stops with dt, time and section, and writes nothing', async () => {
     const out = join(dir, 'unstable');
     const r = await cli('run', protocol({ stimuli: [{ type: 'iclamp', at: 'dend[0](0.5)', delay_ms: 1, dur_ms: 3, amp_nA: 1e6 }] }), '--out', out);
