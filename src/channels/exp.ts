@@ -87,3 +87,12 @@ export function exp(x: number): number {
 export function expTableEntry(i: number): [number, number] {
   return [SCALE[i], TAIL[i]];
 }
+
+/**
+ * buf[i] ← exp(buf[i]) for i < n. Kernels that need many exponentials per node gather the
+ * arguments first and call this once: the JIT inlines `exp` into this one loop, where a scalar call
+ * per value would often stay an out-of-line call that boxes its double result.
+ */
+export function expInPlace(buf: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) buf[i] = exp(buf[i]);
+}

@@ -1,5 +1,5 @@
-import { exp } from './exp.ts';
-import { cnexpRelax, vtrap } from './kinetics.ts';
+import { exp, expInPlace } from './exp.ts';
+import { vtrap } from './kinetics.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
 
 /**
@@ -104,16 +104,10 @@ export interface HhInstance extends MechanismInstance {
   tableCelsius: number;
   /** Scratch for one rates record. */
   readonly r: Float64Array;
-}
-
-// Module-local bindings of the shared kinetics so the JIT can inline them into the loops.
-const expFn = exp;
-const trap = vtrap;
-const relax = cnexpRelax;
-
-function lerp(table: Float64Array, r0: number, r1: number, k: number, theta: number): number {
-  const y0 = table[r0 + k];
-  return y0 + theta * (table[r1 + k] - y0);
+  /** Scratch for the state-update passes: rate exponentials (6 per instance), cnexp exponentials (3), rates (6). */
+  readonly ea: Float64Array;
+  readonly eb: Float64Array;
+  readonly rt: Float64Array;
 }
 
 function rates(inst: HhInstance, v: number, q10: number): void {
@@ -125,6 +119,104 @@ function ensureTable(inst: HhInstance, celsius: number): void {
   if (inst.useTable && (inst.table === null || inst.tableCelsius !== celsius)) {
     inst.table = buildHhTable(celsius);
     inst.tableCelsius = celsius;
+  }
+}
+
+/*
+ * SOLVE states. The CPU kernels run in passes over all instances so that the exponentials go
+ * through batched calls (expInPlace): the arguments are gathered, exponentiated in one loop, then
+ * used. The arithmetic is hhRates / hhRatesFromTable followed by cnexpRelax, operation for
+ * operation (the NEURON reference tests check it bitwise); only the order across nodes changes.
+ * Scratch per instance j: ea[6j..6j+5] rate exponentials, eb[3j..3j+2] cnexp exponentials,
+ * rt[6j..6j+5] the rates record [minf, mtau, hinf, htau, ninf, ntau].
+ */
+
+/** cnexp exponents dt·a with a = −1/τ, for all instances (rates already in rt). */
+function cnexpExponents(inst: HhInstance, dt: number): void {
+  const { count, eb, rt } = inst;
+  for (let j = 0; j < count; j++) {
+    const r = 6 * j;
+    const e = 3 * j;
+    eb[e] = dt * (-1.0 / rt[r + MTAU]);
+    eb[e + 1] = dt * (-1.0 / rt[r + HTAU]);
+    eb[e + 2] = dt * (-1.0 / rt[r + NTAU]);
+  }
+  expInPlace(eb, 3 * count);
+}
+
+/** x ← x + (1 − exp(dt·a))·(−b/a − x) with a = −1/τ, b = x∞/τ (cnexp), for m, h and n. */
+function relaxAll(inst: HhInstance): void {
+  const { m, h, n, count, eb, rt } = inst;
+  for (let j = 0; j < count; j++) {
+    const e = 3 * j;
+    const r = 6 * j;
+    let tau = rt[r + MTAU];
+    m[j] = m[j] + (1.0 - eb[e]) * (-(rt[r + MINF] / tau) / (-1.0 / tau) - m[j]);
+    tau = rt[r + HTAU];
+    h[j] = h[j] + (1.0 - eb[e + 1]) * (-(rt[r + HINF] / tau) / (-1.0 / tau) - h[j]);
+    tau = rt[r + NTAU];
+    n[j] = n[j] + (1.0 - eb[e + 2]) * (-(rt[r + NINF] / tau) / (-1.0 / tau) - n[j]);
+  }
+}
+
+/** Rates from the table (hhRatesFromTable inlined: mfac = 1, lo = −100, 200 intervals, clamped). */
+function tableRates(inst: HhInstance, table: Float64Array, v: Float64Array): void {
+  const { nodes, count, rt } = inst;
+  for (let j = 0; j < count; j++) {
+    const xi = 1.0 * (v[nodes[j]] - HH_TABLE_MIN);
+    const r = 6 * j;
+    if (xi <= 0.0) {
+      for (let k = 0; k < 6; k++) rt[r + k] = table[k];
+    } else if (xi >= HH_TABLE_STEPS) {
+      for (let k = 0; k < 6; k++) rt[r + k] = table[HH_TABLE_STEPS * 6 + k];
+    } else {
+      const i = Math.floor(xi);
+      const theta = xi - i;
+      const t0 = i * 6;
+      for (let k = 0; k < 6; k++) {
+        const y0 = table[t0 + k];
+        rt[r + k] = y0 + theta * (table[t0 + 6 + k] - y0);
+      }
+    }
+  }
+}
+
+/** Exact rates (hhRates, with vtrap's x/y exponentiated in the batch). */
+function exactRates(inst: HhInstance, v: Float64Array, q10: number): void {
+  const { nodes, count, ea, rt } = inst;
+  for (let j = 0; j < count; j++) {
+    const vj = v[nodes[j]];
+    const e = 6 * j;
+    ea[e] = -(vj + 40.0) / 10.0; // vtrap(−(v+40), 10): x/y
+    ea[e + 1] = -(vj + 65.0) / 18.0;
+    ea[e + 2] = -(vj + 65.0) / 20.0;
+    ea[e + 3] = -(vj + 35.0) / 10.0;
+    ea[e + 4] = -(vj + 55.0) / 10.0; // vtrap(−(v+55), 10): x/y
+    ea[e + 5] = -(vj + 65.0) / 80.0;
+  }
+  expInPlace(ea, 6 * count);
+  for (let j = 0; j < count; j++) {
+    const vj = v[nodes[j]];
+    const e = 6 * j;
+    const r = 6 * j;
+    // vtrap(x, y) = y·(1 − x/y/2) if |x/y| < 1e-6, else x/(exp(x/y) − 1)
+    const qm = -(vj + 40.0) / 10.0;
+    let alpha = 0.1 * (Math.abs(qm) < 1e-6 ? 10.0 * (1 - qm / 2) : -(vj + 40.0) / (ea[e] - 1));
+    let beta = 4.0 * ea[e + 1];
+    let sum = alpha + beta;
+    rt[r + MTAU] = 1.0 / (q10 * sum);
+    rt[r + MINF] = alpha / sum;
+    alpha = 0.07 * ea[e + 2];
+    beta = 1.0 / (ea[e + 3] + 1.0);
+    sum = alpha + beta;
+    rt[r + HTAU] = 1.0 / (q10 * sum);
+    rt[r + HINF] = alpha / sum;
+    const qn = -(vj + 55.0) / 10.0;
+    alpha = 0.01 * (Math.abs(qn) < 1e-6 ? 10.0 * (1 - qn / 2) : -(vj + 55.0) / (ea[e + 4] - 1));
+    beta = 0.125 * ea[e + 5];
+    sum = alpha + beta;
+    rt[r + NTAU] = 1.0 / (q10 * sum);
+    rt[r + NINF] = alpha / sum;
   }
 }
 
@@ -187,6 +279,9 @@ export const hh: Mechanism<HhInstance> = {
       table: null,
       tableCelsius: NaN,
       r: new Float64Array(6),
+      ea: new Float64Array(6 * count),
+      eb: new Float64Array(3 * count),
+      rt: new Float64Array(6 * count),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
   },
@@ -247,50 +342,9 @@ export const hh: Mechanism<HhInstance> = {
   },
 
   advance(inst: HhInstance, ctx: MechanismContext): void {
-    const { nodes, m, h, n, count } = inst;
-    const v = ctx.v;
-    const dt = ctx.dt;
-    const table = inst.table;
-    if (table !== null) {
-      // Table lookup as in hhRatesFromTable, inlined (mfac = 1, lo = −100, 200 intervals).
-      for (let j = 0; j < count; j++) {
-        const xi = 1.0 * (v[nodes[j]] - HH_TABLE_MIN);
-        let r = 0;
-        let theta = 0;
-        if (xi <= 0.0) {
-          r = 0;
-        } else if (xi >= HH_TABLE_STEPS) {
-          r = HH_TABLE_STEPS * 6;
-        } else {
-          const i = Math.floor(xi);
-          theta = xi - i;
-          r = i * 6;
-        }
-        // theta = 0 at the clamped ends gives y0 + 0·(y1 − y0) = y0 exactly, except that
-        // reading row 201 would be out of range: use a row offset that stays inside.
-        const r1 = r === HH_TABLE_STEPS * 6 ? r : r + 6;
-        m[j] = relax(m[j], lerp(table, r, r1, MINF, theta), lerp(table, r, r1, MTAU, theta), dt);
-        h[j] = relax(h[j], lerp(table, r, r1, HINF, theta), lerp(table, r, r1, HTAU, theta), dt);
-        n[j] = relax(n[j], lerp(table, r, r1, NINF, theta), lerp(table, r, r1, NTAU, theta), dt);
-      }
-      return;
-    }
-    // Exact rates: hhRates inlined gate by gate (same operations in the same order).
-    const q10 = hhQ10(ctx.celsius);
-    for (let j = 0; j < count; j++) {
-      const vj = v[nodes[j]];
-      let alpha = 0.1 * trap(-(vj + 40.0), 10.0);
-      let beta = 4.0 * expFn(-(vj + 65.0) / 18.0);
-      let sum = alpha + beta;
-      m[j] = relax(m[j], alpha / sum, 1.0 / (q10 * sum), dt);
-      alpha = 0.07 * expFn(-(vj + 65.0) / 20.0);
-      beta = 1.0 / (expFn(-(vj + 35.0) / 10.0) + 1.0);
-      sum = alpha + beta;
-      h[j] = relax(h[j], alpha / sum, 1.0 / (q10 * sum), dt);
-      alpha = 0.01 * trap(-(vj + 55.0), 10.0);
-      beta = 0.125 * expFn(-(vj + 65.0) / 80.0);
-      sum = alpha + beta;
-      n[j] = relax(n[j], alpha / sum, 1.0 / (q10 * sum), dt);
-    }
+    if (inst.table !== null) tableRates(inst, inst.table, ctx.v);
+    else exactRates(inst, ctx.v, hhQ10(ctx.celsius));
+    cnexpExponents(inst, ctx.dt);
+    relaxAll(inst);
   },
 };
