@@ -16,7 +16,7 @@
  */
 import type { IonState, Mechanism, MechanismContext, MechanismInstance } from '../channels/mechanism.ts';
 import { createIonState } from '../channels/ions.ts';
-import { hinesSolve } from './hines.ts';
+import { hinesBacksubstituteUpdate, hinesTriangularize } from './hines.ts';
 import type { CompiledModel } from './model.ts';
 
 export interface BoundMechanism {
@@ -152,9 +152,10 @@ export function fixedStep(s: CpuState): number {
   ctx.t += half;
   // 3.
   assemble(s);
-  // 4.
-  const { n, v, rhs, vLimit } = s;
-  hinesSolve(n, s.parent, s.a, s.b, s.d, rhs);
+  // 4. (back-substitution and v += Δ or v += 2Δ in one pass)
+  const { n, rhs } = s;
+  hinesTriangularize(n, s.parent, s.a, s.b, s.d, rhs);
+  const bad = hinesBacksubstituteUpdate(n, s.parent, s.b, s.d, rhs, s.v, s.secondOrder ? 2.0 : 1.0, s.vLimit);
   // 5.
   if (s.secondOrder) {
     const ions = s.ions;
@@ -162,20 +163,6 @@ export function fixedStep(s: CpuState): number {
       const ii = ions[k].i;
       const g = ions[k].didv;
       for (let i = 0; i < n; i++) ii[i] += g[i] * rhs[i];
-    }
-  }
-  let bad = -1;
-  if (s.secondOrder) {
-    for (let i = 0; i < n; i++) {
-      const x = v[i] + 2.0 * rhs[i];
-      v[i] = x;
-      if (!(x <= vLimit && x >= -vLimit) && bad < 0) bad = i;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const x = v[i] + rhs[i];
-      v[i] = x;
-      if (!(x <= vLimit && x >= -vLimit) && bad < 0) bad = i;
     }
   }
   // 6.

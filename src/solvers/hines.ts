@@ -24,7 +24,29 @@ export function hinesSolve(
   d: Float64Array,
   rhs: Float64Array,
 ): void {
-  // Triangularisation: eliminate each node into its parent, leaves first.
+  hinesTriangularize(n, parent, a, b, d, rhs);
+  // Back-substitution, roots first.
+  let xPrev = 0;
+  for (let i = 0; i < n; i++) {
+    const p = parent[i];
+    let x: number;
+    if (p < 0) x = rhs[i] / d[i];
+    else if (p === i - 1) x = (rhs[i] - b[i] * xPrev) / d[i];
+    else x = (rhs[i] - b[i] * rhs[p]) / d[i];
+    rhs[i] = x;
+    xPrev = x;
+  }
+}
+
+/** Triangularisation: eliminate each node into its parent, leaves first (NEURON `triang`). */
+export function hinesTriangularize(
+  n: number,
+  parent: Int32Array,
+  a: Float64Array,
+  b: Float64Array,
+  d: Float64Array,
+  rhs: Float64Array,
+): void {
   let carried = false;
   let cd = 0;
   let cr = 0;
@@ -54,8 +76,25 @@ export function hinesSolve(
       }
     }
   }
-  // Back-substitution, roots first.
+}
+
+/**
+ * Back-substitution after `hinesTriangularize`, fused with the voltage update of the fixed step:
+ * rhs[i] ← Δ_i and v[i] ← v[i] + factor·Δ_i (factor 1 for backward Euler, 2 for Crank–Nicolson).
+ * Returns the first node whose new v is non-finite or outside ±limit, or −1.
+ */
+export function hinesBacksubstituteUpdate(
+  n: number,
+  parent: Int32Array,
+  b: Float64Array,
+  d: Float64Array,
+  rhs: Float64Array,
+  v: Float64Array,
+  factor: number,
+  limit: number,
+): number {
   let xPrev = 0;
+  let bad = -1;
   for (let i = 0; i < n; i++) {
     const p = parent[i];
     let x: number;
@@ -64,5 +103,9 @@ export function hinesSolve(
     else x = (rhs[i] - b[i] * rhs[p]) / d[i];
     rhs[i] = x;
     xPrev = x;
+    const vi = v[i] + factor * x;
+    v[i] = vi;
+    if (!(vi <= limit && vi >= -limit) && bad < 0) bad = i;
   }
+  return bad;
 }
