@@ -10,7 +10,8 @@ export type {
   QuantitySpec,
 } from './mechanism.ts';
 export { paramDefault } from './mechanism.ts';
-export { cnexpRelax, vtrap, DV_FD } from './kinetics.ts';
+export { cnexpRelax, vtrap } from './kinetics.ts';
+export { exp, expInPlace } from './exp.ts';
 export { ION_DEFAULTS, createIonState, type IonDefaults } from './ions.ts';
 export { pas, type PasInstance } from './pas.ts';
 export { iclamp, type IClampInstance } from './iclamp.ts';

@@ -26,6 +26,3 @@ export function vtrap(x: number, y: number): number {
 export function cnexpRelax(x: number, xinf: number, tau: number, dt: number): number {
   return x + (1.0 - expFn(dt * (-1.0 / tau))) * (-(xinf / tau) / (-1.0 / tau) - x);
 }
-
-/** NEURON's finite-difference step for di/dv (mV). */
-export const DV_FD = 0.001;

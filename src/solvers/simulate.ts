@@ -14,6 +14,8 @@ export interface SimulationResult {
   setup_ms: number;
   /** The step loop (including recording). */
   run_ms: number;
+  /** setup_ms + run_ms. */
+  wall_ms: number;
 }
 
 /**
@@ -44,10 +46,13 @@ export function neuronRunDt(dt_ms: number, stepsPerMs = 40): number {
   return Math.abs(dt_ms * k * stepsPerMs - 1) > 1e-6 ? interval / k : dt_ms;
 }
 
-/** A backend runs a compiled model; the CPU backend is the reference. */
+/**
+ * A backend runs a compiled model (validated, backend-neutral data) and records its probes.
+ * The CPU backend is the reference; a GPU backend runs the same CompiledModel.
+ */
 export interface Backend {
   readonly name: string;
-  run(model: CompiledModel): Omit<SimulationResult, 'setup_ms'> & { setup_ms: number };
+  run(model: CompiledModel): SimulationResult;
 }
 
 function probeSources(model: CompiledModel, s: CpuState): { src: Float64Array[]; idx: Int32Array } {
@@ -101,7 +106,16 @@ export const cpuBackend: Backend = {
       for (let k = 0; k < nProbe; k++) traces[k][step] = src[k][idx[k]];
     }
     const t2 = performance.now();
-    return { t_ms, traces, steps, dt_ms: model.dt_ms, method: model.method, setup_ms: t1 - t0, run_ms: t2 - t1 };
+    return {
+      t_ms,
+      traces,
+      steps,
+      dt_ms: model.dt_ms,
+      method: model.method,
+      setup_ms: t1 - t0,
+      run_ms: t2 - t1,
+      wall_ms: t2 - t0,
+    };
   },
 };
 
@@ -115,5 +129,6 @@ export function simulate(req: SimulationRequest): SimulationResult {
   const model = compileModel(req);
   const t1 = performance.now();
   const out = cpuBackend.run(model);
-  return { ...out, setup_ms: out.setup_ms + (t1 - t0) };
+  const setup_ms = out.setup_ms + (t1 - t0);
+  return { ...out, setup_ms, wall_ms: setup_ms + out.run_ms };
 }

@@ -32,6 +32,8 @@ describe('time stepping', () => {
       expect(res.t_ms[k]).toBe(t);
     }
     expect(res.t_ms[40]).not.toBe(1);
+    expect(res.steps).toBe(80);
+    expect(res.wall_ms).toBeGreaterThanOrEqual(res.run_ms);
   });
 
   it('switches an IClamp on at del ≤ t_n + dt/2 with accumulated t (del 1.0125 starts in step 41)', () => {
