@@ -107,6 +107,8 @@ export interface HhInstance extends MechanismInstance {
   /** Scratch for the state-update passes: rate exponentials (6 per instance), cnexp exponentials (3), rates (6). */
   readonly ea: Float64Array;
   readonly eb: Float64Array;
+  /** cnexp's a = −1/τ per gate (3 per instance). */
+  readonly ra: Float64Array;
   readonly rt: Float64Array;
 }
 
@@ -131,31 +133,34 @@ function ensureTable(inst: HhInstance, celsius: number): void {
  * rt[6j..6j+5] the rates record [minf, mtau, hinf, htau, ninf, ntau].
  */
 
-/** cnexp exponents dt·a with a = −1/τ, for all instances (rates already in rt). */
+/** cnexp: a = −1/τ kept in ra, exponents dt·a exponentiated into eb, for all instances (rates in rt). */
 function cnexpExponents(inst: HhInstance, dt: number): void {
-  const { count, eb, rt } = inst;
+  const { count, ra, eb, rt } = inst;
   for (let j = 0; j < count; j++) {
     const r = 6 * j;
     const e = 3 * j;
-    eb[e] = dt * (-1.0 / rt[r + MTAU]);
-    eb[e + 1] = dt * (-1.0 / rt[r + HTAU]);
-    eb[e + 2] = dt * (-1.0 / rt[r + NTAU]);
+    const am = -1.0 / rt[r + MTAU];
+    const ah = -1.0 / rt[r + HTAU];
+    const an = -1.0 / rt[r + NTAU];
+    ra[e] = am;
+    ra[e + 1] = ah;
+    ra[e + 2] = an;
+    eb[e] = dt * am;
+    eb[e + 1] = dt * ah;
+    eb[e + 2] = dt * an;
   }
   expInPlace(eb, 3 * count);
 }
 
 /** x ← x + (1 − exp(dt·a))·(−b/a − x) with a = −1/τ, b = x∞/τ (cnexp), for m, h and n. */
 function relaxAll(inst: HhInstance): void {
-  const { m, h, n, count, eb, rt } = inst;
+  const { m, h, n, count, ra, eb, rt } = inst;
   for (let j = 0; j < count; j++) {
     const e = 3 * j;
     const r = 6 * j;
-    let tau = rt[r + MTAU];
-    m[j] = m[j] + (1.0 - eb[e]) * (-(rt[r + MINF] / tau) / (-1.0 / tau) - m[j]);
-    tau = rt[r + HTAU];
-    h[j] = h[j] + (1.0 - eb[e + 1]) * (-(rt[r + HINF] / tau) / (-1.0 / tau) - h[j]);
-    tau = rt[r + NTAU];
-    n[j] = n[j] + (1.0 - eb[e + 2]) * (-(rt[r + NINF] / tau) / (-1.0 / tau) - n[j]);
+    m[j] = m[j] + (1.0 - eb[e]) * (-(rt[r + MINF] / rt[r + MTAU]) / ra[e] - m[j]);
+    h[j] = h[j] + (1.0 - eb[e + 1]) * (-(rt[r + HINF] / rt[r + HTAU]) / ra[e + 1] - h[j]);
+    n[j] = n[j] + (1.0 - eb[e + 2]) * (-(rt[r + NINF] / rt[r + NTAU]) / ra[e + 2] - n[j]);
   }
 }
 
@@ -187,12 +192,17 @@ function exactRates(inst: HhInstance, v: Float64Array, q10: number): void {
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
     const e = 6 * j;
-    ea[e] = -(vj + 40.0) / 10.0; // vtrap(−(v+40), 10): x/y
+    const qm = -(vj + 40.0) / 10.0; // vtrap(−(v+40), 10): x/y
+    const qn = -(vj + 55.0) / 10.0; // vtrap(−(v+55), 10): x/y
+    ea[e] = qm;
     ea[e + 1] = -(vj + 65.0) / 18.0;
     ea[e + 2] = -(vj + 65.0) / 20.0;
     ea[e + 3] = -(vj + 35.0) / 10.0;
-    ea[e + 4] = -(vj + 55.0) / 10.0; // vtrap(−(v+55), 10): x/y
+    ea[e + 4] = qn;
     ea[e + 5] = -(vj + 65.0) / 80.0;
+    // Park x/y in the rates record until pass 2 needs it for vtrap's small-|x/y| branch.
+    rt[6 * j + MINF] = qm;
+    rt[6 * j + NINF] = qn;
   }
   expInPlace(ea, 6 * count);
   for (let j = 0; j < count; j++) {
@@ -200,7 +210,7 @@ function exactRates(inst: HhInstance, v: Float64Array, q10: number): void {
     const e = 6 * j;
     const r = 6 * j;
     // vtrap(x, y) = y·(1 − x/y/2) if |x/y| < 1e-6, else x/(exp(x/y) − 1)
-    const qm = -(vj + 40.0) / 10.0;
+    const qm = rt[r + MINF];
     let alpha = 0.1 * (Math.abs(qm) < 1e-6 ? 10.0 * (1 - qm / 2) : -(vj + 40.0) / (ea[e] - 1));
     let beta = 4.0 * ea[e + 1];
     let sum = alpha + beta;
@@ -211,7 +221,7 @@ function exactRates(inst: HhInstance, v: Float64Array, q10: number): void {
     sum = alpha + beta;
     rt[r + HTAU] = 1.0 / (q10 * sum);
     rt[r + HINF] = alpha / sum;
-    const qn = -(vj + 55.0) / 10.0;
+    const qn = rt[r + NINF];
     alpha = 0.01 * (Math.abs(qn) < 1e-6 ? 10.0 * (1 - qn / 2) : -(vj + 55.0) / (ea[e + 4] - 1));
     beta = 0.125 * ea[e + 5];
     sum = alpha + beta;
@@ -281,6 +291,7 @@ export const hh: Mechanism<HhInstance> = {
       r: new Float64Array(6),
       ea: new Float64Array(6 * count),
       eb: new Float64Array(3 * count),
+      ra: new Float64Array(3 * count),
       rt: new Float64Array(6 * count),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
