@@ -178,10 +178,18 @@ function tableRates(inst: HhInstance, table: Float64Array, v: Float64Array): voi
       const i = Math.floor(xi);
       const theta = xi - i;
       const t0 = i * 6;
-      for (let k = 0; k < 6; k++) {
-        const y0 = table[t0 + k];
-        rt[r + k] = y0 + theta * (table[t0 + 6 + k] - y0);
-      }
+      let y0 = table[t0];
+      rt[r] = y0 + theta * (table[t0 + 6] - y0);
+      y0 = table[t0 + 1];
+      rt[r + 1] = y0 + theta * (table[t0 + 7] - y0);
+      y0 = table[t0 + 2];
+      rt[r + 2] = y0 + theta * (table[t0 + 8] - y0);
+      y0 = table[t0 + 3];
+      rt[r + 3] = y0 + theta * (table[t0 + 9] - y0);
+      y0 = table[t0 + 4];
+      rt[r + 4] = y0 + theta * (table[t0 + 10] - y0);
+      y0 = table[t0 + 5];
+      rt[r + 5] = y0 + theta * (table[t0 + 11] - y0);
     }
   }
 }
