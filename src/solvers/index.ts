@@ -1,4 +1,4 @@
-export { hinesSolve } from './hines.ts';
+export { hinesBacksubstituteUpdate, hinesSolve, hinesTriangularize } from './hines.ts';
 export { SimulationSpecError, InstabilityError } from './errors.ts';
 export {
   compileModel,
