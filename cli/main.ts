@@ -6,8 +6,9 @@ import { infoJson, infoText } from './info.ts';
 import { loadOptions } from './options.ts';
 import { VERSION } from './version.ts';
 import { runCommand } from './run.ts';
+import { loadProtocol, buildSimulation } from '../src/protocol/index.ts';
 import { registerPlot } from './plot.ts';
-import { SimulationSpecError, InstabilityError } from '../src/solvers/index.ts';
+import { SimulationSpecError, InstabilityError, countSteps } from '../src/solvers/index.ts';
 
 /** Where the CLI writes: stdout for results, stderr for messages. Tests pass their own. */
 export interface CliIo {
@@ -41,6 +42,16 @@ export function buildProgram(io: CliIo): Command {
     .action((file: string, flags) => {
       const m = loadSwc(file, loadOptions(flags));
       out(flags.json ? JSON.stringify(infoJson(m), null, 1) : infoText(m));
+    });
+  program
+    .command('validate')
+    .description('check a protocol file (and the cell it builds) without running it')
+    .argument('<protocol>', 'protocol JSON (docs/protocol.md)')
+    .action((protocol: string) => {
+      const p = loadProtocol(protocol);
+      const built = buildSimulation(p);
+      const steps = countSteps(p.run.dt_ms, p.run.tstop_ms);
+      out(`${protocol}: valid; ${built.layout.sections.length} sections, ${built.layout.nNodes} compartments, ${steps} steps of ${p.run.dt_ms} ms, ${built.probes.length} recording sites`);
     });
   program
     .command('run')

@@ -63,6 +63,22 @@ export interface Protocol {
   run: { tstop_ms: number; dt_ms: number; method: Method; record_dt_ms: number | null };
 }
 
+/**
+ * Every key the protocol accepts, by JSON path (`[]` = each element of an array, `<region>` = any
+ * region name). The checks below use these lists, and a test keeps docs/protocol.md in step.
+ */
+export const SCHEMA_KEYS = {
+  $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description'],
+  '$.morphology': ['file', 'scale', 'keep_types', 'drop_types'],
+  '$.discretization': ['d_lambda', 'frequency_Hz', 'nseg', 'sections', 'max_length_um'],
+  '$.biophysics': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms'],
+  '$.biophysics.regions.<region>': ['cm_uF_per_cm2', 'Ra_ohm_cm'],
+  '$.biophysics.mechanisms[]': ['name', 'region', 'params', 'globals'],
+  '$.stimuli[]': ['type', 'at', 'delay_ms', 'dur_ms', 'amp_nA'],
+  '$.record[]': ['label', 'at', 'spike_threshold_mV'],
+  '$.run': ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'],
+} as const;
+
 /** NEURON's defaults where the protocol is silent. */
 export const DEFAULTS = {
   discretization: { kind: 'd_lambda', d_lambda: 0.1, frequency_Hz: 100 } as Discretization,
@@ -101,7 +117,7 @@ function numberList(c: Checker, path: string, v: unknown): number[] {
 /** Check a parsed JSON value as protocol v1. `file` locates relative paths and names the file in errors. */
 export function parseProtocol(raw: unknown, file: string): Protocol {
   const c = new Checker(file);
-  const top = c.object('$', raw, ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description'], ['morphology', 'run']);
+  const top = c.object('$', raw, SCHEMA_KEYS.$, ['morphology', 'run']);
   const base = dirname(resolve(file));
 
   // morphology: "file.swc" or {"file": ..., "scale": ..., "keep_types": [...], "drop_types": [...]}
@@ -110,7 +126,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   if (typeof top.morphology === 'string') {
     morphology = resolve(base, c.string('$.morphology', top.morphology));
   } else {
-    const m = c.object('$.morphology', top.morphology, ['file', 'scale', 'keep_types', 'drop_types'], ['file']);
+    const m = c.object('$.morphology', top.morphology, SCHEMA_KEYS['$.morphology'], ['file']);
     morphology = resolve(base, c.string('$.morphology.file', m.file));
     if (m.scale !== undefined) morphologyOptions.scale = c.number('$.morphology.scale', m.scale, { positive: true });
     if (m.keep_types !== undefined) morphologyOptions.keep_types = numberList(c, '$.morphology.keep_types', m.keep_types);
@@ -120,7 +136,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   let discretization = DEFAULTS.discretization;
   if (top.discretization !== undefined) {
     const p = '$.discretization';
-    const d = c.object(p, top.discretization, ['d_lambda', 'frequency_Hz', 'nseg', 'sections', 'max_length_um']);
+    const d = c.object(p, top.discretization, SCHEMA_KEYS['$.discretization']);
     const kinds = ['d_lambda', 'nseg', 'max_length_um'].filter((k) => k in d);
     if (kinds.length !== 1) {
       c.fail(p, `expected exactly one of "d_lambda", "nseg", "max_length_um", got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`);
@@ -149,15 +165,14 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
     }
   }
 
-  const bp = top.biophysics === undefined ? {} : c.object('$.biophysics', top.biophysics,
-    ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms']);
+  const bp = top.biophysics === undefined ? {} : c.object('$.biophysics', top.biophysics, SCHEMA_KEYS['$.biophysics']);
   const regions: Record<string, RegionOverride> = {};
   if (bp.regions !== undefined) {
     const r = bp.regions;
     if (typeof r !== 'object' || r === null || Array.isArray(r)) c.fail('$.biophysics.regions', `expected an object keyed by region, got ${show(r)}`);
     for (const [name, v] of Object.entries(r as Record<string, unknown>)) {
       const path = `$.biophysics.regions.${name}`;
-      const o = c.object(path, v, ['cm_uF_per_cm2', 'Ra_ohm_cm']);
+      const o = c.object(path, v, SCHEMA_KEYS['$.biophysics.regions.<region>']);
       regions[name] = {};
       if (o.cm_uF_per_cm2 !== undefined) regions[name].cm_uF_per_cm2 = c.number(`${path}.cm_uF_per_cm2`, o.cm_uF_per_cm2, { min: 0 });
       if (o.Ra_ohm_cm !== undefined) regions[name].Ra_ohm_cm = c.number(`${path}.Ra_ohm_cm`, o.Ra_ohm_cm, { positive: true });
@@ -167,7 +182,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   if (bp.mechanisms !== undefined) {
     c.array('$.biophysics.mechanisms', bp.mechanisms).forEach((v, i) => {
       const path = `$.biophysics.mechanisms[${i}]`;
-      const o = c.object(path, v, ['name', 'region', 'params', 'globals'], ['name']);
+      const o = c.object(path, v, SCHEMA_KEYS['$.biophysics.mechanisms[]'], ['name']);
       const region = o.region === undefined ? 'all'
         : Array.isArray(o.region) ? o.region.map((x, k) => c.string(`${path}.region[${k}]`, x)) : c.string(`${path}.region`, o.region);
       const params: Record<string, number | string> = {};
@@ -190,7 +205,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   if (top.stimuli !== undefined) {
     c.array('$.stimuli', top.stimuli).forEach((v, i) => {
       const path = `$.stimuli[${i}]`;
-      const o = c.object(path, v, ['type', 'at', 'delay_ms', 'dur_ms', 'amp_nA'], ['type']);
+      const o = c.object(path, v, SCHEMA_KEYS['$.stimuli[]'], ['type']);
       c.oneOf(`${path}.type`, o.type, ['iclamp'] as const);
       for (const k of ['at', 'delay_ms', 'dur_ms', 'amp_nA']) if (!(k in o)) c.fail(`${path}.${k}`, 'missing (required for an iclamp)');
       stimuli.push({
@@ -208,7 +223,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   if (top.record !== undefined) {
     c.array('$.record', top.record).forEach((v, i) => {
       const path = `$.record[${i}]`;
-      const o = c.object(path, v, ['label', 'at', 'spike_threshold_mV'], ['label', 'at']);
+      const o = c.object(path, v, SCHEMA_KEYS['$.record[]'], ['label', 'at']);
       const label = c.string(`${path}.label`, o.label);
       if (label === 't_ms') c.fail(`${path}.label`, '"t_ms" is the time column; pick another label');
       if (/[",\r\n]/.test(label)) c.fail(`${path}.label`, `labels may not contain commas, quotes or line breaks, got ${show(label)}`);
@@ -222,7 +237,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
     });
   }
 
-  const run = c.object('$.run', top.run, ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'], ['tstop_ms']);
+  const run = c.object('$.run', top.run, SCHEMA_KEYS['$.run'], ['tstop_ms']);
   const protocol: Protocol = {
     file,
     morphology,

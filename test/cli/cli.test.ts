@@ -131,6 +131,14 @@ describe('dendrite run', () => {
     expect(r.err).toMatch(/\$\.run\.tstop_ms: expected a number > 0, got -1/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
+  it('validate checks without running', async () => {
+    const ok = await cli('validate', protocol());
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/valid; 2 sections, 9 compartments, 400 steps of 0\.025 ms, 2 recording sites/);
+    const bad = await cli('validate', protocol({ record: [{ label: 'x', at: 'dend[4](0.5)' }] }));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/\$\.record\[0\]\.at: no section named "dend\[4\]"/);
+  });
   it('a missing protocol file and invalid JSON', async () => {
     expect((await cli('run', join(dir, 'none.json'), '--out', join(dir, 'x'))).err).toMatch(/none\.json: cannot read the protocol file/);
     const f = join(dir, 'broken.json');
