@@ -6,6 +6,8 @@ import { infoJson, infoText } from './info.ts';
 import { loadOptions } from './options.ts';
 import { VERSION } from './version.ts';
 import { runCommand } from './run.ts';
+import { mechanismsCommand } from './mechanisms.ts';
+import { builtinCatalogue } from '../src/channels/catalogue.ts';
 import { loadProtocol, buildSimulation } from '../src/protocol/index.ts';
 import { registerPlot } from './plot.ts';
 import { SimulationSpecError, InstabilityError, countSteps } from '../src/solvers/index.ts';
@@ -42,6 +44,14 @@ export function buildProgram(io: CliIo): Command {
     .action((file: string, flags) => {
       const m = loadSwc(file, loadOptions(flags));
       out(flags.json ? JSON.stringify(infoJson(m), null, 1) : infoText(m));
+    });
+  program
+    .command('mechanisms')
+    .description('list the mechanisms, or show one with its parameters, units, defaults and ranges')
+    .argument('[name]', 'a mechanism name, e.g. hh')
+    .option('--json', 'print JSON')
+    .action((name: string | undefined, flags) => {
+      mechanismsCommand(builtinCatalogue(), name, Boolean(flags.json), out);
     });
   program
     .command('validate')

@@ -59,6 +59,30 @@ describe('dendrite info', () => {
   });
 });
 
+describe('dendrite mechanisms', () => {
+  it('lists the catalogue', async () => {
+    const r = await cli('mechanisms');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\s+hh\s+density/m);
+    expect(r.out).toMatch(/^\s+pas\s+density/m);
+    const j = JSON.parse((await cli('mechanisms', '--json')).out);
+    expect(j.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['pas', 'hh', 'IClamp']));
+  });
+  it('shows one mechanism with units, defaults, ranges, states and ions', async () => {
+    const r = await cli('mechanisms', 'hh');
+    expect(r.out).toMatch(/gnabar\s+S\/cm2\s+default 0\.12/);
+    expect(r.out).toMatch(/states: m \(1\), h \(1\), n \(1\)/);
+    expect(r.out).toMatch(/na \(reads ena; writes ina\)/);
+    const j = JSON.parse((await cli('mechanisms', 'pas', '--json')).out);
+    expect(j.params.find((p: { name: string }) => p.name === 'g')).toMatchObject({ unit: 'S/cm2', default: 0.001, min: 0 });
+  });
+  it('an unknown name exits 1 with a suggestion', async () => {
+    const r = await cli('mechanisms', 'hhx');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/unknown mechanism "hhx" \(did you mean "hh"\?\)/);
+  });
+});
+
 describe('dendrite run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dendrite-cli-'));
   const protocol = (over: Record<string, unknown> = {}) => {
