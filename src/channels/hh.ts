@@ -104,11 +104,9 @@ export interface HhInstance extends MechanismInstance {
   tableCelsius: number;
   /** Scratch for one rates record. */
   readonly r: Float64Array;
-  /** Scratch for the state-update passes: rate exponentials (6 per instance), cnexp exponentials (3), rates (6). */
+  /** Scratch for the state-update passes: rate exponentials (2 per instance), cnexp exponentials (3), rates (6). */
   readonly ea: Float64Array;
   readonly eb: Float64Array;
-  /** cnexp's a = −1/τ per gate (3 per instance). */
-  readonly ra: Float64Array;
   readonly rt: Float64Array;
 }
 
@@ -127,40 +125,44 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 /*
  * SOLVE states. The CPU kernels run in passes over all instances so that the exponentials go
  * through batched calls (expInPlace): the arguments are gathered, exponentiated in one loop, then
- * used. The arithmetic is hhRates / hhRatesFromTable followed by cnexpRelax, operation for
- * operation (the NEURON reference tests check it bitwise); only the order across nodes changes.
- * Scratch per instance j: ea[6j..6j+5] rate exponentials, eb[3j..3j+2] cnexp exponentials,
- * rt[6j..6j+5] the rates record [minf, mtau, hinf, htau, ninf, ntau].
+ * used. Scratch per instance j: ea[2j..2j+1] rate exponentials, eb[3j..3j+2] cnexp exponentials,
+ * rt[6j..6j+5] [minf, mtau, hinf, htau, ninf, ntau] (the table path) or, in the exact path,
+ * [minf, sum_m, hinf, sum_h, ninf, sum_n] with sum = α + β.
+ *
+ * The arithmetic is NEURON's up to rounding (each value within a few ulp of nocmodl's; the NEURON
+ * trace tests hold it to 1e-9 mV), with fewer divisions and exponentials:
+ * - cnexp x ← x + (1 − exp(dt·a))·(−b/a − x) with a = −1/τ, b = x∞/τ: −b/a is x∞ and, for exact
+ *   rates, dt·a = −dt·q10·(α + β), so only x∞ = α/(α + β) needs a division;
+ * - with E = exp(−(v+40)/10) every rate exponential but βm's is E times a constant or a root of one:
+ *   βh's exp(−(v+35)/10) = E·e^0.5, αn's exp(−(v+55)/10) = E·e^−1.5, and with F = E·e^−2.5,
+ *   αh's exp(−(v+65)/20) = √F, βn's exp(−(v+65)/80) = F^(1/8). Two exponentials instead of six.
+ *   Where E or F could leave the normal range (|v + 40| > 5000 mV) the rates are computed directly.
  */
 
-/** cnexp: a = −1/τ kept in ra, exponents dt·a exponentiated into eb, for all instances (rates in rt). */
-function cnexpExponents(inst: HhInstance, dt: number): void {
-  const { count, ra, eb, rt } = inst;
+const E_HALF = Math.exp(0.5);
+const E_M15 = Math.exp(-1.5);
+const E_M25 = Math.exp(-2.5);
+
+/** cnexp with a = −1/τ from the table's τ: exponents, batch exp, relax (rt holds the table rates). */
+function relaxFromTable(inst: HhInstance, dt: number): void {
+  const { m, h, n, count, eb, rt } = inst;
   for (let j = 0; j < count; j++) {
     const r = 6 * j;
     const e = 3 * j;
-    const am = -1.0 / rt[r + MTAU];
-    const ah = -1.0 / rt[r + HTAU];
-    const an = -1.0 / rt[r + NTAU];
-    ra[e] = am;
-    ra[e + 1] = ah;
-    ra[e + 2] = an;
-    eb[e] = dt * am;
-    eb[e + 1] = dt * ah;
-    eb[e + 2] = dt * an;
+    eb[e] = dt * (-1.0 / rt[r + MTAU]);
+    eb[e + 1] = dt * (-1.0 / rt[r + HTAU]);
+    eb[e + 2] = dt * (-1.0 / rt[r + NTAU]);
   }
   expInPlace(eb, 3 * count);
-}
-
-/** x ← x + (1 − exp(dt·a))·(−b/a − x) with a = −1/τ, b = x∞/τ (cnexp), for m, h and n. */
-function relaxAll(inst: HhInstance): void {
-  const { m, h, n, count, ra, eb, rt } = inst;
   for (let j = 0; j < count; j++) {
     const e = 3 * j;
     const r = 6 * j;
-    m[j] = m[j] + (1.0 - eb[e]) * (-(rt[r + MINF] / rt[r + MTAU]) / ra[e] - m[j]);
-    h[j] = h[j] + (1.0 - eb[e + 1]) * (-(rt[r + HINF] / rt[r + HTAU]) / ra[e + 1] - h[j]);
-    n[j] = n[j] + (1.0 - eb[e + 2]) * (-(rt[r + NINF] / rt[r + NTAU]) / ra[e + 2] - n[j]);
+    const mj = m[j];
+    const hj = h[j];
+    const nj = n[j];
+    m[j] = mj + (1.0 - eb[e]) * (rt[r + MINF] - mj);
+    h[j] = hj + (1.0 - eb[e + 1]) * (rt[r + HINF] - hj);
+    n[j] = nj + (1.0 - eb[e + 2]) * (rt[r + NINF] - nj);
   }
 }
 
@@ -194,47 +196,68 @@ function tableRates(inst: HhInstance, table: Float64Array, v: Float64Array): voi
   }
 }
 
-/** Exact rates (hhRates, with vtrap's x/y exponentiated in the batch). */
-function exactRates(inst: HhInstance, v: Float64Array, q10: number): void {
-  const { nodes, count, ea, rt } = inst;
+/** vtrap(x, 10)·c with q = x/10 and eq = exp(q): c·10·(1 − q/2) if |q| < 1e-6, else c·x/(eq − 1). */
+function vtrap10(c: number, x: number, q: number, eq: number): number {
+  return Math.abs(q) < 1e-6 ? c * (10.0 * (1 - q / 2)) : c * (x / (eq - 1));
+}
+
+/** Exact rates and cnexp for all instances (see the comment above). */
+function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number): void {
+  const { nodes, count, ea, eb, rt, m, h, n } = inst;
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
-    const e = 6 * j;
-    const qm = -(vj + 40.0) / 10.0; // vtrap(−(v+40), 10): x/y
-    const qn = -(vj + 55.0) / 10.0; // vtrap(−(v+55), 10): x/y
-    ea[e] = qm;
-    ea[e + 1] = -(vj + 65.0) / 18.0;
-    ea[e + 2] = -(vj + 65.0) / 20.0;
-    ea[e + 3] = -(vj + 35.0) / 10.0;
-    ea[e + 4] = qn;
-    ea[e + 5] = -(vj + 65.0) / 80.0;
-    // Park x/y in the rates record until pass 2 needs it for vtrap's small-|x/y| branch.
-    rt[6 * j + MINF] = qm;
-    rt[6 * j + NINF] = qn;
+    ea[2 * j] = -(vj + 40.0) / 10.0;
+    ea[2 * j + 1] = -(vj + 65.0) / 18.0;
   }
-  expInPlace(ea, 6 * count);
+  expInPlace(ea, 2 * count);
+  const dtq = dt * q10;
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
-    const e = 6 * j;
+    const xm = -(vj + 40.0);
+    const qm = xm / 10.0;
+    const xn = -(vj + 55.0);
+    const qn = xn / 10.0;
+    const E = ea[2 * j];
+    let am: number, bm: number, ah: number, bh: number, an: number, bn: number;
+    if (qm > -500 && qm < 500) {
+      const F = E * E_M25;
+      const sF = Math.sqrt(F);
+      am = vtrap10(0.1, xm, qm, E);
+      bm = 4.0 * ea[2 * j + 1];
+      ah = 0.07 * sF;
+      bh = 1.0 / (E * E_HALF + 1.0);
+      an = vtrap10(0.01, xn, qn, E * E_M15);
+      bn = 0.125 * Math.sqrt(Math.sqrt(sF));
+    } else {
+      am = vtrap10(0.1, xm, qm, E);
+      bm = 4.0 * ea[2 * j + 1];
+      ah = 0.07 * exp(-(vj + 65.0) / 20.0);
+      bh = 1.0 / (exp(-(vj + 35.0) / 10.0) + 1.0);
+      an = vtrap10(0.01, xn, qn, exp(qn));
+      bn = 0.125 * exp(-(vj + 65.0) / 80.0);
+    }
     const r = 6 * j;
-    // vtrap(x, y) = y·(1 − x/y/2) if |x/y| < 1e-6, else x/(exp(x/y) − 1)
-    const qm = rt[r + MINF];
-    let alpha = 0.1 * (Math.abs(qm) < 1e-6 ? 10.0 * (1 - qm / 2) : -(vj + 40.0) / (ea[e] - 1));
-    let beta = 4.0 * ea[e + 1];
-    let sum = alpha + beta;
-    rt[r + MTAU] = 1.0 / (q10 * sum);
-    rt[r + MINF] = alpha / sum;
-    alpha = 0.07 * ea[e + 2];
-    beta = 1.0 / (ea[e + 3] + 1.0);
-    sum = alpha + beta;
-    rt[r + HTAU] = 1.0 / (q10 * sum);
-    rt[r + HINF] = alpha / sum;
-    const qn = rt[r + NINF];
-    alpha = 0.01 * (Math.abs(qn) < 1e-6 ? 10.0 * (1 - qn / 2) : -(vj + 55.0) / (ea[e + 4] - 1));
-    beta = 0.125 * ea[e + 5];
-    sum = alpha + beta;
-    rt[r + NTAU] = 1.0 / (q10 * sum);
-    rt[r + NINF] = alpha / sum;
+    const e = 3 * j;
+    let sum = am + bm;
+    rt[r + MINF] = am / sum;
+    eb[e] = -(dtq * sum);
+    sum = ah + bh;
+    rt[r + HINF] = ah / sum;
+    eb[e + 1] = -(dtq * sum);
+    sum = an + bn;
+    rt[r + NINF] = an / sum;
+    eb[e + 2] = -(dtq * sum);
+  }
+  expInPlace(eb, 3 * count);
+  for (let j = 0; j < count; j++) {
+    const e = 3 * j;
+    const r = 6 * j;
+    const mj = m[j];
+    const hj = h[j];
+    const nj = n[j];
+    m[j] = mj + (1.0 - eb[e]) * (rt[r + MINF] - mj);
+    h[j] = hj + (1.0 - eb[e + 1]) * (rt[r + HINF] - hj);
+    n[j] = nj + (1.0 - eb[e + 2]) * (rt[r + NINF] - nj);
   }
 }
 
@@ -297,9 +320,8 @@ export const hh: Mechanism<HhInstance> = {
       table: null,
       tableCelsius: NaN,
       r: new Float64Array(6),
-      ea: new Float64Array(6 * count),
+      ea: new Float64Array(2 * count),
       eb: new Float64Array(3 * count),
-      ra: new Float64Array(3 * count),
       rt: new Float64Array(6 * count),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
@@ -336,34 +358,31 @@ export const hh: Mechanism<HhInstance> = {
       const gkj = gkbar[j] * nj * nj * nj * nj;
       const glj = gl[j];
       const elj = el[j];
-      // BREAKPOINT at v + 0.001 ...
-      const v1 = vj + 0.001;
-      const ina1 = gnaj * (v1 - enaj);
-      const ik1 = gkj * (v1 - ekj);
-      const i1 = ina1 + ik1 + glj * (v1 - elj);
-      // ... and at v (assigned variables keep these values).
+      // BREAKPOINT at v. The current is linear in v given the gates, so dI/dv is the conductance
+      // itself (NEURON's finite difference (I(v + 0.001) − I(v))/0.001 equals it up to rounding).
       const ina0 = gnaj * (vj - enaj);
       const ik0 = gkj * (vj - ekj);
       const il0 = glj * (vj - elj);
-      const i0 = ina0 + ik0 + il0;
       gna[j] = gnaj;
       gk[j] = gkj;
       ina[j] = ina0;
       ik[j] = ik0;
       il[j] = il0;
       naI[node] += ina0;
-      naG[node] += (ina1 - ina0) / 0.001;
+      naG[node] += gnaj;
       kI[node] += ik0;
-      kG[node] += (ik1 - ik0) / 0.001;
-      rhs[node] -= i0;
-      d[node] += (i1 - i0) / 0.001;
+      kG[node] += gkj;
+      rhs[node] -= ina0 + ik0 + il0;
+      d[node] += gnaj + gkj + glj;
     }
   },
 
   advance(inst: HhInstance, ctx: MechanismContext): void {
-    if (inst.table !== null) tableRates(inst, inst.table, ctx.v);
-    else exactRates(inst, ctx.v, hhQ10(ctx.celsius));
-    cnexpExponents(inst, ctx.dt);
-    relaxAll(inst);
+    if (inst.table !== null) {
+      tableRates(inst, inst.table, ctx.v);
+      relaxFromTable(inst, ctx.dt);
+    } else {
+      exactAdvance(inst, ctx.v, hhQ10(ctx.celsius), ctx.dt);
+    }
   },
 };
