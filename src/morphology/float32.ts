@@ -286,3 +286,48 @@ export function roundThroughG8Float32(x: number): number {
   else v = Number(formatG8(neg ? -x : x));
   return Math.fround(neg ? -v : v);
 }
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * `parseFloat32(text.slice(a, b))` without making the string in the common case: a token of the
+ * form [-]digits[.digits] with at most 15 significant digits is an exact integer divided by an
+ * exact power of ten, so one division gives the correctly rounded double (Clinger's fast path);
+ * everything else, and the rare double that sits on a float32 midpoint, takes the general path.
+ */
+export function parseFloat32Range(text: string, a: number, b: number): number {
+  let i = a;
+  let neg = false;
+  const c0 = text.charCodeAt(i);
+  if (c0 === 45 || c0 === 43) {
+    neg = c0 === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let frac = 0;
+  let seenDot = false;
+  let anyDigit = false;
+  for (; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      anyDigit = true;
+      if (digits > 0 || c !== 48) digits++;
+      mant = mant * 10 + (c - 48);
+      if (seenDot) frac++;
+    } else if (c === 46 && !seenDot) {
+      seenDot = true;
+    } else {
+      return parseFloat32(text.slice(a, b));
+    }
+  }
+  if (!anyDigit || digits > 15 || frac > 22) {
+    return parseFloat32(text.slice(a, b));
+  }
+  let d = frac === 0 ? mant : mant / POW10[frac];
+  if (neg) d = -d;
+  const f = Math.fround(d);
+  if (f === d) return f;
+  if (!isFloat32Midpoint(d < 0 ? -d : d)) return f;
+  return parseFloat32(text.slice(a, b));
+}

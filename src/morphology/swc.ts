@@ -7,7 +7,7 @@
  * (../shared/neuron-geometry.md §1).
  */
 import { UserError } from '../errors.ts';
-import { parseFloat32, isNumberToken } from './float32.ts';
+import { parseFloat32, parseFloat32Range, isNumberToken } from './float32.ts';
 
 export type SwcErrorCode =
   | 'too-few-fields'
@@ -129,9 +129,11 @@ export function parseSwcText(text: string, file: string): SwcRecords {
     for (let k = 0; k < 7; k++) {
       const float = k >= 2 && k <= 5;
       let value = NaN;
-      if (plainDecimal(text, tokStart[k], tokEnd[k])) {
-        const t = tok(k);
-        value = float ? parseFloat32(t) : Number(t);
+      const small = float ? -1 : smallInteger(text, tokStart[k], tokEnd[k]);
+      if (small !== -1) {
+        value = small; // id, type, parent written as a plain integer (the usual case): no string
+      } else if (plainDecimal(text, tokStart[k], tokEnd[k])) {
+        value = float ? parseFloat32Range(text, tokStart[k], tokEnd[k]) : Number(tok(k));
       } else {
         const t = tok(k);
         if (!isNumberToken(t)) {
@@ -186,6 +188,21 @@ export function parseSwcText(text: string, file: string): SwcRecords {
 function idOrNull(t: string): number | null {
   const v = Number(t);
   return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * The value of a token written as 1 to 9 decimal digits, or -1 for anything else (signs included),
+ * which the caller then reads by the general path.
+ */
+function smallInteger(text: string, a: number, b: number): number {
+  if (b - a > 9) return -1;
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /**

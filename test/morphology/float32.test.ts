@@ -1062,3 +1062,32 @@ const STRTOF_TABLE: ReadonlyArray<readonly [string, string]> = [
   ['-4.63e-43', '8000014a'],
   ['-4.8e+11', 'd2df8476'],
 ];
+
+describe('parseFloat32Range (the loader fast path) equals parseFloat32', () => {
+  it('on plain decimals, signs, leading zeros, midpoints and long tokens', async () => {
+    const { parseFloat32Range } = await import('../../src/morphology/float32.ts');
+    const tokens = ['0', '-0', '+0', '1', '-1', '1.', '.5', '-.5', '000123.2500', '63.84000205993652', '100.015625',
+      '0.1', '-0.30000001192092896', '3.4028235677973366e38', '16777217', '16777216.5', '123456789012345', '1234567890123456',
+      '0.000000000000000000000012', '99999.99999', '8.000000476837158203125', '8.0000004768371582031250001'];
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let k = 0; k < 20000; k++) {
+      const digits = 1 + Math.floor(rnd() * 16);
+      let s = '';
+      for (let j = 0; j < digits; j++) s += Math.floor(rnd() * 10);
+      const dot = Math.floor(rnd() * (digits + 1));
+      tokens.push((rnd() < 0.3 ? '-' : '') + s.slice(0, dot) + '.' + s.slice(dot));
+    }
+    // exact float32 midpoints written in decimal (ties must go to even, not through the double)
+    for (let k = 0; k < 2000; k++) {
+      const f = Math.fround(rnd() * 1000);
+      const up = Math.fround(f * (1 + 2 ** -23));
+      const mid = (f + up) / 2; // exact in double for these magnitudes
+      tokens.push(String(mid));
+    }
+    for (const t of tokens) {
+      const padded = `  ${t} `;
+      expect(Object.is(parseFloat32Range(padded, 2, 2 + t.length), parseFloat32(t)), t).toBe(true);
+    }
+  });
+});
