@@ -30,6 +30,7 @@ export const iclamp: Mechanism<IClampInstance> = {
     assigned: [{ name: 'i', unit: 'nA', description: 'injected current' }],
     ions: [],
     electrode: true,
+    constantConductance: true,
   },
 
   instantiate(init: InstanceInit): IClampInstance {

@@ -66,6 +66,13 @@ export interface MechanismDescription {
   readonly ions: readonly IonUse[];
   /** NMODL ELECTRODE_CURRENT: positive current depolarises (IClamp, SEClamp). */
   readonly electrode: boolean;
+  /**
+   * Optional, default false. True when the conductance this mechanism adds to `d` is the same at
+   * every step (it depends on no state, on neither v nor t, e.g. pas and IClamp). When every
+   * mechanism of a model says so, the engine factorises the matrix once and from then on gives
+   * `current` a scratch `d` whose contents it ignores.
+   */
+  readonly constantConductance?: boolean;
 }
 
 /** Per-node totals and concentrations of one ion species, over all nodes of the model. */

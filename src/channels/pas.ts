@@ -23,6 +23,7 @@ export const pas: Mechanism<PasInstance> = {
     assigned: [{ name: 'i', unit: 'mA/cm2', description: 'leak current density' }],
     ions: [],
     electrode: false,
+    constantConductance: true,
   },
 
   instantiate(init: InstanceInit): PasInstance {
@@ -45,11 +46,11 @@ export const pas: Mechanism<PasInstance> = {
       const vk = v[node];
       const gk = g[k];
       const ek = e[k];
-      const i1 = gk * (vk + 0.001 - ek);
       const i0 = gk * (vk - ek);
       iOut[k] = i0;
       rhs[node] -= i0;
-      d[node] += (i1 - i0) / 0.001;
+      // dI/dv = g exactly (NEURON's finite difference (I(v + 0.001) − I(v))/0.001 equals it up to rounding).
+      d[node] += gk;
     }
   },
 };

@@ -16,7 +16,12 @@
  */
 import type { IonState, Mechanism, MechanismContext, MechanismInstance } from '../channels/mechanism.ts';
 import { createIonState } from '../channels/ions.ts';
-import { hinesBacksubstituteUpdate, hinesTriangularize } from './hines.ts';
+import {
+  hinesAxialEliminate,
+  hinesAxialTriangularize,
+  hinesBacksubstituteInv,
+  hinesFactorize,
+} from './hines.ts';
 import type { CompiledModel } from './model.ts';
 
 export interface BoundMechanism {
@@ -42,6 +47,20 @@ export interface CpuState {
   /** 1e-3·cj with cj = 1/dt (BE) or 2/dt (CN), NEURON's `cfac`. */
   readonly cfac: number;
   readonly vLimit: number;
+  /**
+   * The part of the diagonal that never changes: capacitance 1e-3·cj·cm plus the axial terms
+   * (−b[i] − Σ_children a[c]). Each step starts from it; mechanisms add their conductances.
+   */
+  readonly dConst: Float64Array;
+  /**
+   * Every mechanism has a constant conductance (e.g. pas + IClamp): the matrix is factorised once in
+   * `finitialize` (fac, dinv) and mechanisms write their conductances into `ctx.d`, a scratch array.
+   */
+  readonly linear: boolean;
+  readonly fac: Float64Array;
+  readonly dinv: Float64Array;
+  /** Ions whose total current someone reads after the solve (a probe or a mechanism): CN corrects these. */
+  readonly correctedIons: readonly IonState[];
 }
 
 export function createCpuState(model: CompiledModel): CpuState {
@@ -74,15 +93,28 @@ export function createCpuState(model: CompiledModel): CpuState {
   });
   const secondOrder = model.method === 'crank_nicolson';
   const cj = secondOrder ? 2.0 / model.dt_ms : 1.0 / model.dt_ms;
+  const cfac = 0.001 * cj;
+  const linear = mechanisms.every((m) => m.mechanism.description.constantConductance === true);
   const ctx: MechanismContext = {
     t: 0,
     dt: model.dt_ms,
     celsius: model.celsius,
     v,
     rhs,
-    d,
+    d: linear ? new Float64Array(n) : d,
     area_um2: layout.area_um2,
   };
+  const dConst = new Float64Array(n);
+  const cm = layout.cm_uF_per_cm2;
+  for (let i = 0; i < n; i++) dConst[i] = cfac * cm[i] - model.b[i];
+  for (let i = 0; i < n; i++) if (layout.parent[i] >= 0) dConst[layout.parent[i]] -= model.a[i];
+  const correctedIons = ions.filter(
+    (ion) =>
+      model.probes.some((p) => p.kind === 'ion' && p.ion === ion.name && p.variable === 'i') ||
+      mechanisms.some((m) =>
+        m.mechanism.description.ions.some((u) => u.ion === ion.name && u.read.some((r) => r === 'i' + ion.name || r === 'i')),
+      ),
+  );
   return {
     n,
     parent: layout.parent,
@@ -97,8 +129,13 @@ export function createCpuState(model: CompiledModel): CpuState {
     ions,
     ctx,
     secondOrder,
-    cfac: 0.001 * cj,
+    cfac,
     vLimit: model.vLimit_mV,
+    dConst,
+    linear,
+    fac: new Float64Array(linear ? n : 0),
+    dinv: new Float64Array(linear ? n : 0),
+    correctedIons,
   };
 }
 
@@ -107,6 +144,7 @@ export function assemble(s: CpuState): void {
   const { parent, a, b, cm, v, rhs, d, cfac } = s;
   rhs.fill(0);
   d.fill(0);
+  if (s.ctx.d !== d) s.ctx.d.fill(0);
   const ions = s.ions;
   for (let k = 0; k < ions.length; k++) {
     ions[k].i.fill(0);
@@ -138,6 +176,13 @@ export function finitialize(s: CpuState, vInit: number): void {
   const mechs = s.mechanisms;
   for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.initialize(mechs[k].instance, s.ctx);
   assemble(s);
+  if (s.linear) {
+    // The constant matrix: mechanism conductances (in ctx.d from the evaluation above) + dConst.
+    const { n, dinv, dConst } = s;
+    const dm = s.ctx.d;
+    for (let i = 0; i < n; i++) dinv[i] = dm[i] + dConst[i];
+    hinesFactorize(n, s.parent, s.a, s.b, dinv, s.fac);
+  }
 }
 
 /**
@@ -150,18 +195,35 @@ export function fixedStep(s: CpuState): number {
   // 1. (threshold detection / event delivery: nothing to do until event sources exist)
   // 2.
   ctx.t += half;
-  // 3.
-  assemble(s);
-  // 4. (back-substitution and v += Δ or v += 2Δ in one pass)
-  const { n, rhs } = s;
-  hinesTriangularize(n, s.parent, s.a, s.b, s.d, rhs);
-  const bad = hinesBacksubstituteUpdate(n, s.parent, s.b, s.d, rhs, s.v, s.secondOrder ? 2.0 : 1.0, s.vLimit);
-  // 5.
+  // 3. Mechanism currents; the diagonal starts from its constant part. The axial terms are added
+  //    inside the elimination below.
+  const { n, rhs, d } = s;
+  rhs.fill(0);
+  if (s.linear) ctx.d.fill(0);
+  else d.set(s.dConst);
+  const ions = s.ions;
+  for (let k = 0; k < ions.length; k++) {
+    ions[k].i.fill(0);
+    ions[k].didv.fill(0);
+  }
+  const mechs = s.mechanisms;
+  for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.current(mechs[k].instance, ctx);
+  // 4. Hines solve (back-substitution and v += Δ or v += 2Δ in one pass)
+  let dinv: Float64Array;
+  if (s.linear) {
+    hinesAxialEliminate(n, s.parent, s.a, s.b, s.fac, s.v, rhs);
+    dinv = s.dinv;
+  } else {
+    hinesAxialTriangularize(n, s.parent, s.a, s.b, s.v, d, rhs);
+    dinv = d;
+  }
+  const bad = hinesBacksubstituteInv(n, s.parent, s.b, dinv, rhs, s.v, s.secondOrder ? 2.0 : 1.0, s.vLimit);
+  // 5. Only for ion totals that something reads after the solve.
   if (s.secondOrder) {
-    const ions = s.ions;
-    for (let k = 0; k < ions.length; k++) {
-      const ii = ions[k].i;
-      const g = ions[k].didv;
+    const ci = s.correctedIons;
+    for (let k = 0; k < ci.length; k++) {
+      const ii = ci[k].i;
+      const g = ci[k].didv;
       for (let i = 0; i < n; i++) ii[i] += g[i] * rhs[i];
     }
   }

@@ -57,9 +57,11 @@ describe('passive compartment + IClamp', () => {
       const discrete = vInf + (E - vInf) / Math.pow(1 + dt / TAU, k);
       expect(Math.abs(res.traces[0][k] - discrete)).toBeLessThan(1e-10);
     });
-    // Zero-area end nodes carry no current, so they follow the centre exactly.
-    expect(res.traces[1]).toEqual(res.traces[0]);
-    expect(res.traces[2]).toEqual(res.traces[0]);
+    // Zero-area end nodes carry no current, so they follow the centre (up to the rounding of the
+    // solver's reciprocal diagonal: a few ulp).
+    for (const k of [1, 2]) {
+      res.traces[k].forEach((x, j) => expect(Math.abs(x - res.traces[0][j])).toBeLessThan(1e-12));
+    }
   });
 
   it('approaches the analytic charging curve, first order in dt for backward Euler', () => {
