@@ -1,7 +1,9 @@
+import { hayMechanisms } from './hay/index.ts';
 import { hh } from './hh.ts';
 import { iclamp } from './iclamp.ts';
 import type { Mechanism, MechanismDescription } from './mechanism.ts';
 import { pas } from './pas.ts';
+import { stimulusMechanisms } from './stimuli/index.ts';
 
 /** A set of mechanisms by name. A value you create and pass around; nothing registers itself. */
 export interface Catalogue {
@@ -26,9 +28,9 @@ export function createCatalogue(mechanisms: readonly Mechanism[]): Catalogue {
   };
 }
 
-/** The mechanisms built into Dendrite (NEURON 8.2 built-ins). */
+/** The mechanisms built into Dendrite (NEURON 8.2 built-ins, then the stimuli of src/channels/stimuli, then the Hay 2011 set of src/channels/hay). */
 export function builtinMechanisms(): Mechanism[] {
-  return [pas, iclamp, hh] as Mechanism[];
+  return [pas, iclamp, hh, ...stimulusMechanisms(), ...hayMechanisms()] as Mechanism[];
 }
 
 /** A fresh catalogue of the built-in mechanisms. */

@@ -1,0 +1,151 @@
+import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { INJECTED_CURRENT, pointScale } from './common.ts';
+
+/**
+ * Gaussian noise current (point process, ELECTRODE_CURRENT): while del ≤ t < del + dur,
+ * i = mean + std·z_k with k = floor((t − del)/interval), held constant over each interval;
+ * 0 outside the window. t is the mid-step time.
+ *
+ * The values z_0, z_1, … (n = ceil(dur/interval) of them) are made once, at instantiation, by
+ * `gaussianSequence(seed, n)`: the same seed always gives the same current, on every platform.
+ * Instances with the same seed get the same noise; give each its own seed for independent noise.
+ */
+
+/** Largest table one instance may ask for (8 bytes each). */
+export const NOISE_MAX_VALUES = 10_000_000;
+
+/**
+ * Standard normal deviates from a 32-bit seed: xoshiro128** (Blackman & Vigna) seeded by four
+ * splitmix32 outputs of `seed`; each uniform u = (a·2^26 + b)/2^53 from two outputs (a = top 27
+ * bits, b = top 26 bits); Box–Muller on pairs: r = sqrt(−2·ln(1 − u1)), z_2m = r·cos(2π·u2),
+ * z_2m+1 = r·sin(2π·u2).
+ */
+export function gaussianSequence(seed: number, n: number): Float64Array {
+  let sm = seed >>> 0;
+  const splitmix32 = () => {
+    sm = (sm + 0x9e3779b9) >>> 0;
+    let z = sm;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let s0 = splitmix32(), s1 = splitmix32(), s2 = splitmix32(), s3 = splitmix32();
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  const next = () => {
+    const r = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (s1 << 9) >>> 0;
+    s2 = (s2 ^ s0) >>> 0;
+    s3 = (s3 ^ s1) >>> 0;
+    s1 = (s1 ^ s2) >>> 0;
+    s0 = (s0 ^ s3) >>> 0;
+    s2 = (s2 ^ t) >>> 0;
+    s3 = rotl(s3, 11);
+    return r;
+  };
+  const uniform = () => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+  const out = new Float64Array(n);
+  for (let m = 0; m < n; m += 2) {
+    const u1 = uniform();
+    const u2 = uniform();
+    const r = Math.sqrt(-2 * Math.log(1 - u1));
+    out[m] = r * Math.cos(2 * Math.PI * u2);
+    if (m + 1 < n) out[m + 1] = r * Math.sin(2 * Math.PI * u2);
+  }
+  return out;
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** Number of held values for a window of `dur` ms sampled every `interval` ms (at least 1). */
+export function noiseCount(dur: number, interval: number): number {
+  return Math.max(1, Math.ceil(dur / interval));
+}
+
+export interface INoiseInstance extends MechanismInstance {
+  readonly del: Float64Array;
+  readonly dur: Float64Array;
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+  readonly seed: Float64Array;
+  readonly interval: Float64Array;
+  readonly i: Float64Array;
+  readonly scale: Float64Array;
+  /** The currents of every instance, one after the other: instance k at offset[k], count[k] values. */
+  readonly values: Float64Array;
+  readonly offset: Int32Array;
+  readonly nValues: Int32Array;
+}
+
+export const inoise: Mechanism<INoiseInstance> = {
+  description: {
+    name: 'INoise',
+    kind: 'point',
+    summary: 'Gaussian current noise (mean, std), a new value every interval, reproducible from a seed',
+    source: 'Dendrite',
+    order: 7,
+    params: [
+      { name: 'del', unit: 'ms', default: 0, description: 'onset' },
+      { name: 'dur', unit: 'ms', default: 0, min: 0, max: 1e9, description: 'duration' },
+      { name: 'mean', unit: 'nA', default: 0, description: 'mean current' },
+      { name: 'std', unit: 'nA', default: 0, min: 0, description: 'standard deviation' },
+      { name: 'seed', unit: '1', default: 0, min: 0, max: 4294967295, description: 'seed of the random sequence (integer)' },
+      { name: 'interval', unit: 'ms', default: 0.025, min: 1e-9, max: 1e9, description: 'how long each value is held' },
+    ],
+    globals: [],
+    states: [],
+    assigned: [INJECTED_CURRENT],
+    ions: [],
+    electrode: true,
+  },
+
+  instantiate(init: InstanceInit): INoiseInstance {
+    const count = init.nodes.length;
+    const { del, dur, mean, std, seed, interval } = init.params;
+    const offset = new Int32Array(count);
+    const nValues = new Int32Array(count);
+    let total = 0;
+    for (let k = 0; k < count; k++) {
+      const n = noiseCount(dur[k], interval[k]);
+      if (!(n <= NOISE_MAX_VALUES)) {
+        throw new RangeError(`INoise instance ${k}: dur/interval gives ${n} values, more than ${NOISE_MAX_VALUES}; use a longer interval`);
+      }
+      if (!Number.isInteger(seed[k])) throw new RangeError(`INoise instance ${k}: seed ${seed[k]} is not an integer`);
+      offset[k] = total;
+      nValues[k] = n;
+      total += n;
+    }
+    const values = new Float64Array(total);
+    for (let k = 0; k < count; k++) {
+      const z = gaussianSequence(seed[k], nValues[k]);
+      for (let m = 0; m < z.length; m++) values[offset[k] + m] = mean[k] + std[k] * z[m];
+    }
+    const i = new Float64Array(count);
+    return {
+      count, nodes: init.nodes, del, dur, mean, std, seed, interval, i,
+      scale: pointScale(init.nodes, init.area_um2), values, offset, nValues,
+      vars: { del, dur, mean, std, seed, interval, i },
+    };
+  },
+
+  initialize(inst: INoiseInstance): void {
+    inst.i.fill(0);
+  },
+
+  current(inst: INoiseInstance, ctx: MechanismContext): void {
+    const { nodes, del, dur, interval, values, offset, nValues, i: iOut, scale, count } = inst;
+    const t = ctx.t;
+    const rhs = ctx.rhs;
+    for (let k = 0; k < count; k++) {
+      let ik = 0;
+      if (t < del[k] + dur[k] && t >= del[k]) {
+        let m = Math.floor((t - del[k]) / interval[k]);
+        if (m >= nValues[k]) m = nValues[k] - 1;
+        ik = values[offset[k] + m];
+      }
+      iOut[k] = ik;
+      rhs[nodes[k]] += ik * scale[k];
+    }
+  },
+};
