@@ -1,4 +1,5 @@
-import { exp, expInPlace } from './exp.ts';
+import { exp } from './exp.ts';
+import { createExpBatch, type ExpBatch } from './exp-wasm.ts';
 import { vtrap } from './kinetics.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
 
@@ -107,6 +108,8 @@ export interface HhInstance extends MechanismInstance {
   /** Scratch for the state-update passes: rate exponentials (2 per instance), cnexp exponentials (3), rates (6). */
   readonly ea: Float64Array;
   readonly eb: Float64Array;
+  /** The batched exp whose memory holds ea (offset 0) and eb (offset 2·count). */
+  readonly expb: ExpBatch;
   readonly rt: Float64Array;
 }
 
@@ -124,7 +127,7 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 
 /*
  * SOLVE states. The CPU kernels run in passes over all instances so that the exponentials go
- * through batched calls (expInPlace): the arguments are gathered, exponentiated in one loop, then
+ * through batched calls (WebAssembly SIMD, ./exp-wasm.ts): the arguments are gathered, exponentiated in one loop, then
  * used. Scratch per instance j: ea[2j..2j+1] rate exponentials, eb[3j..3j+2] cnexp exponentials,
  * rt[6j..6j+5] [minf, mtau, hinf, htau, ninf, ntau] (the table path) or, in the exact path,
  * [minf, sum_m, hinf, sum_h, ninf, sum_n] with sum = α + β.
@@ -153,7 +156,7 @@ function relaxFromTable(inst: HhInstance, dt: number): void {
     eb[e + 1] = dt * (-1.0 / rt[r + HTAU]);
     eb[e + 2] = dt * (-1.0 / rt[r + NTAU]);
   }
-  expInPlace(eb, 3 * count);
+  inst.expb.run(2 * count, 3 * count);
   for (let j = 0; j < count; j++) {
     const e = 3 * j;
     const r = 6 * j;
@@ -209,7 +212,7 @@ function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number
     ea[2 * j] = -(vj + 40.0) / 10.0;
     ea[2 * j + 1] = -(vj + 65.0) / 18.0;
   }
-  expInPlace(ea, 2 * count);
+  inst.expb.run(0, 2 * count);
   const dtq = dt * q10;
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
@@ -248,7 +251,7 @@ function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number
     rt[r + NINF] = an / sum;
     eb[e + 2] = -(dtq * sum);
   }
-  expInPlace(eb, 3 * count);
+  inst.expb.run(2 * count, 3 * count);
   for (let j = 0; j < count; j++) {
     const e = 3 * j;
     const r = 6 * j;
@@ -310,6 +313,7 @@ export const hh: Mechanism<HhInstance> = {
     const m = f(), h = f(), n = f(), gna = f(), gk = f(), ina = f(), ik = f(), il = f();
     const usetable = init.globals.usetable;
     if (usetable !== 0 && usetable !== 1) throw new RangeError(`hh: usetable must be 0 or 1, got ${usetable}`);
+    const expb = createExpBatch(5 * count);
     return {
       count,
       nodes: init.nodes,
@@ -320,8 +324,9 @@ export const hh: Mechanism<HhInstance> = {
       table: null,
       tableCelsius: NaN,
       r: new Float64Array(6),
-      ea: new Float64Array(2 * count),
-      eb: new Float64Array(3 * count),
+      ea: expb.buf.subarray(0, 2 * count),
+      eb: expb.buf.subarray(2 * count, 5 * count),
+      expb,
       rt: new Float64Array(6 * count),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };

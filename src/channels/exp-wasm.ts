@@ -1,0 +1,209 @@
+/**
+ * Batched exp in WebAssembly: the same glibc algorithm as ./exp.ts, bit for bit (wasm has no
+ * implicit fused multiply-add, and 2^k is formed from bits exactly as glibc does, which gives the
+ * same double as exp.ts's table product for every |x| < 512), but without JavaScript's bounds
+ * checks, double→int conversions and table of powers of two.
+ *
+ * The module is assembled here from its bytes (no toolchain); each `ExpBatch` owns its own memory
+ * (no shared mutable state): the 128-entry table at byte 0, then `capacity` doubles that callers use
+ * as scratch (`buf`). Arguments outside 2^-54 ≤ |x| < 512 (and NaN) go to a JavaScript callback,
+ * exp.ts's own fallback.
+ */
+import { exp, expTableEntry } from './exp.ts';
+
+export interface ExpBatch {
+  /** Scratch of `capacity` doubles living in the module's memory. */
+  readonly buf: Float64Array;
+  /** buf[off + i] ← exp(buf[off + i]) for 0 ≤ i < n. */
+  run(off: number, n: number): void;
+}
+
+const TABLE_BYTES = 128 * 16;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function f64(x: number): number[] {
+  return [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
+}
+
+function str(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+// Opcodes.
+const GET = 0x20, SET = 0x21, TEE = 0x22;
+const I32 = 0x41, I64 = 0x42;
+const F64_LOAD = 0x2b, I64_LOAD = 0x29, F64_STORE = 0x39;
+const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_AND = 0x71, I32_SHL = 0x74, I32_GE_U = 0x4f;
+const I64_ADD = 0x7c, I64_SHL = 0x86, I64_SHR_U = 0x88, I32_WRAP = 0xa7;
+const F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2;
+const I64_REINT = 0xbd, F64_REINT = 0xbf;
+
+// The constants of ./exp.ts.
+const N = 128;
+const INV_LN2_N = 1.4426950408889634 * N;
+const NEG_LN2_HI_N = -0.005415212348111709;
+const NEG_LN2_LO_N = -1.2864023111638346e-14;
+const SHIFT = 6755399441055744.0;
+const C2 = 0.49999999999996786;
+const C3 = 0.16666666666665886;
+const C4 = 0.0416666808410674;
+const C5 = 0.008333335853059549;
+
+const V128 = 0x7b;
+/** A SIMD instruction: prefix 0xfd and the opcode as unsigned LEB128. */
+const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
+const V128_LOAD = 0x00, V128_STORE = 0x0b, I64X2_SPLAT = 0x12, F64X2_SPLAT = 0x14;
+const I64X2_EXTRACT = 0x1d, I64X2_REPLACE = 0x1e, F64X2_REPLACE = 0x22;
+const F64X2_LT = 0x49, F64X2_GE = 0x4c, V128_AND = 0x4e;
+const I64X2_ALL_TRUE = 0xc3, I64X2_SHL = 0xcb, I64X2_ADD = 0xce;
+const F64X2_ABS = 0xec, F64X2_ADD = 0xf0, F64X2_SUB = 0xf1, F64X2_MUL = 0xf2;
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  // Locals: 0 off, 1 n (params); 2 p, 3 end (i32); 4 x, 5 kd (f64); 6 ki (i64); 7 r, 8 r2 (f64);
+  // 9 idx (i32); 10 tmp, 11 scale (f64); 12 end2, 13 idx1 (i32); 14 X, 15 KD, 16 KI, 17 R, 18 RR,
+  // 19 TMP (v128).
+  const P = 2, END = 3, X = 4, KD = 5, KI = 6, R = 7, R2 = 8, IDX = 9, TMP = 10, SCALE = 11;
+  const END2 = 12, IDX1 = 13, VX = 14, VKD = 15, VKI = 16, VR = 17, VRR = 18, VTMP = 19;
+  const mem = (op: number, offset: number): number[] => [op, 3, ...uleb(offset)];
+  const vmem = (op: number, offset: number): number[] => simd(op, 3, ...uleb(offset));
+  const splat = (x: number): number[] => [...f64(x), ...simd(F64X2_SPLAT)];
+  const fadd = simd(F64X2_ADD), fsub = simd(F64X2_SUB), fmul = simd(F64X2_MUL);
+  // One lane through the JavaScript exp (any lane of a pair with a special argument).
+  const slowLane = (offset: number): number[] => [GET, P, GET, P, ...mem(F64_LOAD, offset), 0x10, 0, ...mem(F64_STORE, offset)];
+  // table index ((ki of lane) mod 128)·16
+  const laneIdx = (lane: number): number[] => [GET, VKI, ...simd(I64X2_EXTRACT, lane), I32_WRAP, I32, ...sleb(127), I32_AND, I32, 4, I32_SHL];
+  const body = [
+    // p = TABLE_BYTES + off·8; end = p + n·8; end2 = end − 8 (pairs while p < end2)
+    GET, 0, I32, 3, I32_SHL, I32, ...sleb(TABLE_BYTES), I32_ADD, TEE, P,
+    GET, 1, I32, 3, I32_SHL, I32_ADD, TEE, END, I32, 8, I32_SUB, SET, END2,
+    // Pairs (f64x2): the same operations lane by lane.
+    0x02, 0x40, 0x03, 0x40,
+    GET, P, GET, END2, I32_GE_U, 0x0d, 1,
+    GET, P, ...vmem(V128_LOAD, 0), TEE, VX,
+    ...simd(F64X2_ABS), TEE, VTMP, ...splat(2 ** -54), ...simd(F64X2_GE),
+    GET, VTMP, ...splat(512), ...simd(F64X2_LT), ...simd(V128_AND), ...simd(I64X2_ALL_TRUE),
+    0x04, 0x40,
+    GET, VX, ...splat(INV_LN2_N), ...fmul, ...splat(SHIFT), ...fadd, TEE, VKI,
+    ...splat(SHIFT), ...fsub, SET, VKD,
+    GET, VX, GET, VKD, ...splat(NEG_LN2_HI_N), ...fmul, ...fadd, GET, VKD, ...splat(NEG_LN2_LO_N), ...fmul, ...fadd,
+    TEE, VR, GET, VR, ...fmul, SET, VRR,
+    ...laneIdx(0), SET, IDX, ...laneIdx(1), SET, IDX1,
+    // tail
+    GET, IDX, ...mem(F64_LOAD, 0), ...simd(F64X2_SPLAT), GET, IDX1, ...mem(F64_LOAD, 0), ...simd(F64X2_REPLACE, 1),
+    GET, VR, ...fadd,
+    GET, VRR, ...splat(C2), GET, VR, ...splat(C3), ...fmul, ...fadd, ...fmul, ...fadd,
+    GET, VRR, GET, VRR, ...fmul, ...splat(C4), GET, VR, ...splat(C5), ...fmul, ...fadd, ...fmul, ...fadd,
+    SET, VTMP,
+    // scale bits = T[idx + 1] + (ki << 45), per lane
+    GET, IDX, ...mem(I64_LOAD, 8), ...simd(I64X2_SPLAT), GET, IDX1, ...mem(I64_LOAD, 8), ...simd(I64X2_REPLACE, 1),
+    GET, VKI, I32, 45, ...simd(I64X2_SHL), ...simd(I64X2_ADD), TEE, VKD,
+    GET, VKD, GET, VTMP, ...fmul, ...fadd, SET, VTMP,
+    GET, P, GET, VTMP, ...vmem(V128_STORE, 0),
+    0x05,
+    ...slowLane(0), ...slowLane(8),
+    0x0b,
+    GET, P, I32, 16, I32_ADD, SET, P,
+    0x0c, 0,
+    0x0b, 0x0b,
+    // The last element, if n is odd (scalar).
+    0x02, 0x40, // block
+    0x03, 0x40, // loop
+    GET, P, GET, END, I32_GE_U, 0x0d, 1, // br_if done
+    GET, P, ...mem(F64_LOAD, 0), TEE, X,
+    // (top 12 bits & 0x7ff) − top12(2^-54) ≥ top12(512) − top12(2^-54)  (unsigned): special case
+    I64_REINT, I64, 52, I64_SHR_U, I32_WRAP, I32, ...sleb(0x7ff), I32_AND,
+    I32, ...sleb(0x3c9), I32_SUB, I32, ...sleb(0x408 - 0x3c9), I32_GE_U,
+    0x04, 0x40, // if
+    GET, P, GET, X, 0x10, 0, ...mem(F64_STORE, 0),
+    0x05, // else
+    // kd = x·InvLn2N + Shift; ki = bits(kd); kd −= Shift
+    GET, X, ...f64(INV_LN2_N), F64_MUL, ...f64(SHIFT), F64_ADD, TEE, KD,
+    I64_REINT, SET, KI,
+    GET, KD, ...f64(SHIFT), F64_SUB, SET, KD,
+    // r = x + kd·NegLn2hiN + kd·NegLn2loN
+    GET, X, GET, KD, ...f64(NEG_LN2_HI_N), F64_MUL, F64_ADD, GET, KD, ...f64(NEG_LN2_LO_N), F64_MUL, F64_ADD,
+    TEE, R, GET, R, F64_MUL, SET, R2,
+    // idx = (ki mod 128)·16
+    GET, KI, I32_WRAP, I32, ...sleb(127), I32_AND, I32, 4, I32_SHL, SET, IDX,
+    // tmp = tail + r + r2·(C2 + r·C3) + r2·r2·(C4 + r·C5)
+    GET, IDX, ...mem(F64_LOAD, 0), GET, R, F64_ADD,
+    GET, R2, ...f64(C2), GET, R, ...f64(C3), F64_MUL, F64_ADD, F64_MUL, F64_ADD,
+    GET, R2, GET, R2, F64_MUL, ...f64(C4), GET, R, ...f64(C5), F64_MUL, F64_ADD, F64_MUL, F64_ADD,
+    SET, TMP,
+    // scale = asdouble(T[idx + 1] + (ki << 45))
+    GET, IDX, ...mem(I64_LOAD, 8), GET, KI, I64, 45, I64_SHL, I64_ADD, F64_REINT, SET, SCALE,
+    GET, P, GET, SCALE, GET, SCALE, GET, TMP, F64_MUL, F64_ADD, ...mem(F64_STORE, 0),
+    0x0b, // end if
+    GET, P, I32, 8, I32_ADD, SET, P,
+    0x0c, 0, // br loop
+    0x0b, // end loop
+    0x0b, // end block
+    0x0b, // end function
+  ];
+  const locals = [8, 2, 0x7f, 2, 0x7c, 1, 0x7e, 2, 0x7c, 1, 0x7f, 2, 0x7c, 2, 0x7f, 6, V128];
+  const fn = [...locals, ...body];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    // types: 0 (f64) → f64, 1 (i32, i32) → ()
+    ...section(1, [2, 0x60, 1, 0x7c, 1, 0x7c, 0x60, 2, 0x7f, 0x7f, 0]),
+    // imports: env.slow (type 0), env.mem (memory, min 1 page)
+    ...section(2, [2, ...str('env'), ...str('slow'), 0x00, 0, ...str('env'), ...str('mem'), 0x02, 0x00, 1]),
+    ...section(3, [1, 1]),
+    ...section(7, [1, ...str('exp'), 0x00, 1]),
+    ...section(10, [1, ...uleb(fn.length), ...fn]),
+  ];
+  return new Uint8Array(bytes);
+}
+
+/** Compiled once per process; immutable. */
+const MODULE = new WebAssembly.Module(moduleBytes());
+
+/** Only reached outside 2^-54 ≤ |x| < 512 (or NaN), where exp.ts defers too. */
+const slow = (x: number): number => exp(x);
+
+/** A batched exp with its own memory and `capacity` doubles of scratch. */
+export function createExpBatch(capacity: number): ExpBatch {
+  const bytes = TABLE_BYTES + 8 * Math.max(1, capacity);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  const table = new DataView(memory.buffer, 0, TABLE_BYTES);
+  for (let i = 0; i < N; i++) {
+    const [scale, tail] = expTableEntry(i);
+    table.setFloat64(16 * i, tail, true);
+    const sbits = new DataView(Float64Array.of(scale).buffer).getBigUint64(0, true) - (BigInt(i) << 45n);
+    table.setBigUint64(16 * i + 8, sbits, true);
+  }
+  const instance = new WebAssembly.Instance(MODULE, { env: { slow, mem: memory } });
+  const kernel = instance.exports.exp as (off: number, n: number) => void;
+  const run = (off: number, n: number): void => {
+    if (!(off >= 0 && n >= 0 && off + n <= capacity)) throw new RangeError(`exp batch [${off}, ${off + n}) outside 0..${capacity}`);
+    kernel(off, n);
+  };
+  return { buf: new Float64Array(memory.buffer, TABLE_BYTES, capacity), run };
+}
