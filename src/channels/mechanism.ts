@@ -73,6 +73,12 @@ export interface MechanismDescription {
    * `current` a scratch `d` whose contents it ignores.
    */
   readonly constantConductance?: boolean;
+  /**
+   * Point processes with a NET_RECEIVE block (synapses): how the connection weight is used.
+   * `uS`: the weight scales the conductance (Exp2Syn, AMPA, NMDA, GABAA); `ignored`: the
+   * mechanism's NET_RECEIVE does not read it (Gidon 2020's myAMPA/myNMDA/myGABA).
+   */
+  readonly events?: { readonly weight: 'uS' | 'ignored' };
 }
 
 /** Per-node totals and concentrations of one ion species, over all nodes of the model. */
@@ -88,6 +94,13 @@ export interface IonState {
   /** Intracellular and extracellular concentration, mM. */
   readonly ci: Float64Array;
   readonly co: Float64Array;
+  /** Initial concentrations (NEURON cai0/cao0 …), mM; finitialize resets ci/co to them (ions.ts). */
+  readonly ci0?: Float64Array;
+  readonly co0?: Float64Array;
+  /** Nodes where e = Nernst(ci, co) at finitialize (a mechanism there reads or writes a concentration). */
+  readonly nernstInit?: Int32Array;
+  /** Nodes where e = Nernst(ci, co) also at the start of every current evaluation (a concentration is written). */
+  readonly nernstAdvance?: Int32Array;
 }
 
 /** What kernels see of the engine. The engine updates `t` in place; arrays are over all nodes. */
@@ -131,6 +144,17 @@ export interface Mechanism<I extends MechanismInstance = MechanismInstance> {
   current(inst: I, ctx: MechanismContext): void;
   /** NMODL SOLVE: advance states over ctx.dt with the new v. Absent for mechanisms without states. */
   advance?(inst: I, ctx: MechanismContext): void;
+  /**
+   * NMODL BEFORE BREAKPOINT: called at the start of every current evaluation (each step with
+   * ctx.t = t_n + dt/2 and v = v_n, and once in finitialize with t = 0 and v = v_init), before
+   * any mechanism's `current`. May change states.
+   */
+  beforeBreakpoint?(inst: I, ctx: MechanismContext): void;
+  /**
+   * NMODL NET_RECEIVE for instance `k`: an event with this weight arrives; ctx.t is the event time.
+   * Called by the event queue (../solvers/events.ts) between steps, never during assembly.
+   */
+  netReceive?(inst: I, k: number, weight: number, ctx: MechanismContext): void;
 }
 
 /** Look up a default by name (for tests and documentation). */

@@ -15,7 +15,7 @@
  * roots) in one layout, so the same loops serve a batch.
  */
 import type { IonState, Mechanism, MechanismContext, MechanismInstance } from '../channels/mechanism.ts';
-import { createIonState } from '../channels/ions.ts';
+import { advanceReversal, createIonState, initializeIon } from '../channels/ions.ts';
 import {
   hinesAxialEliminate,
   hinesAxialTriangularize,
@@ -72,8 +72,7 @@ export function createCpuState(model: CompiledModel): CpuState {
   const ionByName: Record<string, IonState> = {};
   const ions: IonState[] = [];
   for (const ci of model.ions) {
-    const ion = createIonState(ci.name, n);
-    ion.e.set(ci.e);
+    const ion = createIonState(ci.name, n, ci);
     ionByName[ci.name] = ion;
     ions.push(ion);
   }
@@ -149,6 +148,7 @@ export function assemble(s: CpuState): void {
   for (let k = 0; k < ions.length; k++) {
     ions[k].i.fill(0);
     ions[k].didv.fill(0);
+    advanceReversal(ions[k], s.ctx.celsius);
   }
   const mechs = s.mechanisms;
   const ctx = s.ctx;
@@ -173,6 +173,7 @@ export function assemble(s: CpuState): void {
 export function finitialize(s: CpuState, vInit: number): void {
   s.ctx.t = 0;
   s.v.fill(vInit);
+  for (let k = 0; k < s.ions.length; k++) initializeIon(s.ions[k], s.ctx.celsius);
   const mechs = s.mechanisms;
   for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.initialize(mechs[k].instance, s.ctx);
   assemble(s);
@@ -205,6 +206,7 @@ export function fixedStep(s: CpuState): number {
   for (let k = 0; k < ions.length; k++) {
     ions[k].i.fill(0);
     ions[k].didv.fill(0);
+    advanceReversal(ions[k], s.ctx.celsius);
   }
   const mechs = s.mechanisms;
   for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.current(mechs[k].instance, ctx);

@@ -1,6 +1,6 @@
 import type { CableLayout } from '../cable/layout.ts';
 import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
-import { ION_DEFAULTS } from '../channels/ions.ts';
+import { ION_DEFAULTS, ionStyles } from '../channels/ions.ts';
 import type { Mechanism, ParamSpec } from '../channels/mechanism.ts';
 import { SimulationSpecError } from './errors.ts';
 
@@ -57,7 +57,7 @@ export interface SimulationRequest {
   /** Default 6.3 °C (NEURON's celsius). */
   celsius?: number;
   /** Reversal potentials per ion, scalar or per node (defaults: ena 50, ek −77 mV). */
-  ions?: Record<string, { e_mV?: number | ArrayLike<number> }>;
+  ions?: Record<string, { e_mV?: number | ArrayLike<number>; ci_mM?: number | ArrayLike<number>; co_mM?: number | ArrayLike<number> }>;
   /** Mechanisms to look names up in; default: a fresh built-in catalogue. */
   catalogue?: Catalogue;
   /** A step that leaves any |v| above this (or v non-finite) stops the run. Default 1000 mV. */
@@ -74,6 +74,11 @@ export interface CompiledMechanism {
 export interface CompiledIon {
   readonly name: string;
   readonly e: Float64Array;
+  /** Initial concentrations per node, mM (NEURON cai0/cao0 …; defaults from ions.ts). */
+  readonly ci0?: Float64Array;
+  readonly co0?: Float64Array;
+  /** Reversal style per node (ions.ts `ionStyles`): 0 parameter, 1 Nernst at init, 2 Nernst every step. */
+  readonly style?: Uint8Array;
 }
 
 export type CompiledProbe =
@@ -306,17 +311,23 @@ export function compileModel(req: SimulationRequest): CompiledModel {
   for (const name of ionNames) {
     const def = ION_DEFAULTS[name];
     if (!def) throw new SimulationSpecError('mechanisms', `a mechanism uses unknown ion "${name}"`);
-    const e = new Float64Array(layout.nNodes).fill(def.e_mV);
-    const given = ionSpecs[name]?.e_mV;
-    if (typeof given === 'number') {
-      e.fill(finite(`ions.${name}.e_mV`, given));
-    } else if (given !== undefined) {
-      if (given.length !== layout.nNodes) {
-        throw new SimulationSpecError(`ions.${name}.e_mV`, `expected one value or ${layout.nNodes} (one per node), got ${given.length}`);
+    const perNode = (key: 'e_mV' | 'ci_mM' | 'co_mM', value: number): Float64Array => {
+      const out = new Float64Array(layout.nNodes).fill(value);
+      const given = ionSpecs[name]?.[key];
+      if (typeof given === 'number') {
+        out.fill(finite(`ions.${name}.${key}`, given));
+      } else if (given !== undefined) {
+        if (given.length !== layout.nNodes) {
+          throw new SimulationSpecError(`ions.${name}.${key}`, `expected one value or ${layout.nNodes} (one per node), got ${given.length}`);
+        }
+        for (let i = 0; i < layout.nNodes; i++) out[i] = finite(`ions.${name}.${key}[${i}]`, given[i]);
       }
-      for (let i = 0; i < layout.nNodes; i++) e[i] = finite(`ions.${name}.e_mV[${i}]`, given[i]);
-    }
-    ions.push({ name, e });
+      return out;
+    };
+    const e = perNode('e_mV', def.e_mV);
+    const ci0 = perNode('ci_mM', def.ci_mM);
+    const co0 = perNode('co_mM', def.co_mM);
+    ions.push({ name, e, ci0, co0, style: ionStyles(name, mechanisms, layout.nNodes) });
   }
 
   const probes: CompiledProbe[] = req.record.map((p, k): CompiledProbe => {

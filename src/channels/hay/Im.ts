@@ -1,0 +1,105 @@
+import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
+import { cnexp, CONDUCTANCE, hocExp, M_INF, M_TAU, QT } from './common.ts';
+
+/**
+ * M-type K current, ModelDB 139653 `Im.mod` (Adams et al. 1982, as used by Hay et al. 2011):
+ * ik = gImbar·m·(v − ek); α = 3.3e-3·exp(2.5·0.04·(v + 35)), β = 3.3e-3·exp(−2.5·0.04·(v + 35)) with the
+ * constant products formed left to right as NEURON does.
+ *
+ * Evaluation order 29 (its type number in NEURON when compiled with the rest of the Hay set).
+ */
+
+/** `rates()` at membrane potential v0 (mV): writes [mInf, mTau] (ms) to out. */
+export function imRates(v0: number, out: Float64Array): void {
+  const v = v0;
+  const mAlpha = 3.3e-3 * hocExp(2.5 * 0.04 * (v - -35.0));
+  const mBeta = 3.3e-3 * hocExp(-2.5 * 0.04 * (v - -35.0));
+  out[M_INF] = mAlpha / (mAlpha + mBeta);
+  out[M_TAU] = (1.0 / (mAlpha + mBeta)) / QT;
+}
+
+export interface ImInstance extends MechanismInstance {
+  readonly gImbar: Float64Array;
+  readonly m: Float64Array;
+  readonly gIm: Float64Array;
+  readonly ik: Float64Array;
+  readonly ion: IonState;
+  /** Scratch rates record. */
+  readonly r: Float64Array;
+}
+
+export const im: Mechanism<ImInstance> = {
+  description: {
+    name: 'Im',
+    kind: 'density',
+    summary: 'muscarinic K channel (Adams et al. 1982), Hay et al. 2011',
+    source: 'ModelDB 139653 mod/Im.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
+    order: 29,
+    params: [{ name: 'gImbar', ...CONDUCTANCE, default: 1e-5, description: 'maximal conductance density' }],
+    globals: [],
+    states: [
+      { name: 'm', unit: '1', description: 'activation' },
+    ],
+    assigned: [
+      { name: 'gIm', unit: 'S/cm2', description: 'conductance density' },
+      { name: 'ik', unit: 'mA/cm2', description: 'current density' },
+    ],
+    ions: [{ ion: 'k', read: ['ek'], write: ['ik'] }],
+    electrode: false,
+  },
+
+  instantiate(init: InstanceInit): ImInstance {
+    const count = init.nodes.length;
+    const f = (): Float64Array => new Float64Array(count);
+    const gImbar = init.params.gImbar;
+    const m = f(), gIm = f(), ik = f();
+    return {
+      count,
+      nodes: init.nodes,
+      gImbar, m, gIm, ik,
+      ion: init.ions.k,
+      r: new Float64Array(4),
+      vars: { gImbar, m, gIm, ik },
+    };
+  },
+
+  initialize(inst: ImInstance, ctx: MechanismContext): void {
+    const { nodes, count, r, m } = inst;
+    const v = ctx.v;
+    for (let k = 0; k < count; k++) {
+      imRates(v[nodes[k]], r);
+      m[k] = r[M_INF];
+    }
+  },
+
+  current(inst: ImInstance, ctx: MechanismContext): void {
+    const { nodes, count, gImbar: gbar, m, gIm: gOut, ik: iOut } = inst;
+    const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
+    const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    for (let j = 0; j < count; j++) {
+      const node = nodes[j];
+      const vj = v[node];
+      const ej = E[node];
+      const gj = gbar[j] * m[j];
+      // BREAKPOINT at v + 0.001, then at v (whose values stay); g by finite difference
+      const i1 = gj * (vj + 0.001 - ej);
+      const i0 = gj * (vj - ej);
+      const gd = (i1 - i0) / 0.001;
+      gOut[j] = gj;
+      iOut[j] = i0;
+      ionI[node] += i0;
+      ionG[node] += gd;
+      rhs[node] -= i0;
+      d[node] += gd;
+    }
+  },
+
+  advance(inst: ImInstance, ctx: MechanismContext): void {
+    const { nodes, count, r, m } = inst;
+    const v = ctx.v, dt = ctx.dt;
+    for (let j = 0; j < count; j++) {
+      imRates(v[nodes[j]], r);
+      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
+    }
+  },
+};

@@ -1,0 +1,117 @@
+import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
+import { cnexp, CONDUCTANCE, hocExp, M_INF, M_TAU, H_INF, H_TAU, QT } from './common.ts';
+
+/**
+ * Persistent Na current, ModelDB 139653 `Nap_Et2.mod` (Magistretti & Alonso 1999, as used by Hay et
+ * al. 2011): ina = gNap_Et2bar·m³·h·(v − ena). m∞ and h∞ are Boltzmann functions (h∞ is not αh/(αh + βh));
+ * τm = 6/(αm + βm)/qt with NaTa_t's αm, βm. Guards at exactly −38, −17 and −64.4 mV (NOTES.md §2).
+ *
+ * Evaluation order 33 (its type number in NEURON when compiled with the rest of the Hay set).
+ */
+
+/** `rates()` at membrane potential v0 (mV): writes [mInf, mTau, hInf, hTau] (ms) to out. */
+export function napEt2Rates(v0: number, out: Float64Array): void {
+  let v = v0;
+  out[M_INF] = 1.0 / (1.0 + hocExp((v - -52.6) / -4.6));
+  if (v === -38.0) v = v + 0.0001;
+  const mAlpha = (0.182 * (v - -38.0)) / (1.0 - hocExp(-(v - -38.0) / 6.0));
+  const mBeta = (0.124 * (-v - 38.0)) / (1.0 - hocExp(-(-v - 38.0) / 6.0));
+  out[M_TAU] = (6.0 * (1.0 / (mAlpha + mBeta))) / QT;
+  if (v === -17.0) v = v + 0.0001;
+  if (v === -64.4) v = v + 0.0001;
+  out[H_INF] = 1.0 / (1.0 + hocExp((v - -48.8) / 10.0));
+  const hAlpha = (-2.88e-6 * (v + 17.0)) / (1.0 - hocExp((v + 17.0) / 4.63));
+  const hBeta = (6.94e-6 * (v + 64.4)) / (1.0 - hocExp(-(v + 64.4) / 2.63));
+  out[H_TAU] = (1.0 / (hAlpha + hBeta)) / QT;
+}
+
+export interface NapEt2Instance extends MechanismInstance {
+  readonly gNap_Et2bar: Float64Array;
+  readonly m: Float64Array;
+  readonly h: Float64Array;
+  readonly gNap_Et2: Float64Array;
+  readonly ina: Float64Array;
+  readonly ion: IonState;
+  /** Scratch rates record. */
+  readonly r: Float64Array;
+}
+
+export const napEt2: Mechanism<NapEt2Instance> = {
+  description: {
+    name: 'Nap_Et2',
+    kind: 'density',
+    summary: 'persistent Na channel (Magistretti & Alonso 1999), Hay et al. 2011',
+    source: 'ModelDB 139653 mod/Nap_Et2.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
+    order: 33,
+    params: [{ name: 'gNap_Et2bar', ...CONDUCTANCE, default: 1e-5, description: 'maximal conductance density' }],
+    globals: [],
+    states: [
+      { name: 'm', unit: '1', description: 'activation' },
+      { name: 'h', unit: '1', description: 'inactivation' },
+    ],
+    assigned: [
+      { name: 'gNap_Et2', unit: 'S/cm2', description: 'conductance density' },
+      { name: 'ina', unit: 'mA/cm2', description: 'current density' },
+    ],
+    ions: [{ ion: 'na', read: ['ena'], write: ['ina'] }],
+    electrode: false,
+  },
+
+  instantiate(init: InstanceInit): NapEt2Instance {
+    const count = init.nodes.length;
+    const f = (): Float64Array => new Float64Array(count);
+    const gNap_Et2bar = init.params.gNap_Et2bar;
+    const m = f(), h = f(), gNap_Et2 = f(), ina = f();
+    return {
+      count,
+      nodes: init.nodes,
+      gNap_Et2bar, m, h, gNap_Et2, ina,
+      ion: init.ions.na,
+      r: new Float64Array(4),
+      vars: { gNap_Et2bar, m, h, gNap_Et2, ina },
+    };
+  },
+
+  initialize(inst: NapEt2Instance, ctx: MechanismContext): void {
+    const { nodes, count, r, m, h } = inst;
+    const v = ctx.v;
+    for (let k = 0; k < count; k++) {
+      napEt2Rates(v[nodes[k]], r);
+      m[k] = r[M_INF];
+      h[k] = r[H_INF];
+    }
+  },
+
+  current(inst: NapEt2Instance, ctx: MechanismContext): void {
+    const { nodes, count, gNap_Et2bar: gbar, m, h, gNap_Et2: gOut, ina: iOut } = inst;
+    const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
+    const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    for (let j = 0; j < count; j++) {
+      const node = nodes[j];
+      const vj = v[node];
+      const ej = E[node];
+      const mj = m[j];
+      const gj = gbar[j] * mj * mj * mj * h[j];
+      // BREAKPOINT at v + 0.001, then at v (whose values stay); g by finite difference
+      const i1 = gj * (vj + 0.001 - ej);
+      const i0 = gj * (vj - ej);
+      const gd = (i1 - i0) / 0.001;
+      gOut[j] = gj;
+      iOut[j] = i0;
+      ionI[node] += i0;
+      ionG[node] += gd;
+      rhs[node] -= i0;
+      d[node] += gd;
+    }
+  },
+
+  advance(inst: NapEt2Instance, ctx: MechanismContext): void {
+    const { nodes, count, r, m, h } = inst;
+    const v = ctx.v, dt = ctx.dt;
+    for (let j = 0; j < count; j++) {
+      napEt2Rates(v[nodes[j]], r);
+      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
+      h[j] = cnexp(h[j], r[H_INF], r[H_TAU], dt);
+    }
+  },
+};

@@ -1,0 +1,99 @@
+import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
+import { cnexp, CONDUCTANCE } from './common.ts';
+
+/**
+ * Small-conductance Ca-activated K current, ModelDB 139653 `SK_E2.mod` (Kohler et al. 1996, as used by
+ * Hay et al. 2011): ik = gSK_E2bar·z·(v − ek), z∞ = 1/(1 + (0.00043/cai)^4.8) with cai shifted by
+ * +1e-7 mM when below 1e-7 (a shift, not a clamp), τz = zTau (a GLOBAL, 1 ms). It reads cai, so in the
+ * state update it comes after CaDynamics_E2 (order 25) and sees the new cai, as in NEURON (NOTES.md §5).
+ * pow is V8's Math.pow here, glibc's in NEURON (ulp-level differences at most).
+ *
+ * Evaluation order 34 (its type number in NEURON when compiled with the rest of the Hay set).
+ */
+
+/** z∞ at intracellular Ca concentration ca (mM), as `rates(ca)` computes it. */
+export function skE2ZInf(ca: number): number {
+  if (ca < 1e-7) ca = ca + 1e-7;
+  return 1.0 / (1.0 + Math.pow(0.00043 / ca, 4.8));
+}
+
+export interface SKE2Instance extends MechanismInstance {
+  readonly gSK_E2bar: Float64Array;
+  readonly z: Float64Array;
+  readonly gSK_E2: Float64Array;
+  readonly ik: Float64Array;
+  readonly k: IonState;
+  readonly ca: IonState;
+  readonly zTau: number;
+}
+
+export const skE2: Mechanism<SKE2Instance> = {
+  description: {
+    name: 'SK_E2',
+    kind: 'density',
+    summary: 'small-conductance Ca-activated K channel (Kohler et al. 1996), Hay et al. 2011',
+    source: 'ModelDB 139653 mod/SK_E2.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
+    order: 34,
+    params: [{ name: 'gSK_E2bar', ...CONDUCTANCE, default: 1e-6, description: 'maximal conductance density' }],
+    globals: [{ name: 'zTau', unit: 'ms', default: 1, min: 1e-9, description: 'time constant of z (a GLOBAL in SK_E2.mod)' }],
+    states: [{ name: 'z', unit: '1', description: 'Ca-dependent activation' }],
+    assigned: [
+      { name: 'gSK_E2', unit: 'S/cm2', description: 'conductance density' },
+      { name: 'ik', unit: 'mA/cm2', description: 'current density' },
+    ],
+    ions: [
+      { ion: 'k', read: ['ek'], write: ['ik'] },
+      { ion: 'ca', read: ['cai'], write: [] },
+    ],
+    electrode: false,
+  },
+
+  instantiate(init: InstanceInit): SKE2Instance {
+    const count = init.nodes.length;
+    const gSK_E2bar = init.params.gSK_E2bar;
+    const z = new Float64Array(count), gSK_E2 = new Float64Array(count), ik = new Float64Array(count);
+    return {
+      count,
+      nodes: init.nodes,
+      gSK_E2bar, z, gSK_E2, ik,
+      k: init.ions.k,
+      ca: init.ions.ca,
+      zTau: init.globals.zTau,
+      vars: { gSK_E2bar, z, gSK_E2, ik },
+    };
+  },
+
+  initialize(inst: SKE2Instance): void {
+    const { nodes, count, z } = inst;
+    const cai = inst.ca.ci;
+    for (let k = 0; k < count; k++) z[k] = skE2ZInf(cai[nodes[k]]);
+  },
+
+  current(inst: SKE2Instance, ctx: MechanismContext): void {
+    const { nodes, count, gSK_E2bar: gbar, z, gSK_E2: gOut, ik: iOut } = inst;
+    const E = inst.k.e, ionI = inst.k.i, ionG = inst.k.didv;
+    const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    for (let j = 0; j < count; j++) {
+      const node = nodes[j];
+      const vj = v[node];
+      const ej = E[node];
+      const gj = gbar[j] * z[j];
+      const i1 = gj * (vj + 0.001 - ej);
+      const i0 = gj * (vj - ej);
+      const gd = (i1 - i0) / 0.001;
+      gOut[j] = gj;
+      iOut[j] = i0;
+      ionI[node] += i0;
+      ionG[node] += gd;
+      rhs[node] -= i0;
+      d[node] += gd;
+    }
+  },
+
+  advance(inst: SKE2Instance, ctx: MechanismContext): void {
+    const { nodes, count, z, zTau } = inst;
+    const cai = inst.ca.ci;
+    const dt = ctx.dt;
+    for (let j = 0; j < count; j++) z[j] = cnexp(z[j], skE2ZInf(cai[nodes[j]]), zTau, dt);
+  },
+};

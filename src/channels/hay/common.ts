@@ -1,0 +1,36 @@
+/**
+ * What every Hay et al. 2011 channel shares, in the arithmetic nocmodl 7.7 (NEURON 8.2.2) emits
+ * for the ModelDB 139653 .mod files (fixtures/neuron/channels/NOTES.md §1):
+ * - `hocExp`: NEURON's hoc_Exp (0 below −700, exp(700) above 700), over the glibc exp algorithm;
+ * - `QT`: the temperature factor pow(2.3, (34 − 21)/10) as glibc computes it (it ignores celsius);
+ * - `cnexp`: x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x), the exact emitted form;
+ *
+ * Every channel evaluates its BREAKPOINT twice, at v + 0.001 and at v, and adds the finite-difference
+ * conductance (I(v + 0.001) − I(v))/0.001 to the node's diagonal (and to the ion's dI/dv), the
+ * current at v to the right-hand side (and to the ion's total), as NEURON's nrn_cur does.
+ */
+import { exp } from '../exp.ts';
+
+/** pow(2.3, 1.3) as glibc returns it: 0x1.79f80ef2e5449p+1 (NOTES.md §1). */
+export const QT = 2.952882641412121;
+
+/** NEURON's hoc_Exp: 0 for x < −700, exp(700) for x > 700 (NEURON prints a warning there). */
+export function hocExp(x: number): number {
+  if (x < -700.0) return 0.0;
+  if (x > 700.0) return exp(700.0);
+  return exp(x);
+}
+
+/** One cnexp step of x' = (xInf − x)/tau over dt, in nocmodl's algebraic form. */
+export function cnexp(x: number, xInf: number, tau: number, dt: number): number {
+  return x + (1.0 - hocExp(dt * (-1.0 / tau))) * (-(xInf / tau) / (-1.0 / tau) - x);
+}
+
+/** Scratch rates record: [mInf, mTau, hInf, hTau]. */
+export const M_INF = 0;
+export const M_TAU = 1;
+export const H_INF = 2;
+export const H_TAU = 3;
+
+/** Range checks shared by the descriptions. */
+export const CONDUCTANCE = { unit: 'S/cm2', min: 0, max: 1e9 } as const;
