@@ -100,6 +100,8 @@ export interface HhInstance extends MechanismInstance {
   readonly na: IonState;
   readonly k: IonState;
   readonly useTable: boolean;
+  /** Nobody reads gna, gk, ina, ik, il or the na and k totals: `current` skips them. */
+  readonly currentOnly: boolean;
   /** Rate table (when useTable) and the celsius it was built for. */
   table: Float64Array | null;
   tableCelsius: number;
@@ -264,6 +266,27 @@ function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number
   }
 }
 
+/** `current` when nobody reads the assigned variables or the ion totals: rhs and d only. */
+function currentOnly(inst: HhInstance, ctx: MechanismContext): void {
+  const { nodes, gnabar, gkbar, gl, el, m, h, n, count } = inst;
+  const ena = inst.na.e;
+  const ek = inst.k.e;
+  const v = ctx.v;
+  const rhs = ctx.rhs;
+  const d = ctx.d;
+  for (let j = 0; j < count; j++) {
+    const node = nodes[j];
+    const vj = v[node];
+    const mj = m[j];
+    const nj = n[j];
+    const gnaj = gnabar[j] * mj * mj * mj * h[j];
+    const gkj = gkbar[j] * nj * nj * nj * nj;
+    const glj = gl[j];
+    rhs[node] -= gnaj * (vj - ena[node]) + gkj * (vj - ek[node]) + glj * (vj - el[j]);
+    d[node] += gnaj + gkj + glj;
+  }
+}
+
 export const hh: Mechanism<HhInstance> = {
   description: {
     name: 'hh',
@@ -321,6 +344,11 @@ export const hh: Mechanism<HhInstance> = {
       na: init.ions.na,
       k: init.ions.k,
       useTable: usetable === 1,
+      currentOnly:
+        init.unread !== undefined &&
+        ['gna', 'gk', 'ina', 'ik', 'il'].every((x) => init.unread!.vars.has(x)) &&
+        init.unread.ionTotals.has('na') &&
+        init.unread.ionTotals.has('k'),
       table: null,
       tableCelsius: NaN,
       r: new Float64Array(6),
@@ -346,6 +374,10 @@ export const hh: Mechanism<HhInstance> = {
   },
 
   current(inst: HhInstance, ctx: MechanismContext): void {
+    if (inst.currentOnly) {
+      currentOnly(inst, ctx);
+      return;
+    }
     const { nodes, gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il, count } = inst;
     const ena = inst.na.e, naI = inst.na.i, naG = inst.na.didv;
     const ek = inst.k.e, kI = inst.k.i, kG = inst.k.didv;

@@ -133,6 +133,17 @@ export interface InstanceInit {
   readonly area_um2: Float64Array;
   /** The ion states named in the description's `ions`. */
   readonly ions: Readonly<Record<string, IonState>>;
+  /**
+   * Optional (absent: everything is read). Outputs that nothing reads during this run, which the
+   * kernels may leave uncomputed: assigned variables of this instance block by name (no probe
+   * records them), and ions by name whose totals `i` and `didv` nobody reads (no probe, no
+   * mechanism reading the ion current, no Crank–Nicolson correction that matters). Kernels that
+   * ignore this stay correct.
+   */
+  readonly unread?: {
+    readonly vars: ReadonlySet<string>;
+    readonly ionTotals: ReadonlySet<string>;
+  };
 }
 
 export interface Mechanism<I extends MechanismInstance = MechanismInstance> {

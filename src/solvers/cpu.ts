@@ -2,7 +2,7 @@
  * The CPU backend: float64 structure-of-arrays state and NEURON 8.2's fixed step, written once.
  *
  * Step order (../shared/neuron-numerics.md §5), t_n → t_{n+1}:
- *   1. threshold detection and event delivery (no event sources exist yet);
+ *   1. threshold detection and event delivery (events.ts);
  *   2. t += dt/2;
  *   3. assemble: zero rhs, d and ion totals; mechanism currents in evaluation order (IClamp sees
  *      t_n + dt/2); capacitance 1e-3·cj·cm on d; axial terms;
@@ -10,7 +10,9 @@
  *   5. CN only: ion totals i += (di/dv)·Δ;
  *   6. t += dt/2 (t is accumulated, never n·dt);
  *   7. mechanism states advance over dt with the new v;
- *   8. record (done by the run loop).
+ *   8. record (done by the run loop);
+ *   9. events due at t <= t_{n+1} (`events.endStep`, called by the run loop after recording).
+ * Every current evaluation starts with the mechanisms' BEFORE BREAKPOINT blocks.
  * The state arrays are indexed by node; several cells side by side are simply a forest (several
  * roots) in one layout, so the same loops serve a batch.
  */
@@ -23,6 +25,7 @@ import {
   hinesFactorize,
 } from './hines.ts';
 import type { CompiledModel } from './model.ts';
+import { EventRuntime } from './events.ts';
 
 export interface BoundMechanism {
   readonly mechanism: Mechanism;
@@ -61,6 +64,10 @@ export interface CpuState {
   readonly dinv: Float64Array;
   /** Ions whose total current someone reads after the solve (a probe or a mechanism): CN corrects these. */
   readonly correctedIons: readonly IonState[];
+  /** Mechanisms with a BEFORE BREAKPOINT block, called before every current evaluation. */
+  readonly beforeBreakpoint: readonly BoundMechanism[];
+  /** Spike sources, threshold detectors and the event queue (null: the model has no connections). */
+  readonly events: EventRuntime | null;
 }
 
 export function createCpuState(model: CompiledModel): CpuState {
@@ -76,7 +83,16 @@ export function createCpuState(model: CompiledModel): CpuState {
     ionByName[ci.name] = ion;
     ions.push(ion);
   }
-  const mechanisms: BoundMechanism[] = model.mechanisms.map((cm) => {
+  // Ions whose totals (i, didv) someone reads: a probe, or a mechanism that reads the ion current.
+  const totalsRead = new Set<string>();
+  for (const p of model.probes) if (p.kind === 'ion' && (p.variable === 'i' || p.variable === 'didv')) totalsRead.add(p.ion);
+  for (const cm of model.mechanisms) {
+    for (const u of cm.mechanism.description.ions) {
+      if (u.read.some((r) => r === 'i' + u.ion || r === 'i' || r === 'di' + u.ion + '_dv')) totalsRead.add(u.ion);
+    }
+  }
+  const unreadIons = new Set(ions.map((x) => x.name).filter((x) => !totalsRead.has(x)));
+  const mechanisms: BoundMechanism[] = model.mechanisms.map((cm, use) => {
     const needed: Record<string, IonState> = {};
     for (const u of cm.mechanism.description.ions) needed[u.ion] = ionByName[u.ion];
     const params: Record<string, Float64Array> = {};
@@ -87,6 +103,14 @@ export function createCpuState(model: CompiledModel): CpuState {
       globals: { ...cm.globals },
       area_um2: layout.area_um2,
       ions: needed,
+      unread: {
+        vars: new Set(
+          cm.mechanism.description.assigned
+            .map((q) => q.name)
+            .filter((name) => !model.probes.some((p) => p.kind === 'mechanism' && p.use === use && p.variable === name)),
+        ),
+        ionTotals: unreadIons,
+      },
     });
     return { mechanism: cm.mechanism, instance };
   });
@@ -107,13 +131,7 @@ export function createCpuState(model: CompiledModel): CpuState {
   const cm = layout.cm_uF_per_cm2;
   for (let i = 0; i < n; i++) dConst[i] = cfac * cm[i] - model.b[i];
   for (let i = 0; i < n; i++) if (layout.parent[i] >= 0) dConst[layout.parent[i]] -= model.a[i];
-  const correctedIons = ions.filter(
-    (ion) =>
-      model.probes.some((p) => p.kind === 'ion' && p.ion === ion.name && p.variable === 'i') ||
-      mechanisms.some((m) =>
-        m.mechanism.description.ions.some((u) => u.ion === ion.name && u.read.some((r) => r === 'i' + ion.name || r === 'i')),
-      ),
-  );
+  const correctedIons = ions.filter((ion) => totalsRead.has(ion.name));
   return {
     n,
     parent: layout.parent,
@@ -135,6 +153,8 @@ export function createCpuState(model: CompiledModel): CpuState {
     fac: new Float64Array(linear ? n : 0),
     dinv: new Float64Array(linear ? n : 0),
     correctedIons,
+    beforeBreakpoint: mechanisms.filter((m) => m.mechanism.beforeBreakpoint !== undefined),
+    events: model.events ? new EventRuntime(model.events, mechanisms, v, model.tstop_ms, model.dt_ms) : null,
   };
 }
 
@@ -152,6 +172,8 @@ export function assemble(s: CpuState): void {
   }
   const mechs = s.mechanisms;
   const ctx = s.ctx;
+  const bb = s.beforeBreakpoint;
+  for (let k = 0; k < bb.length; k++) bb[k].mechanism.beforeBreakpoint!(bb[k].instance, ctx);
   for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.current(mechs[k].instance, ctx);
   // Capacitance, then axial terms. Per node this is NEURON's order: its own -b after its
   // capacitance, then each child's -a in increasing child index. (Bounding the loop by an array's
@@ -176,6 +198,8 @@ export function finitialize(s: CpuState, vInit: number): void {
   for (let k = 0; k < s.ions.length; k++) initializeIon(s.ions[k], s.ctx.celsius);
   const mechs = s.mechanisms;
   for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.initialize(mechs[k].instance, s.ctx);
+  // Events due at t <= 0 (after the INITIAL blocks, before the one current evaluation).
+  if (s.events !== null) s.events.initialize(s.ctx);
   assemble(s);
   if (s.linear) {
     // The constant matrix: mechanism conductances (in ctx.d from the evaluation above) + dConst.
@@ -193,7 +217,8 @@ export function finitialize(s: CpuState, vInit: number): void {
 export function fixedStep(s: CpuState): number {
   const ctx = s.ctx;
   const half = 0.5 * ctx.dt;
-  // 1. (threshold detection / event delivery: nothing to do until event sources exist)
+  // 1. Threshold detection on v(t_n), then events due at t <= t_n + dt/2 (events.ts).
+  if (s.events !== null) s.events.beginStep(ctx);
   // 2.
   ctx.t += half;
   // 3. Mechanism currents; the diagonal starts from its constant part. The axial terms are added
@@ -209,6 +234,8 @@ export function fixedStep(s: CpuState): number {
     advanceReversal(ions[k], s.ctx.celsius);
   }
   const mechs = s.mechanisms;
+  const bb = s.beforeBreakpoint;
+  for (let k = 0; k < bb.length; k++) bb[k].mechanism.beforeBreakpoint!(bb[k].instance, ctx);
   for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.current(mechs[k].instance, ctx);
   // 4. Hines solve (back-substitution and v += Δ or v += 2Δ in one pass)
   let dinv: Float64Array;

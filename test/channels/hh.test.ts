@@ -54,6 +54,34 @@ describe('hh', () => {
     expect(Math.max(...v)).toBeLessThan(-64.9);
   });
 
+  it('gives the same v whether or not its currents and ion totals are recorded (current-only kernel)', () => {
+    for (const method of ['backward_euler', 'crank_nicolson'] as const) {
+      const base = {
+        layout,
+        mechanisms: [{ name: 'hh', nodes: [soma] }],
+        stimuli: [{ node: soma, del_ms: 2, dur_ms: 20, amp_nA: 0.3 }],
+        dt_ms: 0.025,
+        tstop_ms: 25,
+        method,
+      };
+      const bare = simulate({ ...base, record: [soma] });
+      const full = simulate({
+        ...base,
+        record: [
+          soma,
+          { mechanism: 0, variable: 'ina', instance: 0 },
+          { mechanism: 0, variable: 'il', instance: 0 },
+          { ion: 'k', variable: 'i', node: soma },
+        ],
+      });
+      expect(Array.from(bare.traces[0])).toEqual(Array.from(full.traces[0]));
+      const k = full.traces.length - 1;
+      expect(Math.min(...full.traces[1])).toBeLessThan(-0.1); // ina during spikes, mA/cm²
+      expect(full.traces[2].some((x) => x !== 0)).toBe(true);
+      expect(Math.max(...full.traces[k])).toBeGreaterThan(0.1); // ik
+    }
+  });
+
   it('fires repetitively during a current step and not before it', () => {
     const res = run({ amp: 0.3, del: 5, dur: 40, tstop: 60 });
     const spikes = upwardCrossings(res.t_ms, res.traces[0], 0);
