@@ -122,7 +122,13 @@ function rates(inst: HhInstance, v: number, q10: number): void {
 
 function ensureTable(inst: HhInstance, celsius: number): void {
   if (inst.useTable && (inst.table === null || inst.tableCelsius !== celsius)) {
-    inst.table = buildHhTable(celsius);
+    // NEURON's 201 rows plus a copy of the last one, so that the clamp above the range is the
+    // interpolation y0 + 0·(y1 − y0) = y0 at row 200 (tableAdvance has no special case for it).
+    const t = buildHhTable(celsius);
+    const padded = new Float64Array(t.length + 6);
+    padded.set(t);
+    padded.set(t.subarray(t.length - 6), t.length);
+    inst.table = padded;
     inst.tableCelsius = celsius;
   }
 }
@@ -131,8 +137,7 @@ function ensureTable(inst: HhInstance, celsius: number): void {
  * SOLVE states. The CPU kernels run in passes over all instances so that the exponentials go
  * through batched calls (WebAssembly SIMD, ./exp-wasm.ts): the arguments are gathered, exponentiated in one loop, then
  * used. Scratch per instance j: ea[2j..2j+1] rate exponentials, eb[3j..3j+2] cnexp exponentials,
- * rt[6j..6j+5] [minf, mtau, hinf, htau, ninf, ntau] (the table path) or, in the exact path,
- * [minf, sum_m, hinf, sum_h, ninf, sum_n] with sum = α + β.
+ * rt[3j..3j+2] [minf, hinf, ninf] (table path) or rt[6j], rt[6j+2], rt[6j+4] the same (exact path).
  *
  * The arithmetic is NEURON's up to rounding (each value within a few ulp of nocmodl's; the NEURON
  * trace tests hold it to 1e-9 mV), with fewer divisions and exponentials:
@@ -148,56 +153,55 @@ const E_HALF = Math.exp(0.5);
 const E_M15 = Math.exp(-1.5);
 const E_M25 = Math.exp(-2.5);
 
-/** cnexp with a = −1/τ from the table's τ: exponents, batch exp, relax (rt holds the table rates). */
-function relaxFromTable(inst: HhInstance, dt: number): void {
-  const { m, h, n, count, eb, rt } = inst;
+/**
+ * Rates from the table (hhRatesFromTable inlined: mfac = 1, lo = −100, 200 intervals, clamped),
+ * then cnexp with a = −1/τ: x∞ go to rt[3j..3j+2], the exponents dt·a = −dt/τ to eb.
+ */
+function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt: number): void {
+  const { nodes, count, rt, eb, m, h, n } = inst;
+  const last = HH_TABLE_STEPS * 6;
+  if (table.length < last + 12) throw new RangeError('hh: tableAdvance needs the padded table');
   for (let j = 0; j < count; j++) {
-    const r = 6 * j;
-    const e = 3 * j;
-    eb[e] = dt * (-1.0 / rt[r + MTAU]);
-    eb[e + 1] = dt * (-1.0 / rt[r + HTAU]);
-    eb[e + 2] = dt * (-1.0 / rt[r + NTAU]);
+    const xi = 1.0 * (v[nodes[j]] - HH_TABLE_MIN);
+    let t0: number;
+    let theta: number;
+    if (xi <= 0.0) {
+      t0 = 0;
+      theta = 0;
+    } else if (xi >= HH_TABLE_STEPS) {
+      t0 = last; // row 200, repeated as row 201 in the instance's table: y0 + 0·0 = y0
+      theta = 0;
+    } else {
+      const i = Math.floor(xi);
+      theta = xi - i;
+      t0 = i * 6;
+    }
+    const r = 3 * j;
+    let y0 = table[t0];
+    rt[r] = y0 + theta * (table[t0 + 6] - y0);
+    y0 = table[t0 + 2];
+    rt[r + 1] = y0 + theta * (table[t0 + 8] - y0);
+    y0 = table[t0 + 4];
+    rt[r + 2] = y0 + theta * (table[t0 + 10] - y0);
+    y0 = table[t0 + 1];
+    const mtau = y0 + theta * (table[t0 + 7] - y0);
+    y0 = table[t0 + 3];
+    const htau = y0 + theta * (table[t0 + 9] - y0);
+    y0 = table[t0 + 5];
+    const ntau = y0 + theta * (table[t0 + 11] - y0);
+    eb[r] = -dt / mtau;
+    eb[r + 1] = -dt / htau;
+    eb[r + 2] = -dt / ntau;
   }
   inst.expb.run(2 * count, 3 * count);
   for (let j = 0; j < count; j++) {
     const e = 3 * j;
-    const r = 6 * j;
     const mj = m[j];
     const hj = h[j];
     const nj = n[j];
-    m[j] = mj + (1.0 - eb[e]) * (rt[r + MINF] - mj);
-    h[j] = hj + (1.0 - eb[e + 1]) * (rt[r + HINF] - hj);
-    n[j] = nj + (1.0 - eb[e + 2]) * (rt[r + NINF] - nj);
-  }
-}
-
-/** Rates from the table (hhRatesFromTable inlined: mfac = 1, lo = −100, 200 intervals, clamped). */
-function tableRates(inst: HhInstance, table: Float64Array, v: Float64Array): void {
-  const { nodes, count, rt } = inst;
-  for (let j = 0; j < count; j++) {
-    const xi = 1.0 * (v[nodes[j]] - HH_TABLE_MIN);
-    const r = 6 * j;
-    if (xi <= 0.0) {
-      for (let k = 0; k < 6; k++) rt[r + k] = table[k];
-    } else if (xi >= HH_TABLE_STEPS) {
-      for (let k = 0; k < 6; k++) rt[r + k] = table[HH_TABLE_STEPS * 6 + k];
-    } else {
-      const i = Math.floor(xi);
-      const theta = xi - i;
-      const t0 = i * 6;
-      let y0 = table[t0];
-      rt[r] = y0 + theta * (table[t0 + 6] - y0);
-      y0 = table[t0 + 1];
-      rt[r + 1] = y0 + theta * (table[t0 + 7] - y0);
-      y0 = table[t0 + 2];
-      rt[r + 2] = y0 + theta * (table[t0 + 8] - y0);
-      y0 = table[t0 + 3];
-      rt[r + 3] = y0 + theta * (table[t0 + 9] - y0);
-      y0 = table[t0 + 4];
-      rt[r + 4] = y0 + theta * (table[t0 + 10] - y0);
-      y0 = table[t0 + 5];
-      rt[r + 5] = y0 + theta * (table[t0 + 11] - y0);
-    }
+    m[j] = mj + (1.0 - eb[e]) * (rt[e] - mj);
+    h[j] = hj + (1.0 - eb[e + 1]) * (rt[e + 1] - hj);
+    n[j] = nj + (1.0 - eb[e + 2]) * (rt[e + 2] - nj);
   }
 }
 
@@ -416,8 +420,7 @@ export const hh: Mechanism<HhInstance> = {
 
   advance(inst: HhInstance, ctx: MechanismContext): void {
     if (inst.table !== null) {
-      tableRates(inst, inst.table, ctx.v);
-      relaxFromTable(inst, ctx.dt);
+      tableAdvance(inst, inst.table, ctx.v, ctx.dt);
     } else {
       exactAdvance(inst, ctx.v, hhQ10(ctx.celsius), ctx.dt);
     }
