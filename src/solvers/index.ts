@@ -14,4 +14,18 @@ export {
   type SimulationRequest,
 } from './model.ts';
 export { assemble, createCpuState, finitialize, fixedStep, type BoundMechanism, type CpuState } from './cpu.ts';
+export {
+  EventQueue,
+  EventRuntime,
+  compileEvents,
+  poissonTrain,
+  spikeTrain,
+  uniformGenerator,
+  type CompiledEvents,
+  type ConnectionSpec,
+  type DetectorSpec,
+  type EventsRequest,
+  type SpikeRecord,
+  type SpikeSourceSpec,
+} from './events.ts';
 export { cpuBackend, countSteps, neuronRunDt, simulate, type Backend, type SimulationResult } from './simulate.ts';

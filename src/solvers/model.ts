@@ -3,6 +3,7 @@ import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
 import { ION_DEFAULTS, ionStyles } from '../channels/ions.ts';
 import type { Mechanism, ParamSpec } from '../channels/mechanism.ts';
 import { SimulationSpecError } from './errors.ts';
+import { compileEvents, type CompiledEvents, type EventsRequest } from './events.ts';
 
 /** Fixed-step methods: NEURON `secondorder = 0` and `secondorder = 2`. */
 export type Method = 'backward_euler' | 'crank_nicolson';
@@ -62,6 +63,8 @@ export interface SimulationRequest {
   catalogue?: Catalogue;
   /** A step that leaves any |v| above this (or v non-finite) stops the run. Default 1000 mV. */
   vLimit_mV?: number;
+  /** Spike sources, threshold detectors and connections to point processes with NET_RECEIVE (events.ts). */
+  events?: EventsRequest;
 }
 
 export interface CompiledMechanism {
@@ -105,6 +108,8 @@ export interface CompiledModel {
   readonly v_init_mV: number;
   readonly celsius: number;
   readonly vLimit_mV: number;
+  /** Spike trains, detectors and connections (targets index `mechanisms`); absent without events. */
+  readonly events?: CompiledEvents | null;
 }
 
 function finite(path: string, x: unknown): number {
@@ -380,5 +385,11 @@ export function compileModel(req: SimulationRequest): CompiledModel {
     v_init_mV: vInit,
     celsius,
     vLimit_mV: vLimit,
+    events: req.events
+      ? compileEvents(req.events, layout.nNodes, uses.length, (u) => {
+          const c = compiled[u].c;
+          return { position: positionOf(u), count: c.nodes.length, name: c.mechanism.description.name, receives: c.mechanism.netReceive !== undefined };
+        }, tstop)
+      : null,
   };
 }

@@ -1,5 +1,6 @@
 import { createCpuState, finitialize, fixedStep, type CpuState } from './cpu.ts';
 import { InstabilityError } from './errors.ts';
+import type { SpikeRecord } from './events.ts';
 import { compileModel, type CompiledModel, type Method, type SimulationRequest } from './model.ts';
 
 export interface SimulationResult {
@@ -16,6 +17,8 @@ export interface SimulationResult {
   run_ms: number;
   /** setup_ms + run_ms. */
   wall_ms: number;
+  /** Spikes of the event sources and threshold detectors (events.ts); empty without events. */
+  spikes?: SpikeRecord[];
 }
 
 /**
@@ -104,6 +107,8 @@ export const cpuBackend: Backend = {
       }
       t_ms[step] = s.ctx.t;
       for (let k = 0; k < nProbe; k++) traces[k][step] = src[k][idx[k]];
+      // 9. Events due at t <= t_{n+1}, after recording (as NEURON).
+      if (s.events !== null) s.events.endStep(s.ctx);
     }
     const t2 = performance.now();
     return {
@@ -115,6 +120,7 @@ export const cpuBackend: Backend = {
       setup_ms: t1 - t0,
       run_ms: t2 - t1,
       wall_ms: t2 - t0,
+      spikes: s.events === null ? [] : s.events.spikes(),
     };
   },
 };
