@@ -211,6 +211,26 @@ export function finitialize(s: CpuState, vInit: number): void {
 }
 
 /**
+ * Where a run blew up, for the error message: the first node whose v is non-finite, else the node
+ * with the largest |v| (not merely the first one over the limit, which is usually a neighbour of
+ * the place it started).
+ */
+export function worstNode(v: Float64Array): number {
+  let worst = 0;
+  let worstAbs = -1;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Number.isFinite(x)) return i;
+    const ax = Math.abs(x);
+    if (ax > worstAbs) {
+      worstAbs = ax;
+      worst = i;
+    }
+  }
+  return worst;
+}
+
+/**
  * One fixed step (NEURON `fadvance`). Returns −1, or the first node whose new v is non-finite or
  * beyond ±vLimit (the run loop turns that into an InstabilityError).
  */

@@ -1,4 +1,4 @@
-import { createCpuState, finitialize, fixedStep, type CpuState } from './cpu.ts';
+import { createCpuState, finitialize, fixedStep, worstNode, type CpuState } from './cpu.ts';
 import { InstabilityError } from './errors.ts';
 import type { SpikeRecord } from './events.ts';
 import { compileModel, type CompiledModel, type Method, type SimulationRequest } from './model.ts';
@@ -93,8 +93,9 @@ export const cpuBackend: Backend = {
     for (let k = 0; k < nProbe; k++) traces[k][0] = src[k][idx[k]];
     const t1 = performance.now();
     for (let step = 1; step <= steps; step++) {
-      const bad = fixedStep(s);
+      let bad = fixedStep(s);
       if (bad >= 0) {
+        bad = worstNode(s.v);
         const sec = model.layout.sections[model.layout.nodeSection[bad]];
         throw new InstabilityError({
           dt_ms: model.dt_ms,

@@ -6,6 +6,7 @@ import type { Mechanism, MechanismInstance } from '../../src/channels/mechanism.
 import { InstabilityError, SimulationSpecError } from '../../src/solvers/errors.ts';
 import { compileModel } from '../../src/solvers/model.ts';
 import { countSteps, neuronRunDt, simulate } from '../../src/solvers/simulate.ts';
+import { worstNode } from '../../src/solvers/cpu.ts';
 
 function cable(name: string, nseg: number, parentSection = -1, L = 200, diam = 1): SectionSpec {
   return { name, type: 3, parentSection, parentX: 1, nseg, cm_uF_per_cm2: 1, ...cylinderSegments(L, diam, nseg, 100) };
@@ -134,6 +135,30 @@ describe('instability', () => {
     expect(layout.nodeSection[e.node]).toBe(0);
     expect(e.message).toMatch(/dt = 0\.025 ms/);
     expect(e.message).toMatch(/section dend/);
+  });
+
+  it('names the node with the largest |v| (or the first non-finite one), not the first over the limit', () => {
+    // Two sections; the huge stimulus sits at the end of the second one.
+    const layout = buildLayout([cable('a', 5), cable('b', 5, 0)]);
+    const far = layout.sections[1].firstCentre + 4;
+    let err: unknown;
+    try {
+      simulate({
+        layout,
+        stimuli: [{ node: far, del_ms: 0.5, dur_ms: 10, amp_nA: 1e7 }],
+        record: [far],
+        dt_ms: 0.025,
+        tstop_ms: 5,
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InstabilityError);
+    const e = err as InstabilityError;
+    expect(e.section).toBe('b');
+    expect(Math.abs(e.v_mV)).toBeGreaterThan(1000);
+    expect(worstNode(Float64Array.of(1, -7, 3))).toBe(1);
+    expect(worstNode(Float64Array.of(1, -7e9, NaN, Infinity))).toBe(2);
   });
 
   it('catches NaN from a user mechanism (and user mechanisms plug in through a catalogue)', () => {
