@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { hinesBacksubstituteUpdate, hinesSolve, hinesTriangularize } from '../../src/solvers/hines.ts';
+import {
+  hinesAxialEliminate,
+  hinesAxialTriangularize,
+  hinesBacksubstituteInv,
+  hinesBacksubstituteUpdate,
+  hinesFactorize,
+  hinesSolve,
+  hinesTriangularize,
+} from '../../src/solvers/hines.ts';
 
 /** Small deterministic PRNG (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {
@@ -183,4 +191,55 @@ describe('hinesSolve', () => {
     rhs[30] = 0.1 * d[30]; // Δ_30 ≈ 0.1 pushes v[30] over 1000 (rhs of later nodes unchanged)
     expect(hinesBacksubstituteUpdate(sys.n, sys.parent, sys.b, d, rhs, v, 1, 1000)).toBe(30);
   });
+});
+
+describe('step-loop Hines kernels (axial terms fused, reciprocal diagonals)', () => {
+  /** The system the step loop solves: rhs gets the axial terms −b·(v_p − v_i) and +a·(v_p − v_i). */
+  function withAxial(sys: TreeSystem, v: Float64Array): TreeSystem {
+    const rhs = sys.rhs.slice();
+    for (let i = 0; i < sys.n; i++) {
+      const p = sys.parent[i];
+      if (p >= 0) {
+        const dv = v[p] - v[i];
+        rhs[i] -= sys.b[i] * dv;
+        rhs[p] += sys.a[i] * dv;
+      }
+    }
+    return { ...sys, rhs };
+  }
+
+  for (const [label, rootProb, chainProb] of [['cable-like', 0, 0.95], ['branchy forest', 0.05, 0.3]] as const) {
+    it(`matches a dense solve: per-step and factorised-once variants (${label})`, () => {
+      for (let seed = 1; seed <= 5; seed++) {
+        const sys = randomSystem(100 + seed, 150, rootProb, chainProb);
+        const r = rng(seed);
+        const v = Float64Array.from({ length: sys.n }, () => -70 + 20 * r());
+        const want = denseSolve(withAxial(sys, v));
+        const scale = Math.max(...want.map(Math.abs));
+        for (const factor of [1, 2]) {
+          // Per-step variant.
+          const d = sys.d.slice();
+          const rhs = sys.rhs.slice();
+          const v1 = v.slice();
+          hinesAxialTriangularize(sys.n, sys.parent, sys.a, sys.b, v1, d, rhs);
+          expect(hinesBacksubstituteInv(sys.n, sys.parent, sys.b, d, rhs, v1, factor, 1000)).toBe(-1);
+          for (let i = 0; i < sys.n; i++) {
+            expect(Math.abs(rhs[i] - want[i])).toBeLessThan(1e-12 * scale);
+            expect(Math.abs(v1[i] - (v[i] + factor * want[i]))).toBeLessThan(1e-11);
+          }
+          // Factorised once, used twice (the matrix does not change).
+          const dinv = sys.d.slice();
+          const fac = new Float64Array(sys.n);
+          hinesFactorize(sys.n, sys.parent, sys.a, sys.b, dinv, fac);
+          for (let rep = 0; rep < 2; rep++) {
+            const rhs2 = sys.rhs.slice();
+            const v2 = v.slice();
+            hinesAxialEliminate(sys.n, sys.parent, sys.a, sys.b, fac, v2, rhs2);
+            hinesBacksubstituteInv(sys.n, sys.parent, sys.b, dinv, rhs2, v2, factor, 1000);
+            for (let i = 0; i < sys.n; i++) expect(Math.abs(rhs2[i] - want[i])).toBeLessThan(1e-12 * scale);
+          }
+        }
+      }
+    });
+  }
 });
