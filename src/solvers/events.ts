@@ -86,7 +86,7 @@ function finiteAt(path: string, x: unknown): number {
 /**
  * Validate the events of a request. `useInfo(u)` gives, for use u of the request's `mechanisms`,
  * its position in the compiled (sorted) list, its instance count and whether it has a NET_RECEIVE.
- * `tEnd_ms` bounds the generated trains (spikes after it are never delivered).
+ * `tEnd_ms` bounds the generated trains (the model passes tstop + dt: later spikes are never delivered).
  */
 export function compileEvents(
   req: EventsRequest,
@@ -208,7 +208,9 @@ export function spikeTrain(s: SpikeSourceSpec, tEnd_ms: number, path = 'source')
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new SimulationSpecError(`${path}.seed`, `expected an integer in 0..4294967295, got ${seed}`);
     }
-    const times = poissonTrain(rate, start, Math.min(stop, tEnd_ms + 1e-9 * Math.max(1, Math.abs(tEnd_ms))), seed);
+    // The train is a prefix of the full one on [start, stop): cutting it at the end of the run
+    // changes no spike time.
+    const times = poissonTrain(rate, start, Math.min(stop, tEnd_ms + 1), seed);
     for (let k = 0; k < times.length; k++) if (times[k] <= tEnd_ms) push(times[k]);
   } else {
     throw new SimulationSpecError(`${path}.type`, `expected "explicit", "regular" or "poisson", got ${String((s as { type: unknown }).type)}`);
@@ -466,6 +468,11 @@ export class EventRuntime {
       cap += f >= 0 ? maxInFlight(ev.trains[f], window) + 1 : Math.ceil(window / (2 * dt)) + 2;
     }
     this.queue = new EventQueue(cap);
+  }
+
+  /** Size of the preallocated queue (it only grows if the estimate made here was too small). */
+  get queueCapacity(): number {
+    return this.queue.capacity;
   }
 
   /** finitialize: clear, disarm, schedule every source's first spike, deliver what is due at t ≤ 0. */

@@ -389,7 +389,7 @@ export function compileModel(req: SimulationRequest): CompiledModel {
       ? compileEvents(req.events, layout.nNodes, uses.length, (u) => {
           const c = compiled[u].c;
           return { position: positionOf(u), count: c.nodes.length, name: c.mechanism.description.name, receives: c.mechanism.netReceive !== undefined };
-        }, tstop)
+        }, tstop + dt)
       : null,
   };
 }
