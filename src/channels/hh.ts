@@ -189,9 +189,12 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
     const htau = y0 + theta * (table[t0 + 9] - y0);
     y0 = table[t0 + 5];
     const ntau = y0 + theta * (table[t0 + 11] - y0);
-    eb[r] = -dt / mtau;
-    eb[r + 1] = -dt / htau;
-    eb[r + 2] = -dt / ntau;
+    // −dt/τ for the three gates with one division.
+    const mh = mtau * htau;
+    const q = -dt / (mh * ntau);
+    eb[r] = htau * ntau * q;
+    eb[r + 1] = mtau * ntau * q;
+    eb[r + 2] = mh * q;
   }
   inst.expb.run(2 * count, 3 * count);
   for (let j = 0; j < count; j++) {

@@ -8,12 +8,13 @@ import { discretize, type DiscretizationPolicy, type SectionElectrical } from '.
 import { nodeAt, type CableLayout } from '../cable/layout.ts';
 import { selectSections, parseLocation } from '../cable/regions.ts';
 import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
-import type { MechanismUse, SimulationRequest } from '../solvers/model.ts';
+import type { MechanismUse, Probe, SimulationRequest } from '../solvers/model.ts';
 import type { Protocol } from './protocol.ts';
 import { Checker, didYouMean } from './validate.ts';
 import { toMathUnit } from './units.ts';
 import { UserError } from '../errors.ts';
 import { ION_DEFAULTS } from '../channels/ions.ts';
+import { placeStimuli, resolveLocations, type PlacedStimulus } from './stimuli.ts';
 
 export interface ResolvedProbe {
   label: string;
@@ -23,6 +24,10 @@ export interface ResolvedProbe {
   node: number;
   /** Position of the node on its section (segment centre, or 0 / 1 for end nodes). */
   node_x: number;
+  /** What the column holds: membrane potential (mV) or, for `stimulus` records, that stimulus's current (nA). */
+  unit: 'mV' | 'nA';
+  /** The recorded stimulus (index into the protocol's `stimuli`), for current records. */
+  stimulus?: number;
 }
 
 export interface BuiltSimulation {
@@ -31,6 +36,8 @@ export interface BuiltSimulation {
   nseg: Int32Array;
   request: SimulationRequest;
   probes: ResolvedProbe[];
+  /** Where each stimulus went (an entry with pick "all" gives several), in protocol order. */
+  stimuli: PlacedStimulus[];
 }
 
 /** x of the node `nodeAt(sec, x)` returns, on the section it is reported for. */
@@ -148,32 +155,46 @@ export function buildSimulation(
     ions[ion] = { e_mV: e };
   }
 
-  const stimuli = p.stimuli.map((s, k) => {
-    const loc = parseLocation(secs, s.at, where(`$.stimuli[${k}].at`));
-    return { node: nodeAt(layout.sections[loc.section], loc.x), del_ms: s.delay_ms, dur_ms: s.dur_ms, amp_nA: s.amp_nA };
-  });
+  // Stimuli (src/protocol/stimuli.ts): IClamps, and point-process uses appended after the densities.
+  const ctx = { c, morphology, layout, where };
+  const placed = placeStimuli(ctx, p.stimuli, p.run.dt_ms, catalogue);
+  const record: Probe[] = [];
   const probes: ResolvedProbe[] = p.record.map((r, k) => {
-    const loc = parseLocation(secs, r.at, where(`$.record[${k}].at`));
+    let loc: { section: number; x: number; node: number };
+    if (r.stimulus !== undefined) {
+      const sites = placed.placed.filter((q) => q.entry === r.stimulus);
+      if (sites.length !== 1) {
+        c.fail(`$.record[${k}].stimulus`, `stimulus ${r.stimulus} was placed at ${sites.length} sites (pick "all"); a current record needs a stimulus at one site`);
+      }
+      const cur = sites[0].current;
+      record.push('stimulus' in cur ? { stimulus: cur.stimulus } : { mechanism: merged.length + cur.use, variable: cur.variable, instance: cur.instance });
+      loc = sites[0];
+    } else {
+      loc = resolveLocations(ctx, r.at!, `$.record[${k}].at`)[0];
+      record.push(loc.node);
+    }
     const sec = layout.sections[loc.section];
-    const node = nodeAt(sec, loc.x);
-    return { label: r.label, at: r.at, section: sec.name, x: loc.x, node, node_x: nodeX(sec.nseg, loc.x) };
+    const at = typeof r.at === 'string' ? r.at : `${sec.name}(${loc.x})`;
+    const probe: ResolvedProbe = { label: r.label, at, section: sec.name, x: loc.x, node: loc.node, node_x: nodeX(sec.nseg, loc.x), unit: r.stimulus === undefined ? 'mV' : 'nA' };
+    if (r.stimulus !== undefined) probe.stimulus = r.stimulus;
+    return probe;
   });
   if (probes.length === 0) c.fail('$.record', 'nothing to record: add at least one {"label": ..., "at": ...}');
 
   const request: SimulationRequest = {
     layout,
-    mechanisms: merged,
-    stimuli,
-    record: probes.map((q) => q.node),
+    mechanisms: [...merged, ...placed.uses],
+    stimuli: placed.iclamps,
+    record,
     dt_ms: p.run.dt_ms,
     tstop_ms: p.run.tstop_ms,
     method: p.run.method,
     v_init_mV: p.biophysics.v_init_mV,
     celsius: p.biophysics.celsius,
     ions,
-    catalogue,
+    catalogue: placed.catalogue,
   };
-  return { morphology, layout, nseg, request, probes };
+  return { morphology, layout, nseg, request, probes, stimuli: placed.placed };
 }
 
 /**

@@ -9,6 +9,12 @@ import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { Checker, show } from './validate.ts';
 import type { Method } from '../solvers/model.ts';
+import {
+  DISTANCE_LOCATION_KEYS, STIMULUS_COMMON_KEYS, STIMULUS_KEYS, parseLocationSpec, parseStimulus,
+  type LocationSpec, type StimulusEntry,
+} from './stimuli.ts';
+
+export type { IClampEntry, LocationSpec, DistanceLocation, StimulusEntry, StimulusType } from './stimuli.ts';
 
 export type Discretization =
   | { kind: 'd_lambda'; d_lambda: number; frequency_Hz: number }
@@ -28,17 +34,12 @@ export interface MechanismEntry {
   globals: Record<string, number>;
 }
 
-export interface IClampEntry {
-  type: 'iclamp';
-  at: string;
-  delay_ms: number;
-  dur_ms: number;
-  amp_nA: number;
-}
-
 export interface RecordEntry {
   label: string;
-  at: string;
+  /** Where to record v; or, with `stimulus`, absent. */
+  at?: LocationSpec;
+  /** Index of a `stimuli` entry whose current (nA) is recorded instead of v. */
+  stimulus?: number;
   /** Spike detection threshold for this probe (upward crossings). */
   spike_threshold_mV: number;
 }
@@ -58,7 +59,7 @@ export interface Protocol {
     regions: Record<string, RegionOverride>;
     mechanisms: MechanismEntry[];
   };
-  stimuli: IClampEntry[];
+  stimuli: StimulusEntry[];
   record: RecordEntry[];
   run: { tstop_ms: number; dt_ms: number; method: Method; record_dt_ms: number | null };
 }
@@ -74,8 +75,18 @@ export const SCHEMA_KEYS = {
   '$.biophysics': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms'],
   '$.biophysics.regions.<region>': ['cm_uF_per_cm2', 'Ra_ohm_cm'],
   '$.biophysics.mechanisms[]': ['name', 'region', 'params', 'globals'],
-  '$.stimuli[]': ['type', 'at', 'delay_ms', 'dur_ms', 'amp_nA'],
-  '$.record[]': ['label', 'at', 'spike_threshold_mV'],
+  '$.stimuli[]': STIMULUS_COMMON_KEYS,
+  '$.stimuli[].at': DISTANCE_LOCATION_KEYS,
+  '$.stimuli[](iclamp)': STIMULUS_KEYS.iclamp,
+  '$.stimuli[](ramp)': STIMULUS_KEYS.ramp,
+  '$.stimuli[](sine)': STIMULUS_KEYS.sine,
+  '$.stimuli[](pulse_train)': STIMULUS_KEYS.pulse_train,
+  '$.stimuli[](noise)': STIMULUS_KEYS.noise,
+  '$.stimuli[](waveform)': STIMULUS_KEYS.waveform,
+  '$.stimuli[](epsp)': STIMULUS_KEYS.epsp,
+  '$.stimuli[](seclamp)': STIMULUS_KEYS.seclamp,
+  '$.record[]': ['label', 'at', 'stimulus', 'spike_threshold_mV'],
+  '$.record[].at': DISTANCE_LOCATION_KEYS,
   '$.run': ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'],
 } as const;
 
@@ -201,21 +212,9 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
     });
   }
 
-  const stimuli: IClampEntry[] = [];
+  const stimuli: StimulusEntry[] = [];
   if (top.stimuli !== undefined) {
-    c.array('$.stimuli', top.stimuli).forEach((v, i) => {
-      const path = `$.stimuli[${i}]`;
-      const o = c.object(path, v, SCHEMA_KEYS['$.stimuli[]'], ['type']);
-      c.oneOf(`${path}.type`, o.type, ['iclamp'] as const);
-      for (const k of ['at', 'delay_ms', 'dur_ms', 'amp_nA']) if (!(k in o)) c.fail(`${path}.${k}`, 'missing (required for an iclamp)');
-      stimuli.push({
-        type: 'iclamp',
-        at: c.string(`${path}.at`, o.at),
-        delay_ms: c.number(`${path}.delay_ms`, o.delay_ms, { min: 0 }),
-        dur_ms: c.number(`${path}.dur_ms`, o.dur_ms, { min: 0 }),
-        amp_nA: c.number(`${path}.amp_nA`, o.amp_nA),
-      });
-    });
+    c.array('$.stimuli', top.stimuli).forEach((v, i) => stimuli.push(parseStimulus(c, `$.stimuli[${i}]`, v, base)));
   }
 
   const record: RecordEntry[] = [];
@@ -223,15 +222,24 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   if (top.record !== undefined) {
     c.array('$.record', top.record).forEach((v, i) => {
       const path = `$.record[${i}]`;
-      const o = c.object(path, v, SCHEMA_KEYS['$.record[]'], ['label', 'at']);
+      const o = c.object(path, v, SCHEMA_KEYS['$.record[]'], ['label']);
       const label = c.string(`${path}.label`, o.label);
       if (label === 't_ms') c.fail(`${path}.label`, '"t_ms" is the time column; pick another label');
       if (/[",\r\n]/.test(label)) c.fail(`${path}.label`, `labels may not contain commas, quotes or line breaks, got ${show(label)}`);
       if (labels.has(label)) c.fail(`${path}.label`, `duplicate label ${show(label)}`);
       labels.add(label);
+      if (('at' in o) === ('stimulus' in o)) {
+        c.fail(`${path}.${'at' in o ? 'stimulus' : 'at'}`, 'at' in o
+          ? 'give either "at" (record v there) or "stimulus" (record its current), not both'
+          : 'missing (required): "at" (where to record v) or "stimulus" (the index of a stimulus whose current to record)');
+      }
+      const stimulus = o.stimulus === undefined ? undefined : c.number(`${path}.stimulus`, o.stimulus, { integer: true, min: 0 });
+      if (stimulus !== undefined && stimulus >= stimuli.length) {
+        c.fail(`${path}.stimulus`, `there ${stimuli.length === 1 ? 'is 1 stimulus' : `are ${stimuli.length} stimuli`} (indices from 0), got ${stimulus}`);
+      }
       record.push({
         label,
-        at: c.string(`${path}.at`, o.at),
+        ...(stimulus === undefined ? { at: parseLocationSpec(c, `${path}.at`, o.at, false) } : { stimulus }),
         spike_threshold_mV: o.spike_threshold_mV === undefined ? DEFAULTS.spike_threshold_mV : c.number(`${path}.spike_threshold_mV`, o.spike_threshold_mV),
       });
     });

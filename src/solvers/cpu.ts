@@ -55,6 +55,8 @@ export interface CpuState {
    * (−b[i] − Σ_children a[c]). Each step starts from it; mechanisms add their conductances.
    */
   readonly dConst: Float64Array;
+  /** a[i]·b[i], for the elimination. */
+  readonly ab: Float64Array;
   /**
    * Every mechanism has a constant conductance (e.g. pas + IClamp): the matrix is factorised once in
    * `finitialize` (fac, dinv) and mechanisms write their conductances into `ctx.d`, a scratch array.
@@ -149,6 +151,7 @@ export function createCpuState(model: CompiledModel): CpuState {
     cfac,
     vLimit: model.vLimit_mV,
     dConst,
+    ab: model.a.map((x, i) => x * model.b[i]),
     linear,
     fac: new Float64Array(linear ? n : 0),
     dinv: new Float64Array(linear ? n : 0),
@@ -263,7 +266,7 @@ export function fixedStep(s: CpuState): number {
     hinesAxialEliminate(n, s.parent, s.a, s.b, s.fac, s.v, rhs);
     dinv = s.dinv;
   } else {
-    hinesAxialTriangularize(n, s.parent, s.a, s.b, s.v, d, rhs);
+    hinesAxialTriangularize(n, s.parent, s.a, s.b, s.ab, s.v, d, rhs);
     dinv = d;
   }
   const bad = hinesBacksubstituteInv(n, s.parent, s.b, dinv, rhs, s.v, s.secondOrder ? 2.0 : 1.0, s.vLimit);

@@ -122,12 +122,14 @@ export function hinesBacksubstituteUpdate(
 /**
  * Axial right-hand-side terms plus triangularisation, for a matrix that changes every step.
  * On return d[i] holds 1/D'_i (the reciprocal of the eliminated diagonal) for the back-substitution.
+ * ab[i] = a[i]·b[i] (precomputed: D_p −= ab[i]/D'_i keeps one multiplication off the serial chain).
  */
 export function hinesAxialTriangularize(
   n: number,
   parent: Int32Array,
   a: Float64Array,
   b: Float64Array,
+  ab: Float64Array,
   v: Float64Array,
   d: Float64Array,
   rhs: Float64Array,
@@ -149,9 +151,8 @@ export function hinesAxialTriangularize(
     if (p >= 0) {
       const dv = v[p] - v[i];
       ri -= b[i] * dv;
-      const f = a[i] * inv;
-      const pd = -(f * b[i]);
-      const pr = a[i] * dv - f * ri;
+      const pd = -(ab[i] * inv);
+      const pr = a[i] * dv - a[i] * inv * ri;
       if (p === i - 1) {
         cd = pd;
         cr = pr;
@@ -241,7 +242,7 @@ export function hinesBacksubstituteInv(
   limit: number,
 ): number {
   let xPrev = 0;
-  let bad = -1;
+  let worst = 0; // max |v|, NaN as soon as one v is NaN
   for (let i = 0; i < n; i++) {
     const p = parent[i];
     let x: number;
@@ -252,7 +253,9 @@ export function hinesBacksubstituteInv(
     xPrev = x;
     const vi = v[i] + factor * x;
     v[i] = vi;
-    if (!(vi <= limit && vi >= -limit) && bad < 0) bad = i;
+    worst = Math.max(worst, Math.abs(vi));
   }
-  return bad;
+  if (worst <= limit) return -1;
+  for (let i = 0; i < n; i++) if (!(v[i] <= limit && v[i] >= -limit)) return i;
+  return -1;
 }

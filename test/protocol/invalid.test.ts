@@ -71,7 +71,7 @@ const CASES: Case[] = [
   ['point process as density', (p) => p.biophysics.mechanisms.push({ name: 'IClamp' }), /\$\.biophysics\.mechanisms\[2\]\.name: IClamp is a point process/],
   ['unknown global', (p) => (p.biophysics.mechanisms[1].globals = { usetabel: 1 }), /\$\.biophysics\.mechanisms\[1\]\.globals\.usetabel: hh has no global "usetabel" \(did you mean "usetable"\?\)/],
   // stimuli
-  ['unknown stimulus type', (p) => (p.stimuli[0].type = 'iclam'), /\$\.stimuli\[0\]\.type: expected one of "iclamp", got "iclam" \(did you mean "iclamp"\?\)/],
+  ['unknown stimulus type', (p) => (p.stimuli[0].type = 'iclam'), /\$\.stimuli\[0\]\.type: expected one of "iclamp", "ramp", .*"seclamp", got "iclam" \(did you mean "iclamp"\?\)/],
   ['stimulus unknown section', (p) => (p.stimuli[0].at = 'dend[3](0.5)'), /\$\.stimuli\[0\]\.at: no section named "dend\[3\]"/],
   ['stimulus x above 1', (p) => (p.stimuli[0].at = 'soma[0](1.5)'), /\$\.stimuli\[0\]\.at: x in "soma\[0\]\(1\.5\)" is 1\.5; expected a number in \[0, 1\]/],
   ['stimulus x negative', (p) => (p.stimuli[0].at = 'soma(-0.1)'), /\$\.stimuli\[0\]\.at: x in "soma\(-0\.1\)" is -0\.1/],

@@ -221,7 +221,7 @@ describe('step-loop Hines kernels (axial terms fused, reciprocal diagonals)', ()
           const d = sys.d.slice();
           const rhs = sys.rhs.slice();
           const v1 = v.slice();
-          hinesAxialTriangularize(sys.n, sys.parent, sys.a, sys.b, v1, d, rhs);
+          hinesAxialTriangularize(sys.n, sys.parent, sys.a, sys.b, sys.a.map((x, i) => x * sys.b[i]), v1, d, rhs);
           expect(hinesBacksubstituteInv(sys.n, sys.parent, sys.b, d, rhs, v1, factor, 1000)).toBe(-1);
           for (let i = 0; i < sys.n; i++) {
             expect(Math.abs(rhs[i] - want[i])).toBeLessThan(1e-12 * scale);
