@@ -50,6 +50,7 @@ export const epsp: Mechanism<EpspInstance> = {
     assigned: [{ name: 'i', unit: 'nA', description: 'current (NONSPECIFIC_CURRENT: negative depolarises)' }],
     ions: [],
     electrode: false,
+    constantConductance: true, // its conductance is 0
   },
 
   instantiate(init: InstanceInit): EpspInstance {

@@ -98,6 +98,7 @@ export const inoise: Mechanism<INoiseInstance> = {
     assigned: [INJECTED_CURRENT],
     ions: [],
     electrode: true,
+    constantConductance: true, // its conductance is 0
   },
 
   instantiate(init: InstanceInit): INoiseInstance {

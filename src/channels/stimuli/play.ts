@@ -53,6 +53,7 @@ function describe(n: number): MechanismDescription {
     assigned: [INJECTED_CURRENT],
     ions: [],
     electrode: true,
+    constantConductance: true, // its conductance is 0
   };
 }
 

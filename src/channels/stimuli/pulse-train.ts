@@ -36,6 +36,7 @@ export const ipulsetrain: Mechanism<IPulseTrainInstance> = {
     assigned: [INJECTED_CURRENT],
     ions: [],
     electrode: true,
+    constantConductance: true, // its conductance is 0
   },
 
   instantiate(init: InstanceInit): IPulseTrainInstance {

@@ -34,6 +34,7 @@ export const iramp: Mechanism<IRampInstance> = {
     assigned: [INJECTED_CURRENT],
     ions: [],
     electrode: true,
+    constantConductance: true, // its conductance is 0
   },
 
   instantiate(init: InstanceInit): IRampInstance {

@@ -40,6 +40,7 @@ export const isine: Mechanism<ISineInstance> = {
     assigned: [INJECTED_CURRENT],
     ions: [],
     electrode: true,
+    constantConductance: true, // its conductance is 0
   },
 
   instantiate(init: InstanceInit): ISineInstance {
