@@ -16,6 +16,11 @@ export interface ExpBatch {
   readonly buf: Float64Array;
   /** buf[off + i] ← exp(buf[off + i]) for 0 ≤ i < n. */
   run(off: number, n: number): void;
+  /**
+   * cnexp updates: for 0 ≤ k < n, x = buf[s + k] becomes x + (1 − exp(buf[a + k]))·(buf[inf + k] − x)
+   * (ranges must not overlap).
+   */
+  relax(s: number, a: number, inf: number, n: number): void;
 }
 
 const TABLE_BYTES = 128 * 16;
@@ -84,6 +89,91 @@ const I64X2_EXTRACT = 0x1d, I64X2_REPLACE = 0x1e, F64X2_REPLACE = 0x22;
 const F64X2_LT = 0x49, F64X2_GE = 0x4c, V128_AND = 0x4e;
 const I64X2_ALL_TRUE = 0xc3, I64X2_SHL = 0xcb, I64X2_ADD = 0xce;
 const F64X2_ABS = 0xec, F64X2_ADD = 0xf0, F64X2_SUB = 0xf1, F64X2_MUL = 0xf2;
+
+/**
+ * The f64x2 fast path of exp for the pair in local `vx` (all lanes in range), result in `vtmp`.
+ * `vkd`, `vki`, `vr`, `vrr` (v128) and `idx0`, `idx1` (i32) are scratch locals.
+ */
+function fastExpPair(vx: number, vkd: number, vki: number, vr: number, vrr: number, vtmp: number, idx0: number, idx1: number): number[] {
+  const mem = (op: number, offset: number): number[] => [op, 3, ...uleb(offset)];
+  const splat = (x: number): number[] => [...f64(x), ...simd(F64X2_SPLAT)];
+  const fadd = simd(F64X2_ADD), fsub = simd(F64X2_SUB), fmul = simd(F64X2_MUL);
+  const laneIdx = (lane: number): number[] => [GET, vki, ...simd(I64X2_EXTRACT, lane), I32_WRAP, I32, ...sleb(127), I32_AND, I32, 4, I32_SHL];
+  return [
+    GET, vx, ...splat(INV_LN2_N), ...fmul, ...splat(SHIFT), ...fadd, TEE, vki,
+    ...splat(SHIFT), ...fsub, SET, vkd,
+    GET, vx, GET, vkd, ...splat(NEG_LN2_HI_N), ...fmul, ...fadd, GET, vkd, ...splat(NEG_LN2_LO_N), ...fmul, ...fadd,
+    TEE, vr, GET, vr, ...fmul, SET, vrr,
+    ...laneIdx(0), SET, idx0, ...laneIdx(1), SET, idx1,
+    GET, idx0, ...mem(F64_LOAD, 0), ...simd(F64X2_SPLAT), GET, idx1, ...mem(F64_LOAD, 0), ...simd(F64X2_REPLACE, 1),
+    GET, vr, ...fadd,
+    GET, vrr, ...splat(C2), GET, vr, ...splat(C3), ...fmul, ...fadd, ...fmul, ...fadd,
+    GET, vrr, GET, vrr, ...fmul, ...splat(C4), GET, vr, ...splat(C5), ...fmul, ...fadd, ...fmul, ...fadd,
+    SET, vtmp,
+    GET, idx0, ...mem(I64_LOAD, 8), ...simd(I64X2_SPLAT), GET, idx1, ...mem(I64_LOAD, 8), ...simd(I64X2_REPLACE, 1),
+    GET, vki, I32, 45, ...simd(I64X2_SHL), ...simd(I64X2_ADD), TEE, vkd,
+    GET, vkd, GET, vtmp, ...fmul, ...fadd, SET, vtmp,
+  ];
+}
+
+/** In-range test of both lanes of `vx` (2^-54 ≤ |x| < 512, not NaN), leaving an i32 on the stack; `vtmp` is scratch. */
+function pairInRange(vx: number, vtmp: number): number[] {
+  const splat = (x: number): number[] => [...f64(x), ...simd(F64X2_SPLAT)];
+  return [
+    GET, vx, ...simd(F64X2_ABS), TEE, vtmp, ...splat(2 ** -54), ...simd(F64X2_GE),
+    GET, vtmp, ...splat(512), ...simd(F64X2_LT), ...simd(V128_AND), ...simd(I64X2_ALL_TRUE),
+  ];
+}
+
+/**
+ * relax(s, a, inf, n): for 0 ≤ k < n, with element offsets into the scratch,
+ *   buf[s + k] ← x + (1 − exp(buf[a + k]))·(buf[inf + k] − x),  x = buf[s + k]
+ * (a cnexp update; the same operations as the JavaScript expression, exp as above).
+ */
+function relaxBody(): number[] {
+  const S = 0, A = 1, INF = 2, NN = 3, END2 = 4, ENDA = 5, IDX0 = 6, IDX1 = 7;
+  const VX = 8, VKD = 9, VKI = 10, VR = 11, VRR = 12, VTMP = 13, VS = 14;
+  const mem = (op: number, offset: number): number[] => [op, 3, ...uleb(offset)];
+  const vmem = (op: number, offset: number): number[] => simd(op, 3, ...uleb(offset));
+  const toPtr = (local: number): number[] => [GET, local, I32, 3, I32_SHL, I32, ...sleb(TABLE_BYTES), I32_ADD, SET, local];
+  const bump = (local: number, by: number): number[] => [GET, local, I32, by, I32_ADD, SET, local];
+  const one = [...f64(1), ...simd(F64X2_SPLAT)];
+  const locals = [2, 4, 0x7f, 7, V128];
+  const body = [
+    ...toPtr(S), ...toPtr(A), ...toPtr(INF),
+    GET, A, GET, NN, I32, 3, I32_SHL, I32_ADD, TEE, ENDA, I32, 8, I32_SUB, SET, END2,
+    0x02, 0x40, 0x03, 0x40,
+    GET, A, GET, END2, I32_GE_U, 0x0d, 1,
+    GET, A, ...vmem(V128_LOAD, 0), SET, VX,
+    ...pairInRange(VX, VTMP),
+    0x04, 0x40,
+    ...fastExpPair(VX, VKD, VKI, VR, VRR, VTMP, IDX0, IDX1),
+    0x05,
+    GET, A, ...mem(F64_LOAD, 0), 0x10, 0, ...simd(F64X2_SPLAT), GET, A, ...mem(F64_LOAD, 8), 0x10, 0, ...simd(F64X2_REPLACE, 1), SET, VTMP,
+    0x0b,
+    // s + (1 − e)·(inf − s)
+    GET, S, GET, S, ...vmem(V128_LOAD, 0), TEE, VS,
+    ...one, GET, VTMP, ...simd(F64X2_SUB),
+    GET, INF, ...vmem(V128_LOAD, 0), GET, VS, ...simd(F64X2_SUB), ...simd(F64X2_MUL), ...simd(F64X2_ADD),
+    ...vmem(V128_STORE, 0),
+    ...bump(A, 16), ...bump(S, 16), ...bump(INF, 16),
+    0x0c, 0,
+    0x0b, 0x0b,
+    // The last element, if n is odd: exp through the JavaScript routine (same bits).
+    0x02, 0x40, 0x03, 0x40,
+    GET, A, GET, ENDA, I32_GE_U, 0x0d, 1,
+    GET, S,
+    GET, S, ...mem(F64_LOAD, 0),
+    ...f64(1), GET, A, ...mem(F64_LOAD, 0), 0x10, 0, F64_SUB,
+    GET, INF, ...mem(F64_LOAD, 0), GET, S, ...mem(F64_LOAD, 0), F64_SUB, F64_MUL, F64_ADD,
+    ...mem(F64_STORE, 0),
+    ...bump(A, 8), ...bump(S, 8), ...bump(INF, 8),
+    0x0c, 0,
+    0x0b, 0x0b,
+    0x0b,
+  ];
+  return [...locals, ...body];
+}
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   // Locals: 0 off, 1 n (params); 2 p, 3 end (i32); 4 x, 5 kd (f64); 6 ki (i64); 7 r, 8 r2 (f64);
@@ -169,15 +259,16 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   ];
   const locals = [8, 2, 0x7f, 2, 0x7c, 1, 0x7e, 2, 0x7c, 1, 0x7f, 2, 0x7c, 2, 0x7f, 6, V128];
   const fn = [...locals, ...body];
+  const relax = relaxBody();
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: 0 (f64) → f64, 1 (i32, i32) → ()
-    ...section(1, [2, 0x60, 1, 0x7c, 1, 0x7c, 0x60, 2, 0x7f, 0x7f, 0]),
+    // types: 0 (f64) → f64, 1 (i32, i32) → (), 2 (i32, i32, i32, i32) → ()
+    ...section(1, [3, 0x60, 1, 0x7c, 1, 0x7c, 0x60, 2, 0x7f, 0x7f, 0, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
     // imports: env.slow (type 0), env.mem (memory, min 1 page)
     ...section(2, [2, ...str('env'), ...str('slow'), 0x00, 0, ...str('env'), ...str('mem'), 0x02, 0x00, 1]),
-    ...section(3, [1, 1]),
-    ...section(7, [1, ...str('exp'), 0x00, 1]),
-    ...section(10, [1, ...uleb(fn.length), ...fn]),
+    ...section(3, [2, 1, 2]),
+    ...section(7, [2, ...str('exp'), 0x00, 1, ...str('relax'), 0x00, 2]),
+    ...section(10, [2, ...uleb(fn.length), ...fn, ...uleb(relax.length), ...relax]),
   ];
   return new Uint8Array(bytes);
 }
@@ -205,5 +296,12 @@ export function createExpBatch(capacity: number): ExpBatch {
     if (!(off >= 0 && n >= 0 && off + n <= capacity)) throw new RangeError(`exp batch [${off}, ${off + n}) outside 0..${capacity}`);
     kernel(off, n);
   };
-  return { buf: new Float64Array(memory.buffer, TABLE_BYTES, capacity), run };
+  const relaxKernel = instance.exports.relax as (s: number, a: number, inf: number, n: number) => void;
+  const relax = (s: number, a: number, inf: number, n: number): void => {
+    for (const off of [s, a, inf]) {
+      if (!(off >= 0 && n >= 0 && off + n <= capacity)) throw new RangeError(`relax range [${off}, ${off + n}) outside 0..${capacity}`);
+    }
+    relaxKernel(s, a, inf, n);
+  };
+  return { buf: new Float64Array(memory.buffer, TABLE_BYTES, capacity), run, relax };
 }

@@ -107,12 +107,14 @@ export interface HhInstance extends MechanismInstance {
   tableCelsius: number;
   /** Scratch for one rates record. */
   readonly r: Float64Array;
-  /** Scratch for the state-update passes: rate exponentials (2 per instance), cnexp exponentials (3), rates (6). */
+  /**
+   * Scratch for the state updates, views into `expb`'s memory (which also holds m, h and n): rate
+   * exponentials (2 planes), cnexp exponents dt·a (3 planes), x∞ (3 planes); see STATE, ARGS, INFS, EXPS.
+   */
   readonly ea: Float64Array;
   readonly eb: Float64Array;
-  /** The batched exp whose memory holds ea (offset 0) and eb (offset 2·count). */
-  readonly expb: ExpBatch;
   readonly rt: Float64Array;
+  readonly expb: ExpBatch;
 }
 
 function rates(inst: HhInstance, v: number, q10: number): void {
@@ -136,8 +138,10 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 /*
  * SOLVE states. The CPU kernels run in passes over all instances so that the exponentials go
  * through batched calls (WebAssembly SIMD, ./exp-wasm.ts): the arguments are gathered, exponentiated in one loop, then
- * used. Scratch per instance j: ea[2j..2j+1] rate exponentials, eb[3j..3j+2] cnexp exponentials,
- * rt[3j..3j+2] [minf, hinf, ninf] (table path) or rt[6j], rt[6j+2], rt[6j+4] the same (exact path).
+ * used. Scratch, planar over the instances (all in the ExpBatch's memory, in units of `count`
+ * doubles): m, h, n at STATE..STATE+2, the cnexp exponents dt·a per gate at ARGS..ARGS+2, x∞ per
+ * gate at INFS..INFS+2 and the two rate exponentials at EXPS..EXPS+1, so that one wasm call
+ * (ExpBatch.relax) does exp and x ← x + (1 − exp(dt·a))·(x∞ − x) for all gates.
  *
  * The arithmetic is NEURON's up to rounding (each value within a few ulp of nocmodl's; the NEURON
  * trace tests hold it to 1e-9 mV), with fewer divisions and exponentials:
@@ -149,16 +153,22 @@ function ensureTable(inst: HhInstance, celsius: number): void {
  *   Where E or F could leave the normal range (|v + 40| > 5000 mV) the rates are computed directly.
  */
 
+/** Regions of an instance's ExpBatch scratch, in units of `count` doubles. */
+const STATE = 0;
+const ARGS = 3;
+const INFS = 6;
+const EXPS = 9;
+
 const E_HALF = Math.exp(0.5);
 const E_M15 = Math.exp(-1.5);
 const E_M25 = Math.exp(-2.5);
 
 /**
  * Rates from the table (hhRatesFromTable inlined: mfac = 1, lo = −100, 200 intervals, clamped),
- * then cnexp with a = −1/τ: x∞ go to rt[3j..3j+2], the exponents dt·a = −dt/τ to eb.
+ * then cnexp with a = −1/τ (x∞ to the INFS regions, the exponents dt·a = −dt/τ to ARGS).
  */
 function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt: number): void {
-  const { nodes, count, rt, eb, m, h, n } = inst;
+  const { nodes, count, rt, eb } = inst;
   const last = HH_TABLE_STEPS * 6;
   if (table.length < last + 12) throw new RangeError('hh: tableAdvance needs the padded table');
   for (let j = 0; j < count; j++) {
@@ -176,13 +186,12 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
       theta = xi - i;
       t0 = i * 6;
     }
-    const r = 3 * j;
     let y0 = table[t0];
-    rt[r] = y0 + theta * (table[t0 + 6] - y0);
+    rt[j] = y0 + theta * (table[t0 + 6] - y0);
     y0 = table[t0 + 2];
-    rt[r + 1] = y0 + theta * (table[t0 + 8] - y0);
+    rt[count + j] = y0 + theta * (table[t0 + 8] - y0);
     y0 = table[t0 + 4];
-    rt[r + 2] = y0 + theta * (table[t0 + 10] - y0);
+    rt[2 * count + j] = y0 + theta * (table[t0 + 10] - y0);
     y0 = table[t0 + 1];
     const mtau = y0 + theta * (table[t0 + 7] - y0);
     y0 = table[t0 + 3];
@@ -192,20 +201,11 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
     // −dt/τ for the three gates with one division.
     const mh = mtau * htau;
     const q = -dt / (mh * ntau);
-    eb[r] = htau * ntau * q;
-    eb[r + 1] = mtau * ntau * q;
-    eb[r + 2] = mh * q;
+    eb[j] = htau * ntau * q;
+    eb[count + j] = mtau * ntau * q;
+    eb[2 * count + j] = mh * q;
   }
-  inst.expb.run(2 * count, 3 * count);
-  for (let j = 0; j < count; j++) {
-    const e = 3 * j;
-    const mj = m[j];
-    const hj = h[j];
-    const nj = n[j];
-    m[j] = mj + (1.0 - eb[e]) * (rt[e] - mj);
-    h[j] = hj + (1.0 - eb[e + 1]) * (rt[e + 1] - hj);
-    n[j] = nj + (1.0 - eb[e + 2]) * (rt[e + 2] - nj);
-  }
+  inst.expb.relax(STATE * count, ARGS * count, INFS * count, 3 * count);
 }
 
 /** vtrap(x, 10)·c with q = x/10 and eq = exp(q): c·10·(1 − q/2) if |q| < 1e-6, else c·x/(eq − 1). */
@@ -215,13 +215,13 @@ function vtrap10(c: number, x: number, q: number, eq: number): number {
 
 /** Exact rates and cnexp for all instances (see the comment above). */
 function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number): void {
-  const { nodes, count, ea, eb, rt, m, h, n } = inst;
+  const { nodes, count, ea, eb, rt } = inst;
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
-    ea[2 * j] = -(vj + 40.0) / 10.0;
-    ea[2 * j + 1] = -(vj + 65.0) / 18.0;
+    ea[j] = -(vj + 40.0) / 10.0;
+    ea[count + j] = -(vj + 65.0) / 18.0;
   }
-  inst.expb.run(0, 2 * count);
+  inst.expb.run(EXPS * count, 2 * count);
   const dtq = dt * q10;
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
@@ -229,48 +229,36 @@ function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number
     const qm = xm / 10.0;
     const xn = -(vj + 55.0);
     const qn = xn / 10.0;
-    const E = ea[2 * j];
+    const E = ea[j];
     let am: number, bm: number, ah: number, bh: number, an: number, bn: number;
     if (qm > -500 && qm < 500) {
       const F = E * E_M25;
       const sF = Math.sqrt(F);
       am = vtrap10(0.1, xm, qm, E);
-      bm = 4.0 * ea[2 * j + 1];
+      bm = 4.0 * ea[count + j];
       ah = 0.07 * sF;
       bh = 1.0 / (E * E_HALF + 1.0);
       an = vtrap10(0.01, xn, qn, E * E_M15);
       bn = 0.125 * Math.sqrt(Math.sqrt(sF));
     } else {
       am = vtrap10(0.1, xm, qm, E);
-      bm = 4.0 * ea[2 * j + 1];
+      bm = 4.0 * ea[count + j];
       ah = 0.07 * exp(-(vj + 65.0) / 20.0);
       bh = 1.0 / (exp(-(vj + 35.0) / 10.0) + 1.0);
       an = vtrap10(0.01, xn, qn, exp(qn));
       bn = 0.125 * exp(-(vj + 65.0) / 80.0);
     }
-    const r = 6 * j;
-    const e = 3 * j;
     let sum = am + bm;
-    rt[r + MINF] = am / sum;
-    eb[e] = -(dtq * sum);
+    rt[j] = am / sum;
+    eb[j] = -(dtq * sum);
     sum = ah + bh;
-    rt[r + HINF] = ah / sum;
-    eb[e + 1] = -(dtq * sum);
+    rt[count + j] = ah / sum;
+    eb[count + j] = -(dtq * sum);
     sum = an + bn;
-    rt[r + NINF] = an / sum;
-    eb[e + 2] = -(dtq * sum);
+    rt[2 * count + j] = an / sum;
+    eb[2 * count + j] = -(dtq * sum);
   }
-  inst.expb.run(2 * count, 3 * count);
-  for (let j = 0; j < count; j++) {
-    const e = 3 * j;
-    const r = 6 * j;
-    const mj = m[j];
-    const hj = h[j];
-    const nj = n[j];
-    m[j] = mj + (1.0 - eb[e]) * (rt[r + MINF] - mj);
-    h[j] = hj + (1.0 - eb[e + 1]) * (rt[r + HINF] - hj);
-    n[j] = nj + (1.0 - eb[e + 2]) * (rt[r + NINF] - nj);
-  }
+  inst.expb.relax(STATE * count, ARGS * count, INFS * count, 3 * count);
 }
 
 /** `current` when nobody reads the assigned variables or the ion totals: rhs and d only. */
@@ -340,10 +328,13 @@ export const hh: Mechanism<HhInstance> = {
     const count = init.nodes.length;
     const { gnabar, gkbar, gl, el } = init.params;
     const f = (): Float64Array => new Float64Array(count);
-    const m = f(), h = f(), n = f(), gna = f(), gk = f(), ina = f(), ik = f(), il = f();
+    // m, h, n, the cnexp exponents, x∞ and the rate exponentials live in the batch's (wasm) memory.
+    const expb = createExpBatch(11 * count);
+    const region = (k: number): Float64Array => expb.buf.subarray(k * count, (k + 1) * count);
+    const m = region(STATE), h = region(STATE + 1), n = region(STATE + 2);
+    const gna = f(), gk = f(), ina = f(), ik = f(), il = f();
     const usetable = init.globals.usetable;
     if (usetable !== 0 && usetable !== 1) throw new RangeError(`hh: usetable must be 0 or 1, got ${usetable}`);
-    const expb = createExpBatch(5 * count);
     return {
       count,
       nodes: init.nodes,
@@ -359,10 +350,10 @@ export const hh: Mechanism<HhInstance> = {
       table: null,
       tableCelsius: NaN,
       r: new Float64Array(6),
-      ea: expb.buf.subarray(0, 2 * count),
-      eb: expb.buf.subarray(2 * count, 5 * count),
+      ea: expb.buf.subarray(EXPS * count, (EXPS + 2) * count),
+      eb: expb.buf.subarray(ARGS * count, (ARGS + 3) * count),
       expb,
-      rt: new Float64Array(6 * count),
+      rt: expb.buf.subarray(INFS * count, (INFS + 3) * count),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
   },
