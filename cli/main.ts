@@ -6,7 +6,7 @@ import { infoJson, infoText } from './info.ts';
 import { loadOptions } from './options.ts';
 import { VERSION } from './version.ts';
 import { runCommand } from './run.ts';
-import { mechanismsCommand } from './mechanisms.ts';
+import { mechanismFilesCommand, mechanismsCommand } from './mechanisms.ts';
 import { builtinCatalogue } from '../src/channels/catalogue.ts';
 import { loadProtocol, buildSimulation } from '../src/protocol/index.ts';
 import { registerPlot } from './plot.ts';
@@ -50,8 +50,12 @@ export function buildProgram(io: CliIo): Command {
     .description('list the mechanisms, or show one with its parameters, units, defaults and ranges')
     .argument('[name]', 'a mechanism name, e.g. hh')
     .option('--json', 'print JSON')
+    .option('--file <path>', 'also load this mechanism file (docs/mechanisms.md) and, without NAME, show it; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--code', 'with --file: print the JavaScript the mechanism was compiled to')
     .action((name: string | undefined, flags) => {
-      mechanismsCommand(builtinCatalogue(), name, Boolean(flags.json), out);
+      if (flags.file.length > 0) mechanismFilesCommand(flags.file, name, { json: Boolean(flags.json), code: Boolean(flags.code) }, out);
+      else if (flags.code) throw new UserError('--code needs --file F.json (built-in mechanisms are TypeScript)');
+      else mechanismsCommand(builtinCatalogue(), name, Boolean(flags.json), out);
     });
   program
     .command('validate')

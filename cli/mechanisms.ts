@@ -1,6 +1,7 @@
-/** `dendrite mechanisms [NAME] [--json]`: what can be inserted, with parameters, units and ranges. */
+/** `dendrite mechanisms [NAME] [--json] [--file F.json ...] [--code]`: what can be inserted, with parameters, units and ranges. */
 import { UserError } from '../src/errors.ts';
 import type { Catalogue } from '../src/channels/catalogue.ts';
+import { catalogueWithMechanismFiles, loadMechanismFile } from '../src/channels/user/index.ts';
 import type { MechanismDescription, ParamSpec } from '../src/channels/mechanism.ts';
 import { didYouMean } from '../src/protocol/validate.ts';
 
@@ -53,4 +54,35 @@ export function mechanismsCommand(catalogue: Catalogue, name: string | undefined
   if (d.assigned.length > 0) lines.push(`  computed: ${d.assigned.map((s) => `${s.name} (${s.unit})`).join(', ')}`);
   if (d.ions.length > 0) lines.push(`  ions: ${d.ions.map((u) => `${u.ion} (reads ${u.read.join(', ') || '-'}; writes ${u.write.join(', ') || '-'})`).join('; ')}`);
   out(lines.join('\n'));
+}
+
+/**
+ * `--file F.json` (repeatable): the catalogue gains the user mechanisms of these files. Without a
+ * NAME, each file's mechanism is shown; `--code` prints the JavaScript its kernels were compiled to.
+ */
+export function mechanismFilesCommand(
+  files: readonly string[],
+  name: string | undefined,
+  opts: { json: boolean; code: boolean },
+  out: (s: string) => void,
+): void {
+  const catalogue = catalogueWithMechanismFiles(files.map((path, i) => ({ path, where: `--file ${files[i]}` })));
+  const names = name !== undefined ? [name] : files.map((f) => loadMechanismFile(f).description.name);
+  if (opts.code) {
+    for (const n of names) {
+      const m = catalogue.get(n) as { code?: string } | undefined;
+      if (m === undefined) mechanismsCommand(catalogue, n, false, out); // reports the unknown name
+      if (typeof m?.code !== 'string') throw new UserError(`"${n}" is built in (compiled TypeScript); --code shows the generated kernels of mechanism files`);
+      out(m.code);
+    }
+    return;
+  }
+  if (opts.json && names.length > 1) {
+    out(JSON.stringify(names.map((n) => mechanismJson(catalogue.get(n)!.description)), null, 1));
+    return;
+  }
+  names.forEach((n, k) => {
+    if (k > 0) out('');
+    mechanismsCommand(catalogue, n, opts.json, out);
+  });
 }

@@ -8,6 +8,7 @@ import { discretize, type DiscretizationPolicy, type SectionElectrical } from '.
 import { nodeAt, type CableLayout } from '../cable/layout.ts';
 import { selectSections, parseLocation } from '../cable/regions.ts';
 import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
+import { catalogueWithMechanismFiles } from '../channels/user/index.ts';
 import type { MechanismUse, Probe, SimulationRequest } from '../solvers/model.ts';
 import type { Protocol } from './protocol.ts';
 import { Checker, didYouMean } from './validate.ts';
@@ -47,6 +48,13 @@ function nodeX(nseg: number, x: number): number {
   return (j + 0.5) / nseg;
 }
 
+/** The built-in mechanisms plus those of the protocol's `mechanism_files` (loaded and compiled here). */
+export function protocolCatalogue(p: Protocol): Catalogue {
+  const files = p.mechanism_files ?? [];
+  if (files.length === 0) return builtinCatalogue();
+  return catalogueWithMechanismFiles(files.map((path, i) => ({ path, where: `${p.file}: $.mechanism_files[${i}]` })));
+}
+
 /** Read the protocol's morphology with its options. */
 export function loadProtocolMorphology(p: Protocol): Morphology {
   return loadSwc(p.morphology, {
@@ -59,7 +67,7 @@ export function loadProtocolMorphology(p: Protocol): Morphology {
 export function buildSimulation(
   p: Protocol,
   morphology: Morphology = loadProtocolMorphology(p),
-  catalogue: Catalogue = builtinCatalogue(),
+  catalogue: Catalogue = protocolCatalogue(p),
 ): BuiltSimulation {
   const c = new Checker(p.file);
   const secs = morphology.sections;

@@ -62,6 +62,8 @@ export interface Protocol {
   stimuli: StimulusEntry[];
   record: RecordEntry[];
   run: { tstop_ms: number; dt_ms: number; method: Method; record_dt_ms: number | null };
+  /** Absolute paths of user mechanism files (docs/mechanisms.md), loaded into the catalogue by buildSimulation. */
+  mechanism_files?: string[];
 }
 
 /**
@@ -69,7 +71,7 @@ export interface Protocol {
  * region name). The checks below use these lists, and a test keeps docs/protocol.md in step.
  */
 export const SCHEMA_KEYS = {
-  $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description'],
+  $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description', 'mechanism_files'],
   '$.morphology': ['file', 'scale', 'keep_types', 'drop_types'],
   '$.discretization': ['d_lambda', 'frequency_Hz', 'nseg', 'sections', 'max_length_um'],
   '$.biophysics': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms'],
@@ -246,6 +248,8 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   }
 
   const run = c.object('$.run', top.run, SCHEMA_KEYS['$.run'], ['tstop_ms']);
+  const mechanismFiles = top.mechanism_files === undefined ? undefined
+    : c.array('$.mechanism_files', top.mechanism_files).map((x, i) => resolve(base, c.string(`$.mechanism_files[${i}]`, x)));
   const protocol: Protocol = {
     file,
     morphology,
@@ -267,6 +271,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       method: run.method === undefined ? DEFAULTS.method : c.oneOf('$.run.method', run.method, METHODS),
       record_dt_ms: run.record_dt_ms === undefined ? null : c.number('$.run.record_dt_ms', run.record_dt_ms, { positive: true }),
     },
+    ...(mechanismFiles ? { mechanism_files: mechanismFiles } : {}),
   };
   if (protocol.run.dt_ms > protocol.run.tstop_ms) c.fail('$.run.dt_ms', `dt ${protocol.run.dt_ms} ms is longer than tstop ${protocol.run.tstop_ms} ms`);
   const rdt = protocol.run.record_dt_ms;
