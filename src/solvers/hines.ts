@@ -242,7 +242,7 @@ export function hinesBacksubstituteInv(
   limit: number,
 ): number {
   let xPrev = 0;
-  let worst = 0; // max |v|, NaN as soon as one v is NaN
+  let bad = -1;
   for (let i = 0; i < n; i++) {
     const p = parent[i];
     let x: number;
@@ -253,9 +253,7 @@ export function hinesBacksubstituteInv(
     xPrev = x;
     const vi = v[i] + factor * x;
     v[i] = vi;
-    worst = Math.max(worst, Math.abs(vi));
+    if (!(Math.abs(vi) <= limit) && bad < 0) bad = i; // true for NaN too; never taken in a healthy run
   }
-  if (worst <= limit) return -1;
-  for (let i = 0; i < n; i++) if (!(v[i] <= limit && v[i] >= -limit)) return i;
-  return -1;
+  return bad;
 }
