@@ -37,6 +37,8 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
     if (formats.has('npy')) writeTracesNpy(join(tmp, 'traces.npy'), output.t_ms, labels, output.traces, { extras: built.probes.map((q) => ({ section: q.section, x: q.x })) });
     const spikeRows = ['label,t_ms'];
     for (const p of probes) for (const t of p.spikes_ms) spikeRows.push(`${p.label},${t}`);
+    // Spike sources and threshold detectors (src/solvers/events.ts), after the probes' crossings.
+    for (const s of result.spikes ?? []) for (const t of s.t_ms) spikeRows.push(`${s.label},${t}`);
     writeFileSync(join(tmp, 'spikes.csv'), spikeRows.join('\n') + '\n');
     writeJson(join(tmp, 'run.json'), {
       dendrite_version: VERSION,
@@ -63,6 +65,12 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
         spike_threshold_mV: protocol.record[k].spike_threshold_mV,
         ...probes[k].features,
       })),
+      ...(built.synapses && built.synapses.length > 0
+        ? { synapses: built.synapses.map((q) => ({ entry: q.entry, type: q.type, section: built.layout.sections[q.section].name, x: q.x, node: q.node })) }
+        : {}),
+      ...(result.spikes && result.spikes.length > 0
+        ? { spike_sources: result.spikes.map((s) => ({ label: s.label, kind: s.kind, spike_count: s.t_ms.length })) }
+        : {}),
     });
   });
   const written = [...formats].map((f) => join(outDir, `traces.${f}`));

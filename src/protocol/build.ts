@@ -16,6 +16,7 @@ import { toMathUnit } from './units.ts';
 import { UserError } from '../errors.ts';
 import { ION_DEFAULTS } from '../channels/ions.ts';
 import { placeStimuli, resolveLocations, type PlacedStimulus } from './stimuli.ts';
+import { buildNetwork, type PlacedSynapse } from './synapses.ts';
 
 export interface ResolvedProbe {
   label: string;
@@ -39,6 +40,8 @@ export interface BuiltSimulation {
   probes: ResolvedProbe[];
   /** Where each stimulus went (an entry with pick "all" gives several), in protocol order. */
   stimuli: PlacedStimulus[];
+  /** Where each synapse went (src/protocol/synapses.ts). */
+  synapses?: PlacedSynapse[];
 }
 
 /** x of the node `nodeAt(sec, x)` returns, on the section it is reported for. */
@@ -188,10 +191,12 @@ export function buildSimulation(
     return probe;
   });
   if (probes.length === 0) c.fail('$.record', 'nothing to record: add at least one {"label": ..., "at": ...}');
+  // Synapses, spike sources and connections (src/protocol/synapses.ts): uses appended after the stimuli.
+  const network = buildNetwork(ctx, p.network, placed.catalogue, merged.length + placed.uses.length, p.run.tstop_ms);
 
   const request: SimulationRequest = {
     layout,
-    mechanisms: [...merged, ...placed.uses],
+    mechanisms: [...merged, ...placed.uses, ...network.uses],
     stimuli: placed.iclamps,
     record,
     dt_ms: p.run.dt_ms,
@@ -201,8 +206,9 @@ export function buildSimulation(
     celsius: p.biophysics.celsius,
     ions,
     catalogue: placed.catalogue,
+    ...(network.events ? { events: network.events } : {}),
   };
-  return { morphology, layout, nseg, request, probes, stimuli: placed.placed };
+  return { morphology, layout, nseg, request, probes, stimuli: placed.placed, synapses: network.placed };
 }
 
 /**

@@ -15,6 +15,11 @@ import {
 } from './stimuli.ts';
 
 export type { IClampEntry, LocationSpec, DistanceLocation, StimulusEntry, StimulusType } from './stimuli.ts';
+import {
+  CONNECTION_KEYS, SPIKE_SOURCE_COMMON_KEYS, SPIKE_SOURCE_KEYS, SYNAPSE_KEYS, THRESHOLD_SOURCE_KEYS, parseNetwork,
+  type NetworkEntries,
+} from './synapses.ts';
+export type { NetworkEntries, SynapseEntry, SpikeSourceEntry, ConnectionEntry } from './synapses.ts';
 
 export type Discretization =
   | { kind: 'd_lambda'; d_lambda: number; frequency_Hz: number }
@@ -64,6 +69,8 @@ export interface Protocol {
   run: { tstop_ms: number; dt_ms: number; method: Method; record_dt_ms: number | null };
   /** Absolute paths of user mechanism files (docs/mechanisms.md), loaded into the catalogue by buildSimulation. */
   mechanism_files?: string[];
+  /** `synapses`, `spike_sources` and `connections` (src/protocol/synapses.ts). */
+  network?: NetworkEntries;
 }
 
 /**
@@ -71,7 +78,7 @@ export interface Protocol {
  * region name). The checks below use these lists, and a test keeps docs/protocol.md in step.
  */
 export const SCHEMA_KEYS = {
-  $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description', 'mechanism_files'],
+  $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description', 'mechanism_files', 'synapses', 'spike_sources', 'connections'],
   '$.morphology': ['file', 'scale', 'keep_types', 'drop_types'],
   '$.discretization': ['d_lambda', 'frequency_Hz', 'nseg', 'sections', 'max_length_um'],
   '$.biophysics': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms'],
@@ -90,6 +97,15 @@ export const SCHEMA_KEYS = {
   '$.record[]': ['label', 'at', 'stimulus', 'spike_threshold_mV'],
   '$.record[].at': DISTANCE_LOCATION_KEYS,
   '$.run': ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'],
+  '$.synapses[]': SYNAPSE_KEYS,
+  '$.synapses[].at': DISTANCE_LOCATION_KEYS,
+  '$.spike_sources[]': SPIKE_SOURCE_COMMON_KEYS,
+  '$.spike_sources[](explicit)': SPIKE_SOURCE_KEYS.explicit,
+  '$.spike_sources[](regular)': SPIKE_SOURCE_KEYS.regular,
+  '$.spike_sources[](poisson)': SPIKE_SOURCE_KEYS.poisson,
+  '$.connections[]': CONNECTION_KEYS,
+  '$.connections[].source': THRESHOLD_SOURCE_KEYS,
+  '$.connections[].source.at': DISTANCE_LOCATION_KEYS,
 } as const;
 
 /** NEURON's defaults where the protocol is silent. */
@@ -272,6 +288,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       record_dt_ms: run.record_dt_ms === undefined ? null : c.number('$.run.record_dt_ms', run.record_dt_ms, { positive: true }),
     },
     ...(mechanismFiles ? { mechanism_files: mechanismFiles } : {}),
+    network: parseNetwork(c, top, record.map((r) => r.label)),
   };
   if (protocol.run.dt_ms > protocol.run.tstop_ms) c.fail('$.run.dt_ms', `dt ${protocol.run.dt_ms} ms is longer than tstop ${protocol.run.tstop_ms} ms`);
   const rdt = protocol.run.record_dt_ms;
