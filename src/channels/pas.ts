@@ -5,6 +5,8 @@ export interface PasInstance extends MechanismInstance {
   readonly g: Float64Array;
   readonly e: Float64Array;
   readonly i: Float64Array;
+  /** False when no probe records `i` (InstanceInit.unread): `current` does not store it. */
+  readonly storeI: boolean;
 }
 
 export const pas: Mechanism<PasInstance> = {
@@ -31,7 +33,8 @@ export const pas: Mechanism<PasInstance> = {
     const g = init.params.g;
     const e = init.params.e;
     const i = new Float64Array(count);
-    return { count, nodes: init.nodes, g, e, i, vars: { g, e, i } };
+    const storeI = !(init.unread?.vars.has('i') ?? false);
+    return { count, nodes: init.nodes, g, e, i, storeI, vars: { g, e, i } };
   },
 
   initialize(): void {},
@@ -41,6 +44,14 @@ export const pas: Mechanism<PasInstance> = {
     const v = ctx.v;
     const rhs = ctx.rhs;
     const d = ctx.d;
+    if (!inst.storeI) {
+      for (let k = 0; k < count; k++) {
+        const node = nodes[k];
+        rhs[node] -= g[k] * (v[node] - e[k]);
+        d[node] += g[k];
+      }
+      return;
+    }
     for (let k = 0; k < count; k++) {
       const node = nodes[k];
       const vk = v[node];

@@ -82,6 +82,24 @@ describe('passive compartment + IClamp', () => {
     expect(e2).toBeLessThan(maxErrorVsAnalytic(0.05, 'backward_euler') / 10);
   });
 
+  it('records its current i = g·(v − e) when asked, with the same v as without the probe', () => {
+    const base = {
+      layout,
+      mechanisms: [{ name: 'pas', nodes: [node], params: { g: G_DENSITY, e: E } }],
+      stimuli: [{ node, del_ms: 0, dur_ms: 1e9, amp_nA: AMP }],
+      dt_ms: 0.025,
+      tstop_ms: 3,
+      v_init_mV: E,
+    };
+    const bare = simulate({ ...base, record: [node] });
+    const withI = simulate({ ...base, record: [node, { mechanism: 0, variable: 'i', instance: 0 }] });
+    expect(Array.from(withI.traces[0])).toEqual(Array.from(bare.traces[0]));
+    // i of sample k is the value used in step k − 1, i.e. from v of sample k − 1 (numerics §8).
+    for (let k = 1; k < withI.t_ms.length; k++) {
+      expect(withI.traces[1][k]).toBe(G_DENSITY * (withI.traces[0][k - 1] - E));
+    }
+  });
+
   it('reaches v∞ = e + I·R', () => {
     const res = run(0.025, 'backward_euler', 30);
     expect(res.traces[0][res.t_ms.length - 1]).toBeCloseTo(vInf, 8);
