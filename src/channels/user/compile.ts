@@ -31,6 +31,7 @@ import { MechanismFileError } from './errors.ts';
 import { compile, emit, ExprError, symbols, type IR, type Scope, type SymbolInfo } from './expr.ts';
 import { parseExpression, type MathNode } from './mathjs.ts';
 import { HELPERS } from './runtime.ts';
+import { Stager } from './stage.ts';
 import { BUILTIN_SYMBOLS, ionVariables, type MechanismSpec, type StateDecl } from './spec.ts';
 
 /** Evaluation order of user mechanisms: after every NEURON built-in, as nrnivmodl numbers them. */
@@ -400,19 +401,57 @@ class Generator {
     return lines;
   }
 
-  /** Exact rates into r_<state>_1, r_<state>_2 (the instance-level assigned must be in scope). */
-  private rateLines(indent: string, which: readonly CompiledState[], onlyFirst = false): string[] {
-    const lines: string[] = [];
-    for (const s of which) {
-      lines.push(`${indent}const r_${s.decl.name}_1 = ${this.expr(s.first)};`);
-      if (!onlyFirst || s.decl.form === 'alpha_beta') lines.push(`${indent}const r_${s.decl.name}_2 = ${this.expr(s.second)};`);
-    }
-    return lines;
+  /** Largest exp batch of any staged loop body (size of the scratch array E). */
+  batch = 1;
+
+  /** A user IR with its symbols replaced by their kernel source (for the stager). */
+  private bound(c: Compiled | IR, pass: '' | '0' | '1' = '', vName = 'v'): IR {
+    const sub = (ir: IR): IR => {
+      switch (ir.k) {
+        case 'sym':
+          return { k: 'raw', code: this.resolve(ir.name, pass, vName) };
+        case 'bin':
+          return { ...ir, a: sub(ir.a), b: sub(ir.b) };
+        case 'neg':
+        case 'not':
+          return { ...ir, a: sub(ir.a) };
+        case 'call':
+          return { ...ir, args: ir.args.map(sub) };
+        case 'cond':
+          return { ...ir, c: sub(ir.c), a: sub(ir.a), b: sub(ir.b) };
+        default:
+          return ir;
+      }
+    };
+    return sub('ir' in c ? c.ir : c);
   }
 
-  private steadyState(s: CompiledState): string {
+  private stager(): Stager {
+    return new Stager((n) => this.resolve(n, '', 'v'), 't_');
+  }
+
+  private finish(st: Stager, indent: string): string[] {
+    this.batch = Math.max(this.batch, st.batchSize());
+    return st.lines(indent);
+  }
+
+  /** Exact rates of `which` into r_<state>_1 (and _2) (the instance-level assigned must be defined). */
+  private rateDefs(st: Stager, which: readonly CompiledState[], onlyFirst = false): void {
+    for (const s of which) {
+      st.def(`r_${s.decl.name}_1`, this.bound(s.first));
+      if (!onlyFirst || s.decl.form === 'alpha_beta') st.def(`r_${s.decl.name}_2`, this.bound(s.second));
+    }
+  }
+
+  private steadyState(s: CompiledState): IR {
     const n = s.decl.name;
-    return s.decl.form === 'inf_tau' ? `r_${n}_1` : `r_${n}_1 / (r_${n}_1 + r_${n}_2)`;
+    const r1: IR = { k: 'raw', code: `r_${n}_1` };
+    if (s.decl.form === 'inf_tau') return r1;
+    return { k: 'bin', op: '/', a: r1, b: { k: 'bin', op: '+', a: r1, b: { k: 'raw', code: `r_${n}_2` } } };
+  }
+
+  private tableCols(): string[] {
+    return this.states.flatMap((s) => [`r_${s.decl.name}_1`, `r_${s.decl.name}_2`]);
   }
 
   initialize(): string {
@@ -438,12 +477,14 @@ class Generator {
       const inner = indent + '  ';
       lines.push(`${inner}const node = nodes[j];`);
       lines.push(`${inner}const v = V[node];`);
-      lines.push(...this.instLines(need, inner));
-      if (useTable && implicit.length > 0) lines.push(...this.lookupLines(inner));
-      else lines.push(...this.rateLines(inner, implicit, true));
-      for (const s of explicit) lines.push(`${inner}const x_${s.decl.name} = ${this.expr(s.initial!)};`);
-      for (const s of implicit) lines.push(`${inner}const x_${s.decl.name} = ${this.steadyState(s)};`);
-      for (const s of this.states) lines.push(`${inner}${this.resolve(s.decl.name, '', 'v')} = x_${s.decl.name};`);
+      const st = this.stager();
+      if (useTable && implicit.length > 0) st.pre(this.lookupLines(''), this.tableCols());
+      for (const a of need) if (a.flags.inst) st.def(`a_${a.name}`, this.bound(a));
+      if (!useTable) this.rateDefs(st, implicit, true);
+      for (const s of explicit) st.def(`x_${s.decl.name}`, this.bound(s.initial!));
+      for (const s of implicit) st.def(`x_${s.decl.name}`, this.steadyState(s));
+      for (const s of this.states) st.tail(`${this.resolve(s.decl.name, '', 'v')} = x_${s.decl.name};`);
+      lines.push(...this.finish(st, inner));
       lines.push(`${indent}}`);
       return lines;
     };
@@ -478,24 +519,28 @@ class Generator {
     body.push(`${I}const node = nodes[j];`);
     body.push(`${I}const v0 = V[node];`);
     body.push(`${I}const v1 = v0 + 0.001;`);
+    const st = this.stager();
     // Assigned quantities that do not depend on v: once.
-    for (const a of need) if (a.flags.inst && !a.flags.v) body.push(`${I}const a_${a.name} = ${this.expr(a, '0', 'v0')};`);
+    for (const a of need) if (a.flags.inst && !a.flags.v) st.def(`a_${a.name}`, this.bound(a, '0', 'v0'));
     // BREAKPOINT at v + 0.001, then at v (whose values are kept).
     for (const pass of ['1', '0'] as const) {
       const vName = `v${pass}`;
-      for (const a of need) if (a.flags.v) body.push(`${I}const a${pass}_${a.name} = ${this.expr(a, pass, vName)};`);
-      for (const c of this.currents) body.push(`${I}const c${pass}_${c.name} = ${this.expr(c, pass, vName)};`);
+      for (const a of need) if (a.flags.v) st.def(`a${pass}_${a.name}`, this.bound(a, pass, vName));
+      for (const c of this.currents) st.def(`c${pass}_${c.name}`, this.bound(c, pass, vName));
+      // I = the currents summed left to right in file order
+      const sum = this.currents
+        .map((c): IR => ({ k: 'raw', code: `c${pass}_${c.name}` }))
+        .reduce((acc, x) => ({ k: 'bin', op: '+', a: acc, b: x }));
+      st.def(`i${pass}`, sum);
     }
-    body.push(`${I}const i1 = ${this.currents.map((c) => `c1_${c.name}`).join(' + ')};`);
-    body.push(`${I}const i0 = ${this.currents.map((c) => `c0_${c.name}`).join(' + ')};`);
     for (const a of need) {
       if (!a.flags.inst) continue;
       const arr = this.declare(`X_${a.name}`, `inst.vars[${Q(a.name)}]`);
-      body.push(`${I}${arr}[j] = ${a.flags.v ? `a0_${a.name}` : `a_${a.name}`};`);
+      st.tail(`${arr}[j] = ${a.flags.v ? `a0_${a.name}` : `a_${a.name}`};`);
     }
     for (const c of this.currents) {
       const arr = this.declare(`C_${c.name}`, `inst.vars[${Q(c.name)}]`);
-      body.push(`${I}${arr}[j] = c0_${c.name};`);
+      st.tail(`${arr}[j] = c0_${c.name};`);
     }
     for (const c of this.currents) {
       if (!c.ion) continue;
@@ -504,21 +549,22 @@ class Generator {
       if (point) {
         // nocmodl: _ion_ina += ina * 1.e2/(_nd_area); _ion_dinadv += (_dina - ina)/.001 * 1.e2/(_nd_area)
         this.declare('AREA', 'inst.area');
-        body.push(`${I}${ii}[node] += c0_${c.name} * 100.0 / AREA[node];`);
-        body.push(`${I}${di}[node] += (c1_${c.name} - c0_${c.name}) / 0.001 * 100.0 / AREA[node];`);
+        st.tail(`${ii}[node] += c0_${c.name} * 100.0 / AREA[node];`);
+        st.tail(`${di}[node] += (c1_${c.name} - c0_${c.name}) / 0.001 * 100.0 / AREA[node];`);
       } else {
-        body.push(`${I}${ii}[node] += c0_${c.name};`);
-        body.push(`${I}${di}[node] += (c1_${c.name} - c0_${c.name}) / 0.001;`);
+        st.tail(`${ii}[node] += c0_${c.name};`);
+        st.tail(`${di}[node] += (c1_${c.name} - c0_${c.name}) / 0.001;`);
       }
     }
     if (point) {
-      body.push(`${I}const f = SCALE[j];`);
-      body.push(`${I}rhs[node] -= i0 * f;`);
-      body.push(`${I}d[node] += ((i1 - i0) / 0.001) * f;`);
+      st.tail('const f = SCALE[j];');
+      st.tail('rhs[node] -= i0 * f;');
+      st.tail('d[node] += ((i1 - i0) / 0.001) * f;');
     } else {
-      body.push(`${I}rhs[node] -= i0;`);
-      body.push(`${I}d[node] += (i1 - i0) / 0.001;`);
+      st.tail('rhs[node] -= i0;');
+      st.tail('d[node] += (i1 - i0) / 0.001;');
     }
+    body.push(...this.finish(st, I));
     body.push('  }');
     return ['function current(inst, ctx) {', ...this.header(), ...body, '}'].join('\n');
   }
@@ -531,6 +577,8 @@ class Generator {
     this.declare('V', 'ctx.v');
     this.declare('dt', 'ctx.dt');
     const table = this.spec.rateTable !== undefined;
+    const raw = (code: string): IR => ({ k: 'raw', code });
+    const num = (v: number): IR => ({ k: 'num', v });
     const loop = (useTable: boolean, indent: string): string[] => {
       const need = useTable ? [] : closure(this.assigned, this.states.flatMap((s) => [s.first, s.second]));
       const lines = [...this.blockLines(need, indent)];
@@ -538,26 +586,37 @@ class Generator {
       const inner = indent + '  ';
       lines.push(`${inner}const node = nodes[j];`);
       lines.push(`${inner}const v = V[node];`);
-      lines.push(...this.instLines(need, inner));
-      if (useTable) lines.push(...this.lookupLines(inner));
-      else lines.push(...this.rateLines(inner, this.states));
-      // Every right-hand side above saw the states at the start of the step; now update them.
+      const st = this.stager();
+      if (useTable) st.pre(this.lookupLines(''), this.tableCols());
+      for (const a of need) if (a.flags.inst) st.def(`a_${a.name}`, this.bound(a));
+      if (!useTable) this.rateDefs(st, this.states);
+      // Every right-hand side sees the states at the start of the step; the new values are
+      // stored after all of them (the tail).
       for (const s of this.states) {
         const n = s.decl.name;
-        const x = this.resolve(n, '', 'v');
-        lines.push(`${inner}{`);
-        lines.push(`${inner}  const x = ${x};`);
-        if (s.decl.form === 'inf_tau') {
-          // a = -1/tau, b = inf/tau: x + (1 - exp(dt*a))*(-b/a - x)
-          lines.push(`${inner}  const a = -1.0 / r_${n}_2;`);
-          lines.push(`${inner}  ${x} = x + (1.0 - $exp(dt * a)) * (-(r_${n}_1 / r_${n}_2) / a - x);`);
-        } else {
-          // x' = alpha*(1 - x) - beta*x: a = -(alpha + beta), b = alpha
-          lines.push(`${inner}  const a = -(r_${n}_1 + r_${n}_2);`);
-          lines.push(`${inner}  ${x} = x + (1.0 - $exp(dt * a)) * (-r_${n}_1 / a - x);`);
-        }
-        lines.push(`${inner}}`);
+        const x = raw(this.resolve(n, '', 'v'));
+        const r1 = raw(`r_${n}_1`);
+        const r2 = raw(`r_${n}_2`);
+        // inf/tau: a = -1/tau, b = inf/tau; alpha/beta: a = -(alpha + beta), b = alpha
+        const a: IR = s.decl.form === 'inf_tau'
+          ? { k: 'bin', op: '/', a: num(-1), b: r2 }
+          : { k: 'neg', a: { k: 'bin', op: '+', a: r1, b: r2 } };
+        st.def(`ca_${n}`, a);
+        const minusBOverA: IR = s.decl.form === 'inf_tau'
+          ? { k: 'bin', op: '/', a: { k: 'neg', a: { k: 'bin', op: '/', a: r1, b: r2 } }, b: raw(`ca_${n}`) }
+          : { k: 'bin', op: '/', a: { k: 'neg', a: r1 }, b: raw(`ca_${n}`) };
+        // x + (1 - exp(dt*a))*(-b/a - x)
+        st.def(`nx_${n}`, {
+          k: 'bin', op: '+', a: x,
+          b: {
+            k: 'bin', op: '*',
+            a: { k: 'bin', op: '-', a: num(1), b: { k: 'call', fn: 'exp', args: [{ k: 'bin', op: '*', a: raw('dt'), b: raw(`ca_${n}`) }] } },
+            b: { k: 'bin', op: '-', a: minusBOverA, b: x },
+          },
+        });
+        st.tail(`${this.resolve(n, '', 'v')} = nx_${n};`);
       }
+      lines.push(...this.finish(st, inner));
       lines.push(`${indent}}`);
       return lines;
     };
@@ -602,13 +661,19 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
   const c = new Compiler(spec);
   const { assigned, states, currents } = c.run();
   const g = new Generator(spec, c, assigned, states, currents);
-  const code = [
+  const parts = [
     `// Generated by Dendrite from ${spec.file} (mechanism ${spec.name}). Helpers: ${Object.keys(HELPERS).join(', ')}.`,
     '"use strict";',
     g.buildTable(),
     g.initialize(),
     g.current(),
     g.advance(),
+  ];
+  // Scratch for the batched exponentials (kernels are never re-entered, so one array serves all).
+  const code = [
+    ...parts.slice(0, 2),
+    `const E = new Float64Array(${g.batch});`,
+    ...parts.slice(2),
     'return { initialize, current, advance, buildTable };',
   ].join('\n');
   let kernels: {

@@ -27,7 +27,9 @@ export type IR =
   | { readonly k: 'neg'; readonly a: IR }
   | { readonly k: 'not'; readonly a: IR }
   | { readonly k: 'call'; readonly fn: string; readonly args: readonly IR[] }
-  | { readonly k: 'cond'; readonly c: IR; readonly a: IR; readonly b: IR };
+  | { readonly k: 'cond'; readonly c: IR; readonly a: IR; readonly b: IR }
+  /** Generated code (a kernel local such as a temporary or an exp result); never from user text. */
+  | { readonly k: 'raw'; readonly code: string };
 
 /** A compiled (sub)expression: its IR and its unit, or `bool` for conditions. */
 export interface Val {
@@ -353,8 +355,26 @@ export function emit(ir: IR, resolve: (name: string) => string): string {
       return `${HELPER_NAME[ir.fn]}(${ir.args.map(e).join(', ')})`;
     case 'cond':
       return `(${e(ir.c)} ? ${e(ir.a)} : ${e(ir.b)})`;
+    case 'raw':
+      return ir.code;
   }
 }
 
-/** The identifier a function is called by in generated code (helpers are parameters of the factory). */
-export const HELPER_NAME: Readonly<Record<string, string>> = Object.fromEntries(FUNCTION_NAMES.map((f) => [f, `$${f}`]));
+/**
+ * The callee of a function in generated code: Math's own functions directly (the JIT inlines them),
+ * NEURON's exp, vtrap and efun as helpers (parameters of the kernel factory, runtime.ts). Inside the
+ * kernels' instance loops exp, vtrap and efun are expanded instead (stage.ts).
+ */
+export const HELPER_NAME: Readonly<Record<string, string>> = {
+  exp: '$exp',
+  vtrap: '$vtrap',
+  efun: '$efun',
+  log: 'Math.log',
+  log10: 'Math.log10',
+  sqrt: 'Math.sqrt',
+  pow: 'Math.pow',
+  abs: 'Math.abs',
+  min: 'Math.min',
+  max: 'Math.max',
+  tanh: 'Math.tanh',
+};

@@ -1,6 +1,6 @@
 /**
- * The functions compiled mechanism kernels call. Plain JavaScript, no mathjs; passed to the
- * generated code as parameters named `$exp`, `$vtrap`, ... (see expr.ts HELPER_NAME).
+ * The functions compiled mechanism kernels call besides Math's. Plain JavaScript, no mathjs; passed
+ * to the generated code as parameters named `$exp`, `$vtrap`, `$efun`, `$expBatch` (expr.ts HELPER_NAME).
  */
 import { exp } from '../exp.ts';
 
@@ -29,16 +29,22 @@ export function efun(z: number): number {
   return z / (hocExp(z) - 1);
 }
 
-export const HELPERS: Readonly<Record<string, (...a: number[]) => number>> = {
+/**
+ * buf[i] ← hocExp(buf[i]) for i < n. The kernels gather the arguments of their exponentials and
+ * call this once per batch: `exp` is inlined into this one loop, where a call per value from a large
+ * generated kernel would stay out of line and box its double argument and result.
+ */
+export function expBatch(buf: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = buf[i];
+    buf[i] = x < -700 ? 0 : x > 700 ? EXP700 : exp(x);
+  }
+}
+
+/** What generated code may call, by the parameter name it has there. */
+export const HELPERS: Readonly<Record<string, unknown>> = {
   $exp: hocExp,
-  $log: Math.log,
-  $log10: Math.log10,
-  $sqrt: Math.sqrt,
-  $pow: Math.pow,
-  $abs: Math.abs,
-  $min: Math.min,
-  $max: Math.max,
-  $tanh: Math.tanh,
   $vtrap: vtrap,
   $efun: efun,
+  $expBatch: expBatch,
 };
