@@ -22,7 +22,8 @@ export interface SynapseEntry {
   name?: string;
   /** A point process with NET_RECEIVE from the catalogue: Exp2Syn, AMPA, NMDA, GABAA, myAMPA, … */
   type: string;
-  at: LocationSpec;
+  /** One location, or a list (a cluster: one synapse per location, sharing params and connections). */
+  at: LocationSpec | LocationSpec[];
   /** Numbers in the mechanism's units, or quantities with units, converted when the type is known. */
   params: Record<string, number | string>;
   /** Default weight of connections to this synapse, µS. */
@@ -103,7 +104,14 @@ export function parseNetwork(c: Checker, top: Record<string, unknown>, recordLab
     c.array('$.synapses', top.synapses).forEach((v, i) => {
       const path = `$.synapses[${i}]`;
       const o = object(c, path, v, SYNAPSE_KEYS, ['type', 'at']);
-      const e: SynapseEntry = { type: c.string(`${path}.type`, o.type), at: parseLocationSpec(c, `${path}.at`, o.at, true), params: {} };
+      let at: LocationSpec | LocationSpec[];
+      if (Array.isArray(o.at)) {
+        if (o.at.length === 0) c.fail(`${path}.at`, 'expected at least one location, got []');
+        at = o.at.map((x, k) => parseLocationSpec(c, `${path}.at[${k}]`, x, true));
+      } else {
+        at = parseLocationSpec(c, `${path}.at`, o.at, true);
+      }
+      const e: SynapseEntry = { type: c.string(`${path}.type`, o.type), at, params: {} };
       if (o.name !== undefined) {
         e.name = label(c, `${path}.name`, o.name);
         if (synapseNames.has(e.name)) c.fail(`${path}.name`, `duplicate synapse name ${show(e.name)} (also $.synapses[${synapseNames.get(e.name)}])`);
@@ -279,7 +287,9 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
     }
     const params: Record<string, number> = {};
     for (const [name, raw] of Object.entries(s.params)) params[name] = paramValue(c, `${path}.params.${name}`, desc, name, raw);
-    const sites = resolveLocations(ctx, s.at, `${path}.at`);
+    const sites = Array.isArray(s.at)
+      ? s.at.flatMap((spec, j) => resolveLocations(ctx, spec, `${path}.at[${j}]`))
+      : resolveLocations(ctx, s.at, `${path}.at`);
     let use = byType.get(s.type);
     if (!use) {
       use = { nodes: [], params: {} };

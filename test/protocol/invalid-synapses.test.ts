@@ -57,6 +57,8 @@ const CASES: Case[] = [
   ['density mechanism as synapse', (p) => (p.synapses[0].type = 'pas'), /\$\.synapses\[0\]\.type: pas is a density mechanism; it cannot receive spikes/],
   ['point process without NET_RECEIVE as synapse', (p) => (p.synapses[0].type = 'SEClamp'), /\$\.synapses\[0\]\.type: SEClamp is a point process without NET_RECEIVE/],
   ['synapse on an unknown section', (p) => (p.synapses[0].at = 'dend[4](0.5)'), /\$\.synapses\[0\]\.at: no section named "dend\[4\]"/],
+  ['empty cluster', (p) => (p.synapses[0].at = []), /\$\.synapses\[0\]\.at: expected at least one location, got \[\]/],
+  ['bad location in a cluster', (p) => (p.synapses[0].at = ['dend[0](0.4)', 'dend[0](0.5', 'dend[0](0.6)']), /\$\.synapses\[0\]\.at\[1\]: "dend\[0\]\(0\.5" is not a location/],
   ['synapse x out of range', (p) => (p.synapses[0].at = 'dend[0](1.2)'), /\$\.synapses\[0\]\.at: x in "dend\[0\]\(1\.2\)" is 1\.2/],
   ['synapse distance beyond the region', (p) => (p.synapses[0].at = { region: 'dend', distance_um: 5000 }), /\$\.synapses\[0\]\.at\.distance_um: 5000 um is beyond the farthest point/],
   ['unknown synapse parameter', (p) => (p.synapses[1].params = { tau_decay: 40 }), /\$\.synapses\[1\]\.params\.tau_decay: NMDA has no parameter "tau_decay"/],
@@ -109,6 +111,12 @@ describe('invalid synapses, spike sources and connections', () => {
     expect(ev.sources!.map((s) => s.label)).toEqual(['in', 'burst', 'bg']);
     expect(ev.detectors!.map((d) => d.label)).toEqual(['soma_spikes']);
     expect(ev.connections!.length).toBe(4);
+    // a cluster: one synapse per location, every one driven by the entry's connections
+    const q = base();
+    q.synapses[0].at = ['dend[0](0.3)', 'dend[0](0.5)', 'dend[0](0.7)'];
+    const bq = buildSimulation(parseProtocol(q, FILE));
+    expect(bq.synapses!.filter((s) => s.entry === 0).map((s) => s.x)).toEqual([0.3, 0.5, 0.7]);
+    expect(bq.request.events!.connections!.length).toBe(8);
     // the NMDA tau_d "40 ms" was converted; the connection default delay is NEURON's 1 ms
     const res = simulate(built.request);
     expect(res.spikes!.map((s) => s.label)).toEqual(['in', 'burst', 'bg', 'soma_spikes']);
