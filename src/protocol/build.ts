@@ -7,6 +7,11 @@ import { loadSwc, type Morphology } from '../morphology/index.ts';
 import { discretize, type DiscretizationPolicy, type SectionElectrical } from '../cable/discretize.ts';
 import { nodeAt, type CableLayout } from '../cable/layout.ts';
 import { selectSections, parseLocation } from '../cable/regions.ts';
+import { pathDistances, type PathDistances } from '../cable/distance.ts';
+import { replaceAxon } from './axon.ts';
+import { compileNsegRule, DensityError, evaluateDensity, isDensityExpression, maxDistance, segmentDistances, segmentsOf } from './densities.ts';
+import { resolveIons } from './ions.ts';
+import { ProbeError, resolveWhat } from './probes.ts';
 import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
 import { catalogueWithMechanismFiles } from '../channels/user/index.ts';
 import type { MechanismUse, Probe, SimulationRequest } from '../solvers/model.ts';
@@ -26,8 +31,13 @@ export interface ResolvedProbe {
   node: number;
   /** Position of the node on its section (segment centre, or 0 / 1 for end nodes). */
   node_x: number;
-  /** What the column holds: membrane potential (mV) or, for `stimulus` records, that stimulus's current (nA). */
-  unit: 'mV' | 'nA';
+  /**
+   * Unit of the column: mV for the membrane potential, nA for `stimulus` records (that stimulus's
+   * current), else the unit of the recorded `what` (mM for cai, mA/cm2 for ica, ...).
+   */
+  unit: string;
+  /** The recorded quantity when it is not v (`record[].what`). */
+  what?: string;
   /** The recorded stimulus (index into the protocol's `stimuli`), for current records. */
   stimulus?: number;
 }
@@ -60,11 +70,13 @@ export function protocolCatalogue(p: Protocol): Catalogue {
 
 /** Read the protocol's morphology with its options. */
 export function loadProtocolMorphology(p: Protocol): Morphology {
-  return loadSwc(p.morphology, {
+  const m = loadSwc(p.morphology, {
     scale: p.morphologyOptions.scale,
     keepTypes: p.morphologyOptions.keep_types,
     dropTypes: p.morphologyOptions.drop_types,
   });
+  const ra = p.morphologyOptions.replace_axon;
+  return ra ? replaceAxon(m, ra, `${p.file}: $.morphology.replace_axon`) : m;
 }
 
 export function buildSimulation(
@@ -91,10 +103,20 @@ export function buildSimulation(
   else if (d.kind === 'max_length') policy = { kind: 'max_length', maxLength_um: d.max_length_um };
   else {
     const perSection = new Map<number, number>();
+    if (typeof d.nseg === 'string') {
+      // an nseg rule, e.g. Hay's "1 + 2*floor(L_um/40)" (densities.ts)
+      try {
+        const rule = compileNsegRule(d.nseg);
+        secs.forEach((s, i) => perSection.set(i, rule(s.L_um, s.name)));
+      } catch (e) {
+        if (e instanceof DensityError) c.fail('$.discretization.nseg', e.message);
+        throw e;
+      }
+    }
     for (const [region, n] of Object.entries(d.sections)) {
       for (const i of selectSections(secs, region, where(`$.discretization.sections.${region}`))) perSection.set(i, n);
     }
-    policy = { kind: 'nseg', nseg: d.nseg, perSection };
+    policy = { kind: 'nseg', nseg: typeof d.nseg === 'number' ? d.nseg : 1, perSection };
   }
   const { layout, nseg } = discretize(morphology, policy, elec);
 
@@ -108,6 +130,11 @@ export function buildSimulation(
     return out;
   };
   const ionE = new Map<string, Float64Array>();
+  const ionSetBy = new Map<string, (string | undefined)[]>();
+  // Path distances for density expressions, from biophysics.distance_origin (computed when first needed)
+  let pd: PathDistances | null = null;
+  const distances = (): PathDistances =>
+    (pd ??= pathDistances(morphology, parseLocation(secs, p.biophysics.distance_origin, where('$.biophysics.distance_origin'))));
   const mechanisms: MechanismUse[] = [];
   p.biophysics.mechanisms.forEach((m, k) => {
     const path = `$.biophysics.mechanisms[${k}]`;
@@ -121,13 +148,24 @@ export function buildSimulation(
     }
     const list = selectSections(secs, m.region, where(`${path}.region`));
     const nodes = centres(list);
-    const params: Record<string, number> = {};
+    const params: Record<string, number | Float64Array> = {};
     const ionNames = desc.ions.filter((u) => u.read.includes(`e${u.ion}`)).map((u) => `e${u.ion}`);
     for (const [name, raw] of Object.entries(m.params)) {
       const spec = desc.params.find((q) => q.name === name);
       if (!spec && !ionNames.includes(name)) {
         const known = [...desc.params.map((q) => q.name), ...ionNames];
         c.fail(`${path}.params.${name}`, `${m.name} has no parameter "${name}"${didYouMean(name, known)}; it has: ${known.join(', ')}`);
+      }
+      if (spec && typeof raw !== 'number' && (Array.isArray(raw) || isDensityExpression(raw))) {
+        // varies along the cell: an expression of distance_um / max_distance_um, or one value per segment
+        try {
+          const sites = segmentsOf(layout, list);
+          params[name] = evaluateDensity(raw, spec, layout, sites, () => ({ d: segmentDistances(layout, distances(), sites), max: maxDistance(distances(), list) }));
+        } catch (e) {
+          if (e instanceof DensityError) c.fail(`${path}.params.${name}`, e.message);
+          throw e;
+        }
+        continue;
       }
       const unit = spec ? toMathUnit(spec.unit) : 'mV';
       const value = c.number(`${path}.params.${name}`, raw, { unit: unit === '1' ? undefined : unit });
@@ -142,8 +180,13 @@ export function buildSimulation(
         if (!e) {
           e = new Float64Array(layout.nNodes).fill(NaN);
           ionE.set(ion, e);
+          ionSetBy.set(ion, new Array(layout.nNodes));
         }
-        for (const n of nodes) e[n] = value;
+        const by = ionSetBy.get(ion)!;
+        for (const n of nodes) {
+          e[n] = value;
+          by[n] = `${path}.params.${name}`;
+        }
       }
     }
     for (const name of Object.keys(m.globals)) {
@@ -157,14 +200,15 @@ export function buildSimulation(
   // Merge duplicate uses of one mechanism on overlapping nodes: NEURON inserts once, later params win.
   const merged = mergeUses(mechanisms, catalogue, layout.nNodes);
 
-  // Reversal potentials set through mechanism params (e.g. hh "ena"); other nodes keep the default.
-  const ions: NonNullable<SimulationRequest['ions']> = {};
-  for (const [ion, e] of ionE) {
-    const def = ION_DEFAULTS[ion]?.e_mV;
-    if (def === undefined) throw new UserError(`${p.file}: unknown ion "${ion}"`);
-    for (let i = 0; i < e.length; i++) if (Number.isNaN(e[i])) e[i] = def;
-    ions[ion] = { e_mV: e };
-  }
+  // Ions (src/protocol/ions.ts): biophysics.ions, then region overrides, then reversal potentials
+  // set through mechanism params (e.g. hh "ena"); other nodes keep the defaults.
+  for (const ion of ionE.keys()) if (ION_DEFAULTS[ion] === undefined) throw new UserError(`${p.file}: unknown ion "${ion}"`);
+  const ions = resolveIons({
+    c, sections: secs, layout, where, global: p.biophysics.ions,
+    regions: Object.entries(p.biophysics.regions).map(([name, o]) => [name, o.ions]),
+    fromMechanisms: new Map([...ionE].map(([ion, e]) => [ion, { e, setBy: ionSetBy.get(ion)! }])),
+    uses: merged, catalogue,
+  });
 
   // Stimuli (src/protocol/stimuli.ts): IClamps, and point-process uses appended after the densities.
   const ctx = { c, morphology, layout, where };
@@ -172,6 +216,7 @@ export function buildSimulation(
   const record: Probe[] = [];
   const probes: ResolvedProbe[] = p.record.map((r, k) => {
     let loc: { section: number; x: number; node: number };
+    let whatUnit: string | undefined;
     if (r.stimulus !== undefined) {
       const sites = placed.placed.filter((q) => q.entry === r.stimulus);
       if (sites.length !== 1) {
@@ -183,11 +228,27 @@ export function buildSimulation(
     } else {
       loc = resolveLocations(ctx, r.at!, `$.record[${k}].at`)[0];
       record.push(loc.node);
+      if (r.what !== undefined && r.what !== 'v') {
+        // an ion variable or a mechanism variable there (src/protocol/probes.ts)
+        const s = layout.sections[loc.section];
+        try {
+          const w = resolveWhat(r.what, loc.node, merged, catalogue, `${s.name}(${nodeX(s.nseg, loc.x)})`);
+          record[record.length - 1] = w.probe;
+          whatUnit = w.unit;
+        } catch (e) {
+          if (e instanceof ProbeError) c.fail(`$.record[${k}].what`, e.message);
+          throw e;
+        }
+      }
     }
     const sec = layout.sections[loc.section];
     const at = typeof r.at === 'string' ? r.at : `${sec.name}(${loc.x})`;
     const probe: ResolvedProbe = { label: r.label, at, section: sec.name, x: loc.x, node: loc.node, node_x: nodeX(sec.nseg, loc.x), unit: r.stimulus === undefined ? 'mV' : 'nA' };
     if (r.stimulus !== undefined) probe.stimulus = r.stimulus;
+    if (whatUnit !== undefined) {
+      probe.unit = whatUnit;
+      probe.what = r.what;
+    }
     return probe;
   });
   if (probes.length === 0) c.fail('$.record', 'nothing to record: add at least one {"label": ..., "at": ...}');
@@ -236,7 +297,7 @@ function mergeUses(uses: MechanismUse[], catalogue: Catalogue, nNodes: number): 
           e.params.get(spec.name)!.push(spec.default);
         }
       }
-      for (const [name, v] of Object.entries(u.params ?? {})) e.params.get(name)![s] = v as number;
+      for (const [name, v] of Object.entries(u.params ?? {})) e.params.get(name)![s] = typeof v === 'number' ? v : v[k];
     }
     Object.assign(e.globals, u.globals ?? {});
   }

@@ -9,6 +9,8 @@ import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { Checker, show } from './validate.ts';
 import type { Method } from '../solvers/model.ts';
+import { parseReplaceAxon, REPLACE_AXON_KEYS, type ReplaceAxon } from './axon.ts';
+import { ION_SETTING_KEYS, parseIonSettings, type IonSetting } from './ions.ts';
 import {
   DISTANCE_LOCATION_KEYS, STIMULUS_COMMON_KEYS, STIMULUS_KEYS, parseLocationSpec, parseStimulus,
   type LocationSpec, type StimulusEntry,
@@ -23,19 +25,25 @@ export type { NetworkEntries, SynapseEntry, SpikeSourceEntry, ConnectionEntry } 
 
 export type Discretization =
   | { kind: 'd_lambda'; d_lambda: number; frequency_Hz: number }
-  | { kind: 'nseg'; nseg: number; sections: Record<string, number> }
+  /** `nseg` a number, or a rule: an expression of the section length `L_um` (src/protocol/densities.ts). */
+  | { kind: 'nseg'; nseg: number | string; sections: Record<string, number> }
   | { kind: 'max_length'; max_length_um: number };
 
 export interface RegionOverride {
   cm_uF_per_cm2?: number;
   Ra_ohm_cm?: number;
+  /** Ion settings there (src/protocol/ions.ts). */
+  ions?: Record<string, IonSetting>;
 }
 
 export interface MechanismEntry {
   name: string;
   region: string | string[];
-  /** Numbers, or quantities with units ("5e-5 S/cm^2") converted when the mechanism is known. */
-  params: Record<string, number | string>;
+  /**
+   * Numbers, quantities with units ("5e-5 S/cm^2") converted when the mechanism is known, expressions
+   * of distance_um / max_distance_um, or one number per segment (src/protocol/densities.ts).
+   */
+  params: Record<string, number | string | number[]>;
   globals: Record<string, number>;
 }
 
@@ -47,6 +55,8 @@ export interface RecordEntry {
   stimulus?: number;
   /** Spike detection threshold for this probe (upward crossings). */
   spike_threshold_mV: number;
+  /** What to record at `at` (src/protocol/probes.ts): "v" (default), "cai", "ica", "NaTa_t.m", ... */
+  what?: string;
 }
 
 export interface Protocol {
@@ -54,7 +64,7 @@ export interface Protocol {
   file: string;
   /** Absolute path of the SWC file. */
   morphology: string;
-  morphologyOptions: { scale?: number; keep_types?: number[]; drop_types?: number[] };
+  morphologyOptions: { scale?: number; keep_types?: number[]; drop_types?: number[]; replace_axon?: ReplaceAxon };
   discretization: Discretization;
   biophysics: {
     cm_uF_per_cm2: number;
@@ -63,6 +73,10 @@ export interface Protocol {
     celsius: number;
     regions: Record<string, RegionOverride>;
     mechanisms: MechanismEntry[];
+    /** Origin of path distances for density expressions, a location (default soma[0](0.5)). */
+    distance_origin: string;
+    /** Ion settings everywhere (src/protocol/ions.ts). */
+    ions: Record<string, IonSetting>;
   };
   stimuli: StimulusEntry[];
   record: RecordEntry[];
@@ -79,10 +93,13 @@ export interface Protocol {
  */
 export const SCHEMA_KEYS = {
   $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description', 'mechanism_files', 'synapses', 'spike_sources', 'connections'],
-  '$.morphology': ['file', 'scale', 'keep_types', 'drop_types'],
+  '$.morphology': ['file', 'scale', 'keep_types', 'drop_types', 'replace_axon'],
+  '$.morphology.replace_axon': REPLACE_AXON_KEYS,
   '$.discretization': ['d_lambda', 'frequency_Hz', 'nseg', 'sections', 'max_length_um'],
-  '$.biophysics': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms'],
-  '$.biophysics.regions.<region>': ['cm_uF_per_cm2', 'Ra_ohm_cm'],
+  '$.biophysics': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'v_init_mV', 'celsius', 'regions', 'mechanisms', 'distance_origin', 'ions'],
+  '$.biophysics.ions.<ion>': ION_SETTING_KEYS,
+  '$.biophysics.regions.<region>': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'ions'],
+  '$.biophysics.regions.<region>.ions.<ion>': ION_SETTING_KEYS,
   '$.biophysics.mechanisms[]': ['name', 'region', 'params', 'globals'],
   '$.stimuli[]': STIMULUS_COMMON_KEYS,
   '$.stimuli[].at': DISTANCE_LOCATION_KEYS,
@@ -94,7 +111,7 @@ export const SCHEMA_KEYS = {
   '$.stimuli[](waveform)': STIMULUS_KEYS.waveform,
   '$.stimuli[](epsp)': STIMULUS_KEYS.epsp,
   '$.stimuli[](seclamp)': STIMULUS_KEYS.seclamp,
-  '$.record[]': ['label', 'at', 'stimulus', 'spike_threshold_mV'],
+  '$.record[]': ['label', 'at', 'stimulus', 'spike_threshold_mV', 'what'],
   '$.record[].at': DISTANCE_LOCATION_KEYS,
   '$.run': ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'],
   '$.synapses[]': SYNAPSE_KEYS,
@@ -160,6 +177,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
     if (m.scale !== undefined) morphologyOptions.scale = c.number('$.morphology.scale', m.scale, { positive: true });
     if (m.keep_types !== undefined) morphologyOptions.keep_types = numberList(c, '$.morphology.keep_types', m.keep_types);
     if (m.drop_types !== undefined) morphologyOptions.drop_types = numberList(c, '$.morphology.drop_types', m.drop_types);
+    if (m.replace_axon !== undefined) morphologyOptions.replace_axon = parseReplaceAxon(c, '$.morphology.replace_axon', m.replace_axon);
   }
 
   let discretization = DEFAULTS.discretization;
@@ -187,7 +205,8 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
           sections[k] = c.number(`${p}.sections.${k}`, v, { integer: true, min: 1, max: 32767 });
         }
       }
-      discretization = { kind: 'nseg', nseg: c.number(`${p}.nseg`, d.nseg, { integer: true, min: 1, max: 32767 }), sections };
+      const nseg = typeof d.nseg === 'string' && /[A-Za-z]/.test(d.nseg) ? d.nseg : c.number(`${p}.nseg`, d.nseg, { integer: true, min: 1, max: 32767 });
+      discretization = { kind: 'nseg', nseg, sections };
     } else {
       if ('frequency_Hz' in d || 'sections' in d) c.fail(p, '"max_length_um" takes no other keys');
       discretization = { kind: 'max_length', max_length_um: c.number(`${p}.max_length_um`, d.max_length_um, { positive: true }) };
@@ -205,6 +224,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       regions[name] = {};
       if (o.cm_uF_per_cm2 !== undefined) regions[name].cm_uF_per_cm2 = c.number(`${path}.cm_uF_per_cm2`, o.cm_uF_per_cm2, { min: 0 });
       if (o.Ra_ohm_cm !== undefined) regions[name].Ra_ohm_cm = c.number(`${path}.Ra_ohm_cm`, o.Ra_ohm_cm, { positive: true });
+      if (o.ions !== undefined) regions[name].ions = parseIonSettings(c, `${path}.ions`, o.ions);
     }
   }
   const mechanisms: MechanismEntry[] = [];
@@ -214,11 +234,12 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       const o = c.object(path, v, SCHEMA_KEYS['$.biophysics.mechanisms[]'], ['name']);
       const region = o.region === undefined ? 'all'
         : Array.isArray(o.region) ? o.region.map((x, k) => c.string(`${path}.region[${k}]`, x)) : c.string(`${path}.region`, o.region);
-      const params: Record<string, number | string> = {};
+      const params: Record<string, number | string | number[]> = {};
       if (o.params !== undefined) {
         const po = c.object(`${path}.params`, o.params, Object.keys(o.params as object ?? {}));
         for (const [k, x] of Object.entries(po)) {
-          params[k] = typeof x === 'string' && /[A-Za-z]/.test(x) ? x : c.number(`${path}.params.${k}`, x);
+          params[k] = typeof x === 'string' && /[A-Za-z]/.test(x) ? x
+            : Array.isArray(x) ? x.map((y, j) => c.number(`${path}.params.${k}[${j}]`, y)) : c.number(`${path}.params.${k}`, x);
         }
       }
       const globals: Record<string, number> = {};
@@ -255,9 +276,11 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       if (stimulus !== undefined && stimulus >= stimuli.length) {
         c.fail(`${path}.stimulus`, `there ${stimuli.length === 1 ? 'is 1 stimulus' : `are ${stimuli.length} stimuli`} (indices from 0), got ${stimulus}`);
       }
+      if (o.what !== undefined && stimulus !== undefined) c.fail(`${path}.what`, '"what" goes with "at" (a stimulus record holds its current)');
       record.push({
         label,
         ...(stimulus === undefined ? { at: parseLocationSpec(c, `${path}.at`, o.at, false) } : { stimulus }),
+        ...(o.what === undefined ? {} : { what: c.string(`${path}.what`, o.what) }),
         spike_threshold_mV: o.spike_threshold_mV === undefined ? DEFAULTS.spike_threshold_mV : c.number(`${path}.spike_threshold_mV`, o.spike_threshold_mV),
       });
     });
@@ -278,6 +301,8 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       celsius: bp.celsius === undefined ? DEFAULTS.celsius : c.number('$.biophysics.celsius', bp.celsius, { min: -273.15 }),
       regions,
       mechanisms,
+      distance_origin: bp.distance_origin === undefined ? 'soma[0](0.5)' : c.string('$.biophysics.distance_origin', bp.distance_origin),
+      ions: bp.ions === undefined ? {} : parseIonSettings(c, '$.biophysics.ions', bp.ions),
     },
     stimuli,
     record,
