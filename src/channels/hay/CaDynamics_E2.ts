@@ -1,6 +1,10 @@
 import { FARADAY } from '../ions.ts';
 import type { InstanceInit, IonState, Mechanism, MechanismInstance, MechanismContext } from '../mechanism.ts';
-import { hocExp } from './common.ts';
+import { hocExp as hocExpShared } from './common.ts';
+
+// module-local bindings (imported ones may compile to getter calls)
+const hocExp = hocExpShared;
+const F = FARADAY;
 
 /**
  * Intracellular Ca accumulation, ModelDB 139653 `CaDynamics_E2.mod` (after Destexhe et al. 1994, as
@@ -22,6 +26,10 @@ export interface CaDynamicsE2Instance extends MechanismInstance {
   readonly depth: Float64Array;
   readonly minCai: Float64Array;
   readonly ca: IonState;
+  /** Per instance: (−1)/decay and cnexp's 1 − exp(dt·((−1)/decay)) for dt = facDt. */
+  readonly a: Float64Array;
+  readonly fac: Float64Array;
+  facDt: number;
 }
 
 export const caDynamicsE2: Mechanism<CaDynamicsE2Instance> = {
@@ -51,6 +59,9 @@ export const caDynamicsE2: Mechanism<CaDynamicsE2Instance> = {
       nodes: init.nodes,
       gamma, decay, depth, minCai,
       ca: init.ions.ca,
+      a: new Float64Array(init.nodes.length),
+      fac: new Float64Array(init.nodes.length),
+      facDt: NaN,
       vars: { gamma, decay, depth, minCai },
     };
   },
@@ -60,16 +71,22 @@ export const caDynamicsE2: Mechanism<CaDynamicsE2Instance> = {
   current(): void {},
 
   advance(inst: CaDynamicsE2Instance, ctx: MechanismContext): void {
-    const { nodes, count, gamma, decay, depth, minCai } = inst;
+    const { nodes, count, gamma, decay, depth, minCai, a, fac } = inst;
     const cai = inst.ca.ci, ica = inst.ca.i;
     const dt = ctx.dt;
+    if (inst.facDt !== dt) {
+      // decay is constant: the cnexp exponential is the same every step
+      for (let j = 0; j < count; j++) {
+        a[j] = -1.0 / decay[j];
+        fac[j] = 1.0 - hocExp(dt * a[j]);
+      }
+      inst.facDt = dt;
+    }
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
       const c = cai[node];
-      const dec = decay[j];
-      const a = -1.0 / dec;
-      const b = -10000.0 * ((ica[node] * gamma[j]) / (2.0 * FARADAY * depth[j])) - -minCai[j] / dec;
-      cai[node] = c + (1.0 - hocExp(dt * a)) * (-b / a - c);
+      const b = -10000.0 * ((ica[node] * gamma[j]) / (2.0 * F * depth[j])) - -minCai[j] / decay[j];
+      cai[node] = c + fac[j] * (-b / a[j] - c);
     }
   },
 };

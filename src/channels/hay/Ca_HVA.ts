@@ -1,5 +1,13 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp, CONDUCTANCE, hocExp, M_INF, M_TAU, H_INF, H_TAU } from './common.ts';
+import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared } from './common.ts';
+
+// Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
+const hocExp = hocExpShared;
+const cnexp = cnexpShared;
+const M_INF = 0;
+const M_TAU = 1;
+const H_INF = 2;
+const H_TAU = 3;
 
 /**
  * High-voltage-activated Ca current, ModelDB 139653 `Ca_HVA.mod` (Reuveni et al. 1993, as used by Hay et

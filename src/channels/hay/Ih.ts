@@ -1,5 +1,11 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
-import { cnexp, CONDUCTANCE, hocExp, M_INF, M_TAU } from './common.ts';
+import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared } from './common.ts';
+
+// Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
+const hocExp = hocExpShared;
+const cnexp = cnexpShared;
+const M_INF = 0;
+const M_TAU = 1;
 
 /**
  * Hyperpolarisation-activated non-specific cation current, ModelDB 139653 `Ih.mod` (Kole, Hallermann &

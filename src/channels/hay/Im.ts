@@ -1,5 +1,12 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp, CONDUCTANCE, hocExp, M_INF, M_TAU, QT } from './common.ts';
+import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+
+// Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
+const hocExp = hocExpShared;
+const cnexp = cnexpShared;
+const QT = QT_SHARED;
+const M_INF = 0;
+const M_TAU = 1;
 
 /**
  * M-type K current, ModelDB 139653 `Im.mod` (Adams et al. 1982, as used by Hay et al. 2011):

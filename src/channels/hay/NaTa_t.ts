@@ -1,5 +1,14 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp, CONDUCTANCE, hocExp, M_INF, M_TAU, H_INF, H_TAU, QT } from './common.ts';
+import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+
+// Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
+const hocExp = hocExpShared;
+const cnexp = cnexpShared;
+const QT = QT_SHARED;
+const M_INF = 0;
+const M_TAU = 1;
+const H_INF = 2;
+const H_TAU = 3;
 
 /**
  * Transient Na current, ModelDB 139653 `NaTa_t.mod` (Colbert & Pan 2002, as used by Hay et al. 2011):

@@ -1,5 +1,8 @@
 import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
-import { cnexp, CONDUCTANCE } from './common.ts';
+import { CONDUCTANCE, hocExp as hocExpShared } from './common.ts';
+
+const hocExp = hocExpShared; // module-local (an imported binding may compile to a getter call)
+const pow = Math.pow;
 
 /**
  * Small-conductance Ca-activated K current, ModelDB 139653 `SK_E2.mod` (Kohler et al. 1996, as used by
@@ -14,7 +17,7 @@ import { cnexp, CONDUCTANCE } from './common.ts';
 /** z∞ at intracellular Ca concentration ca (mM), as `rates(ca)` computes it. */
 export function skE2ZInf(ca: number): number {
   if (ca < 1e-7) ca = ca + 1e-7;
-  return 1.0 / (1.0 + Math.pow(0.00043 / ca, 4.8));
+  return 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
 }
 
 export interface SKE2Instance extends MechanismInstance {
@@ -25,6 +28,9 @@ export interface SKE2Instance extends MechanismInstance {
   readonly k: IonState;
   readonly ca: IonState;
   readonly zTau: number;
+  /** cnexp's 1 − exp(dt·((−1)/zTau)) for the dt it was computed with (zTau is a GLOBAL). */
+  fac: number;
+  facDt: number;
 }
 
 export const skE2: Mechanism<SKE2Instance> = {
@@ -59,6 +65,8 @@ export const skE2: Mechanism<SKE2Instance> = {
       k: init.ions.k,
       ca: init.ions.ca,
       zTau: init.globals.zTau,
+      fac: NaN,
+      facDt: NaN,
       vars: { gSK_E2bar, z, gSK_E2, ik },
     };
   },
@@ -94,6 +102,19 @@ export const skE2: Mechanism<SKE2Instance> = {
     const { nodes, count, z, zTau } = inst;
     const cai = inst.ca.ci;
     const dt = ctx.dt;
-    for (let j = 0; j < count; j++) z[j] = cnexp(z[j], skE2ZInf(cai[nodes[j]]), zTau, dt);
+    // cnexp with a constant tau: the exponential is the same every step (same arithmetic as cnexp())
+    if (inst.facDt !== dt) {
+      inst.fac = 1.0 - hocExp(dt * (-1.0 / zTau));
+      inst.facDt = dt;
+    }
+    const fac = inst.fac;
+    const a = -1.0 / zTau;
+    for (let j = 0; j < count; j++) {
+      const zj = z[j];
+      let ca = cai[nodes[j]];
+      if (ca < 1e-7) ca = ca + 1e-7;
+      const zInf = 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
+      z[j] = zj + fac * (-(zInf / zTau) / a - zj);
+    }
   },
 };

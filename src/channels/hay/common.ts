@@ -11,26 +11,22 @@
  */
 import { exp } from '../exp.ts';
 
+const expFn = exp; // a module-local binding (an imported one may compile to a getter call)
+
 /** pow(2.3, 1.3) as glibc returns it: 0x1.79f80ef2e5449p+1 (NOTES.md §1). */
 export const QT = 2.952882641412121;
 
 /** NEURON's hoc_Exp: 0 for x < −700, exp(700) for x > 700 (NEURON prints a warning there). */
 export function hocExp(x: number): number {
   if (x < -700.0) return 0.0;
-  if (x > 700.0) return exp(700.0);
-  return exp(x);
+  if (x > 700.0) return expFn(700.0);
+  return expFn(x);
 }
 
 /** One cnexp step of x' = (xInf − x)/tau over dt, in nocmodl's algebraic form. */
 export function cnexp(x: number, xInf: number, tau: number, dt: number): number {
   return x + (1.0 - hocExp(dt * (-1.0 / tau))) * (-(xInf / tau) / (-1.0 / tau) - x);
 }
-
-/** Scratch rates record: [mInf, mTau, hInf, hTau]. */
-export const M_INF = 0;
-export const M_TAU = 1;
-export const H_INF = 2;
-export const H_TAU = 3;
 
 /** Range checks shared by the descriptions. */
 export const CONDUCTANCE = { unit: 'S/cm2', min: 0, max: 1e9 } as const;
