@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadProtocol, buildSimulation } from '../src/protocol/index.ts';
 import type { SimulationRequest } from '../src/solvers/index.ts';
 import { RALLPACK, rallpack1, rallpack3, type RallpackModel } from '../test/validation/rallpack-models.ts';
+import { hayCases } from './hay.ts';
 
 export const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 export const CELL_PROTOCOL = fileURLToPath(new URL('./protocols/c91662_hh_2048.json', import.meta.url));
@@ -25,6 +26,8 @@ export interface SimCase {
   build(): { request: SimulationRequest; nseg: number; labels: string[] };
   /** Script and arguments for /usr/bin/python3; a trace file path is appended when asked for. */
   neuron: { script: string; args: string[] };
+  /** Why NEURON cannot run this case although NEURON itself is there (e.g. .mod files missing), or null. */
+  neuronSkip?: () => string | null;
 }
 
 export interface LoaderCase {
@@ -115,6 +118,8 @@ export const CASES: BenchCase[] = [
     },
     neuron: { script: PROTOCOL_PY, args: [CELL_PROTOCOL] },
   },
+  // Hay et al. 2011's L5PC with the BAC protocol (bench/hay.ts; left out without its SWC)
+  ...hayCases(),
   {
     kind: 'loader',
     name: 'swc-load-1M',

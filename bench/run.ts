@@ -191,7 +191,10 @@ function benchSimulation(c: SimCase, repeats: number, neuron: { version: string 
   const nrn: RunOutput[] = [];
   const ourTrace = join(OUT, `${c.name}.ours.json`);
   const nrnTrace = join(OUT, `${c.name}.neuron.json`);
-  const haveNeuron = 'version' in neuron;
+  // A case may need more than NEURON itself (e.g. compiled .mod files): it says why it cannot run.
+  const caseSkip = 'version' in neuron ? (c.neuronSkip?.() ?? null) : null;
+  if (caseSkip !== null) process.stdout.write(`  ${c.name}: NEURON skipped: ${caseSkip}\n`);
+  const haveNeuron = 'version' in neuron && caseSkip === null;
   for (let k = 0; k < repeats; k++) {
     // ABBA order: ours first on even repeats, NEURON first on odd ones.
     const order = k % 2 === 0 ? ['ours', 'neuron'] : ['neuron', 'ours'];
@@ -242,7 +245,7 @@ function benchSimulation(c: SimCase, repeats: number, neuron: { version: string 
     repeats,
     ours: oursSum,
     neuron: nrnSum,
-    ...(haveNeuron ? {} : { neuron_skipped: neuron.skip }),
+    ...(haveNeuron ? {} : { neuron_skipped: caseSkip ?? (neuron as { skip: string }).skip }),
     ratio,
     ratio_of_minima: nrnSum ? oursSum.min_wall_s / nrnSum.min_wall_s : null,
     target_ratio: c.targetRatio,
