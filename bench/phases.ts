@@ -4,8 +4,8 @@
  *   node --import tsx bench/phases.ts NAME
  *
  * Runs 10000 steps of the benchmark's model with `performance.now()` around each phase of
- * `fixedStep` (src/solvers/cpu.ts), re-enacted here in the same order: fills (rhs, diagonal, ion
- * totals), mechanism currents, axial terms + elimination, back-substitution + v update, the CN ion
+ * `fixedStep` (src/solvers/cpu.ts), re-enacted here in the same order: fills (rhs, diagonal, the
+ * ion totals someone reads; no Nernst updates here), mechanism currents, axial terms + elimination, back-substitution + v update, the CN ion
  * correction, state updates. The timer calls add ≈ 3 ms per 10000 steps. Prints milliseconds.
  * Keep it in step with fixedStep when that changes.
  */
@@ -33,7 +33,7 @@ for (let step = 0; step < 10000; step++) {
   s.rhs.fill(0);
   if (s.linear) ctx.d.fill(0);
   else s.d.set(s.dConst);
-  for (const ion of s.ions) {
+  for (const ion of s.correctedIons) {
     ion.i.fill(0);
     ion.didv.fill(0);
   }

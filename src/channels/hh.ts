@@ -182,7 +182,7 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
       t0 = last; // row 200, repeated as row 201 in the instance's table: y0 + 0·0 = y0
       theta = 0;
     } else {
-      const i = Math.floor(xi);
+      const i = xi | 0; // 0 < xi < 200 here: truncation is floor
       theta = xi - i;
       t0 = i * 6;
     }

@@ -64,7 +64,10 @@ export interface CpuState {
   readonly linear: boolean;
   readonly fac: Float64Array;
   readonly dinv: Float64Array;
-  /** Ions whose total current someone reads after the solve (a probe or a mechanism): CN corrects these. */
+  /**
+   * Ions whose totals (i, didv) someone reads (a probe, or a mechanism reading the ion current):
+   * only these are zeroed each step and corrected under CN.
+   */
   readonly correctedIons: readonly IonState[];
   /** Mechanisms with a BEFORE BREAKPOINT block, called before every current evaluation. */
   readonly beforeBreakpoint: readonly BoundMechanism[];
@@ -251,10 +254,12 @@ export function fixedStep(s: CpuState): number {
   if (s.linear) ctx.d.fill(0);
   else d.set(s.dConst);
   const ions = s.ions;
-  for (let k = 0; k < ions.length; k++) {
-    ions[k].i.fill(0);
-    ions[k].didv.fill(0);
-    advanceReversal(ions[k], s.ctx.celsius);
+  for (let k = 0; k < ions.length; k++) advanceReversal(ions[k], s.ctx.celsius);
+  // Ion totals nobody reads are not zeroed (what mechanisms add to them is never looked at).
+  const read = s.correctedIons;
+  for (let k = 0; k < read.length; k++) {
+    read[k].i.fill(0);
+    read[k].didv.fill(0);
   }
   const mechs = s.mechanisms;
   const bb = s.beforeBreakpoint;
