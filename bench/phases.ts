@@ -5,8 +5,8 @@
  *
  * Runs 10000 steps of the benchmark's model with `performance.now()` around each phase of
  * `fixedStep` (src/solvers/cpu.ts), re-enacted here in the same order: fills (rhs, diagonal, the
- * ion totals someone reads; no Nernst updates here), mechanism currents, axial terms + elimination, back-substitution + v update, the CN ion
- * correction, state updates. The timer calls add ≈ 3 ms per 10000 steps. Prints milliseconds.
+ * ion totals someone reads; no Nernst updates here), mechanism currents, axial terms +
+ * elimination, back-substitution + v update, the CN ion correction, state updates. The timer calls add ≈ 3 ms per 10000 steps. Prints milliseconds.
  * Keep it in step with fixedStep when that changes.
  */
 import { CASES, type SimCase } from './cases.ts';
