@@ -1,33 +1,58 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared } from './common.ts';
+import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const cnexp = cnexpShared;
+const hocExpArg = hocExpArgShared;
 const M_INF = 0;
 const M_TAU = 1;
 const H_INF = 2;
 const H_TAU = 3;
+const scratch = new Float64Array(4);
 
 /**
  * High-voltage-activated Ca current, ModelDB 139653 `Ca_HVA.mod` (Reuveni et al. 1993, as used by Hay et
  * al. 2011): ica = gCa_HVAbar·m²·h·(v − eca); no temperature factor; guard at exactly −27 mV.
+ *
+ * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
+ * 4 rate exponentials and the 2 cnexp exponentials of each instance in one batched call each
+ * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
+ * `caHvaRates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
+ * applied to the arguments.
  *
  * Evaluation order 26 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /** `rates()` at membrane potential v0 (mV): writes [mInf, mTau, hInf, hTau] (ms) to out. */
 export function caHvaRates(v0: number, out: Float64Array): void {
+  const e = scratch;
+  {
+    let v = v0;
+    if (v === -27.0) v = v + 0.0001;
+    e[0] = hocExp((-27.0 - v) / 3.8);
+    e[1] = hocExp((-75.0 - v) / 17.0);
+    e[2] = hocExp((-13.0 - v) / 50.0);
+    e[3] = hocExp((-v - 15.0) / 28.0);
+  }
+  const E0 = e[0];
+  const E1 = e[1];
+  const E2 = e[2];
+  const E3 = e[3];
   let v = v0;
   if (v === -27.0) v = v + 0.0001;
-  const mAlpha = (0.055 * (-27.0 - v)) / (hocExp((-27.0 - v) / 3.8) - 1.0);
-  const mBeta = 0.94 * hocExp((-75.0 - v) / 17.0);
-  out[M_INF] = mAlpha / (mAlpha + mBeta);
-  out[M_TAU] = 1.0 / (mAlpha + mBeta);
-  const hAlpha = 0.000457 * hocExp((-13.0 - v) / 50.0);
-  const hBeta = 0.0065 / (hocExp((-v - 15.0) / 28.0) + 1.0);
-  out[H_INF] = hAlpha / (hAlpha + hBeta);
-  out[H_TAU] = 1.0 / (hAlpha + hBeta);
+  const mAlpha = (0.055 * (-27.0 - v)) / (E0 - 1.0);
+  const mBeta = 0.94 * E1;
+  const mInf = mAlpha / (mAlpha + mBeta);
+  const mTau = 1.0 / (mAlpha + mBeta);
+  const hAlpha = 0.000457 * E2;
+  const hBeta = 0.0065 / (E3 + 1.0);
+  const hInf = hAlpha / (hAlpha + hBeta);
+  const hTau = 1.0 / (hAlpha + hBeta);
+  out[M_INF] = mInf;
+  out[M_TAU] = mTau;
+  out[H_INF] = hInf;
+  out[H_TAU] = hTau;
 }
 
 export interface CaHVAInstance extends MechanismInstance {
@@ -37,8 +62,12 @@ export interface CaHVAInstance extends MechanismInstance {
   readonly gCa_HVA: Float64Array;
   readonly ica: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record. */
+  /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
+  /** Batched exponentials: 4 planes of rate exponents, then 2 of cnexp exponents (count doubles each). */
+  readonly expb: ExpBatch;
+  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
+  readonly tgt: Float64Array;
 }
 
 export const caHva: Mechanism<CaHVAInstance> = {
@@ -73,6 +102,8 @@ export const caHva: Mechanism<CaHVAInstance> = {
       gCa_HVAbar, m, h, gCa_HVA, ica,
       ion: init.ions.ca,
       r: new Float64Array(4),
+      expb: createExpBatch(6 * count),
+      tgt: new Float64Array(2 * count),
       vars: { gCa_HVAbar, m, h, gCa_HVA, ica },
     };
   },
@@ -111,12 +142,51 @@ export const caHva: Mechanism<CaHVAInstance> = {
   },
 
   advance(inst: CaHVAInstance, ctx: MechanismContext): void {
-    const { nodes, count, r, m, h } = inst;
-    const v = ctx.v, dt = ctx.dt;
-    for (let j = 0; j < count; j++) {
-      caHvaRates(v[nodes[j]], r);
-      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
-      h[j] = cnexp(h[j], r[H_INF], r[H_TAU], dt);
+    const { nodes, count: n, m, h, expb, tgt } = inst;
+    const buf = expb.buf;
+    const vNode = ctx.v, dt = ctx.dt;
+    // 1. rate exponents
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      let v = v0;
+      if (v === -27.0) v = v + 0.0001;
+      buf[0 * n + j] = hocExpArg((-27.0 - v) / 3.8);
+      buf[1 * n + j] = hocExpArg((-75.0 - v) / 17.0);
+      buf[2 * n + j] = hocExpArg((-13.0 - v) / 50.0);
+      buf[3 * n + j] = hocExpArg((-v - 15.0) / 28.0);
+    }
+    expb.run(0, 4 * n);
+    // 2. rates, cnexp exponents and targets
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const E0 = buf[0 * n + j];
+      const E1 = buf[1 * n + j];
+      const E2 = buf[2 * n + j];
+      const E3 = buf[3 * n + j];
+      let v = v0;
+      if (v === -27.0) v = v + 0.0001;
+      const mAlpha = (0.055 * (-27.0 - v)) / (E0 - 1.0);
+      const mBeta = 0.94 * E1;
+      const mInf = mAlpha / (mAlpha + mBeta);
+      const mTau = 1.0 / (mAlpha + mBeta);
+      const hAlpha = 0.000457 * E2;
+      const hBeta = 0.0065 / (E3 + 1.0);
+      const hInf = hAlpha / (hAlpha + hBeta);
+      const hTau = 1.0 / (hAlpha + hBeta);
+      const am = -1.0 / mTau;
+      buf[4 * n + j] = hocExpArg(dt * am);
+      tgt[j] = -(mInf / mTau) / am;
+      const ah = -1.0 / hTau;
+      buf[5 * n + j] = hocExpArg(dt * ah);
+      tgt[n + j] = -(hInf / hTau) / ah;
+    }
+    expb.run(4 * n, 2 * n);
+    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
+    for (let j = 0; j < n; j++) {
+      const mj = m[j];
+      m[j] = mj + (1.0 - buf[4 * n + j]) * (tgt[j] - mj);
+      const hj = h[j];
+      h[j] = hj + (1.0 - buf[5 * n + j]) * (tgt[n + j] - hj);
     }
   },
 };

@@ -1,29 +1,52 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared, QT as QT_SHARED } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const cnexp = cnexpShared;
+const hocExpArg = hocExpArgShared;
 const QT = QT_SHARED;
 const M_INF = 0;
 const M_TAU = 1;
 const H_INF = 2;
 const H_TAU = 3;
+const scratch = new Float64Array(4);
 
 /**
  * Low-voltage-activated Ca current, ModelDB 139653 `Ca_LVAst.mod` (Avery & Johnston 1996, τ from Randall
  * 1997, shifted −10 mV, as used by Hay et al. 2011): ica = gCa_LVAstbar·m²·h·(v − eca); rates use v′ = v + 10.
+ *
+ * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
+ * 4 rate exponentials and the 2 cnexp exponentials of each instance in one batched call each
+ * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
+ * `caLvastRates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
+ * applied to the arguments.
  *
  * Evaluation order 27 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /** `rates()` at membrane potential v0 (mV): writes [mInf, mTau, hInf, hTau] (ms) to out. */
 export function caLvastRates(v0: number, out: Float64Array): void {
-  const v = v0 + 10.0;
-  out[M_INF] = 1.0 / (1.0 + hocExp((v - -30.0) / -6.0));
-  out[M_TAU] = (5.0 + 20.0 / (1.0 + hocExp((v - -25.0) / 5.0))) / QT;
-  out[H_INF] = 1.0 / (1.0 + hocExp((v - -80.0) / 6.4));
-  out[H_TAU] = (20.0 + 50.0 / (1.0 + hocExp((v - -40.0) / 7.0))) / QT;
+  const e = scratch;
+  {
+    const v = v0 + 10.0;
+    e[0] = hocExp((v - -30.0) / -6.0);
+    e[1] = hocExp((v - -25.0) / 5.0);
+    e[2] = hocExp((v - -80.0) / 6.4);
+    e[3] = hocExp((v - -40.0) / 7.0);
+  }
+  const E0 = e[0];
+  const E1 = e[1];
+  const E2 = e[2];
+  const E3 = e[3];
+  const mInf = 1.0 / (1.0 + E0);
+  const mTau = (5.0 + 20.0 / (1.0 + E1)) / QT;
+  const hInf = 1.0 / (1.0 + E2);
+  const hTau = (20.0 + 50.0 / (1.0 + E3)) / QT;
+  out[M_INF] = mInf;
+  out[M_TAU] = mTau;
+  out[H_INF] = hInf;
+  out[H_TAU] = hTau;
 }
 
 export interface CaLVAstInstance extends MechanismInstance {
@@ -33,8 +56,12 @@ export interface CaLVAstInstance extends MechanismInstance {
   readonly gCa_LVAst: Float64Array;
   readonly ica: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record. */
+  /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
+  /** Batched exponentials: 4 planes of rate exponents, then 2 of cnexp exponents (count doubles each). */
+  readonly expb: ExpBatch;
+  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
+  readonly tgt: Float64Array;
 }
 
 export const caLvast: Mechanism<CaLVAstInstance> = {
@@ -69,6 +96,8 @@ export const caLvast: Mechanism<CaLVAstInstance> = {
       gCa_LVAstbar, m, h, gCa_LVAst, ica,
       ion: init.ions.ca,
       r: new Float64Array(4),
+      expb: createExpBatch(6 * count),
+      tgt: new Float64Array(2 * count),
       vars: { gCa_LVAstbar, m, h, gCa_LVAst, ica },
     };
   },
@@ -107,12 +136,44 @@ export const caLvast: Mechanism<CaLVAstInstance> = {
   },
 
   advance(inst: CaLVAstInstance, ctx: MechanismContext): void {
-    const { nodes, count, r, m, h } = inst;
-    const v = ctx.v, dt = ctx.dt;
-    for (let j = 0; j < count; j++) {
-      caLvastRates(v[nodes[j]], r);
-      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
-      h[j] = cnexp(h[j], r[H_INF], r[H_TAU], dt);
+    const { nodes, count: n, m, h, expb, tgt } = inst;
+    const buf = expb.buf;
+    const vNode = ctx.v, dt = ctx.dt;
+    // 1. rate exponents
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const v = v0 + 10.0;
+      buf[0 * n + j] = hocExpArg((v - -30.0) / -6.0);
+      buf[1 * n + j] = hocExpArg((v - -25.0) / 5.0);
+      buf[2 * n + j] = hocExpArg((v - -80.0) / 6.4);
+      buf[3 * n + j] = hocExpArg((v - -40.0) / 7.0);
+    }
+    expb.run(0, 4 * n);
+    // 2. rates, cnexp exponents and targets
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const E0 = buf[0 * n + j];
+      const E1 = buf[1 * n + j];
+      const E2 = buf[2 * n + j];
+      const E3 = buf[3 * n + j];
+      const mInf = 1.0 / (1.0 + E0);
+      const mTau = (5.0 + 20.0 / (1.0 + E1)) / QT;
+      const hInf = 1.0 / (1.0 + E2);
+      const hTau = (20.0 + 50.0 / (1.0 + E3)) / QT;
+      const am = -1.0 / mTau;
+      buf[4 * n + j] = hocExpArg(dt * am);
+      tgt[j] = -(mInf / mTau) / am;
+      const ah = -1.0 / hTau;
+      buf[5 * n + j] = hocExpArg(dt * ah);
+      tgt[n + j] = -(hInf / hTau) / ah;
+    }
+    expb.run(4 * n, 2 * n);
+    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
+    for (let j = 0; j < n; j++) {
+      const mj = m[j];
+      m[j] = mj + (1.0 - buf[4 * n + j]) * (tgt[j] - mj);
+      const hj = h[j];
+      h[j] = hj + (1.0 - buf[5 * n + j]) * (tgt[n + j] - hj);
     }
   },
 };

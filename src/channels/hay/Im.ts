@@ -1,28 +1,45 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared, QT as QT_SHARED } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const cnexp = cnexpShared;
+const hocExpArg = hocExpArgShared;
 const QT = QT_SHARED;
 const M_INF = 0;
 const M_TAU = 1;
+const scratch = new Float64Array(2);
 
 /**
  * M-type K current, ModelDB 139653 `Im.mod` (Adams et al. 1982, as used by Hay et al. 2011):
  * ik = gImbar·m·(v − ek); α = 3.3e-3·exp(2.5·0.04·(v + 35)), β = 3.3e-3·exp(−2.5·0.04·(v + 35)) with the
  * constant products formed left to right as NEURON does.
  *
+ * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
+ * 2 rate exponentials and the 1 cnexp exponential of each instance in one batched call each
+ * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
+ * `imRates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
+ * applied to the arguments.
+ *
  * Evaluation order 29 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /** `rates()` at membrane potential v0 (mV): writes [mInf, mTau] (ms) to out. */
 export function imRates(v0: number, out: Float64Array): void {
-  const v = v0;
-  const mAlpha = 3.3e-3 * hocExp(2.5 * 0.04 * (v - -35.0));
-  const mBeta = 3.3e-3 * hocExp(-2.5 * 0.04 * (v - -35.0));
-  out[M_INF] = mAlpha / (mAlpha + mBeta);
-  out[M_TAU] = (1.0 / (mAlpha + mBeta)) / QT;
+  const e = scratch;
+  {
+    const v = v0;
+    e[0] = hocExp(2.5 * 0.04 * (v - -35.0));
+    e[1] = hocExp(-2.5 * 0.04 * (v - -35.0));
+  }
+  const E0 = e[0];
+  const E1 = e[1];
+  const mAlpha = 3.3e-3 * E0;
+  const mBeta = 3.3e-3 * E1;
+  const mInf = mAlpha / (mAlpha + mBeta);
+  const mTau = (1.0 / (mAlpha + mBeta)) / QT;
+  out[M_INF] = mInf;
+  out[M_TAU] = mTau;
 }
 
 export interface ImInstance extends MechanismInstance {
@@ -31,8 +48,12 @@ export interface ImInstance extends MechanismInstance {
   readonly gIm: Float64Array;
   readonly ik: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record. */
+  /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
+  /** Batched exponentials: 2 planes of rate exponents, then 1 of cnexp exponents (count doubles each). */
+  readonly expb: ExpBatch;
+  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
+  readonly tgt: Float64Array;
 }
 
 export const im: Mechanism<ImInstance> = {
@@ -66,6 +87,8 @@ export const im: Mechanism<ImInstance> = {
       gImbar, m, gIm, ik,
       ion: init.ions.k,
       r: new Float64Array(4),
+      expb: createExpBatch(3 * count),
+      tgt: new Float64Array(1 * count),
       vars: { gImbar, m, gIm, ik },
     };
   },
@@ -102,11 +125,35 @@ export const im: Mechanism<ImInstance> = {
   },
 
   advance(inst: ImInstance, ctx: MechanismContext): void {
-    const { nodes, count, r, m } = inst;
-    const v = ctx.v, dt = ctx.dt;
-    for (let j = 0; j < count; j++) {
-      imRates(v[nodes[j]], r);
-      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
+    const { nodes, count: n, m, expb, tgt } = inst;
+    const buf = expb.buf;
+    const vNode = ctx.v, dt = ctx.dt;
+    // 1. rate exponents
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const v = v0;
+      buf[0 * n + j] = hocExpArg(2.5 * 0.04 * (v - -35.0));
+      buf[1 * n + j] = hocExpArg(-2.5 * 0.04 * (v - -35.0));
+    }
+    expb.run(0, 2 * n);
+    // 2. rates, cnexp exponents and targets
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const E0 = buf[0 * n + j];
+      const E1 = buf[1 * n + j];
+      const mAlpha = 3.3e-3 * E0;
+      const mBeta = 3.3e-3 * E1;
+      const mInf = mAlpha / (mAlpha + mBeta);
+      const mTau = (1.0 / (mAlpha + mBeta)) / QT;
+      const am = -1.0 / mTau;
+      buf[2 * n + j] = hocExpArg(dt * am);
+      tgt[j] = -(mInf / mTau) / am;
+    }
+    expb.run(2 * n, 1 * n);
+    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
+    for (let j = 0; j < n; j++) {
+      const mj = m[j];
+      m[j] = mj + (1.0 - buf[2 * n + j]) * (tgt[j] - mj);
     }
   },
 };

@@ -1,36 +1,62 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared, QT as QT_SHARED } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const cnexp = cnexpShared;
+const hocExpArg = hocExpArgShared;
 const QT = QT_SHARED;
 const M_INF = 0;
 const M_TAU = 1;
 const H_INF = 2;
 const H_TAU = 3;
+const scratch = new Float64Array(4);
 
 /**
  * Transient Na current, ModelDB 139653 `NaTa_t.mod` (Colbert & Pan 2002, as used by Hay et al. 2011):
  * ina = gNaTa_tbar·m³·h·(v − ena). Rates as nocmodl emits them (NOTES.md §2), singularity guards at
  * exactly −38 and −66 mV (the second sees the possibly shifted v).
  *
+ * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
+ * 4 rate exponentials and the 2 cnexp exponentials of each instance in one batched call each
+ * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
+ * `naTaTRates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
+ * applied to the arguments.
+ *
  * Evaluation order 32 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /** `rates()` at membrane potential v0 (mV): writes [mInf, mTau, hInf, hTau] (ms) to out. */
 export function naTaTRates(v0: number, out: Float64Array): void {
+  const e = scratch;
+  {
+    let v = v0;
+    if (v === -38.0) v = v + 0.0001;
+    e[0] = hocExp(-(v - -38.0) / 6.0);
+    e[1] = hocExp(-(-v - 38.0) / 6.0);
+    if (v === -66.0) v = v + 0.0001;
+    e[2] = hocExp((v - -66.0) / 6.0);
+    e[3] = hocExp((-v - 66.0) / 6.0);
+  }
+  const E0 = e[0];
+  const E1 = e[1];
+  const E2 = e[2];
+  const E3 = e[3];
   let v = v0;
   if (v === -38.0) v = v + 0.0001;
-  const mAlpha = (0.182 * (v - -38.0)) / (1.0 - hocExp(-(v - -38.0) / 6.0));
-  const mBeta = (0.124 * (-v - 38.0)) / (1.0 - hocExp(-(-v - 38.0) / 6.0));
-  out[M_TAU] = (1.0 / (mAlpha + mBeta)) / QT;
-  out[M_INF] = mAlpha / (mAlpha + mBeta);
+  const mAlpha = (0.182 * (v - -38.0)) / (1.0 - E0);
+  const mBeta = (0.124 * (-v - 38.0)) / (1.0 - E1);
+  const mTau = (1.0 / (mAlpha + mBeta)) / QT;
+  const mInf = mAlpha / (mAlpha + mBeta);
   if (v === -66.0) v = v + 0.0001;
-  const hAlpha = (-0.015 * (v - -66.0)) / (1.0 - hocExp((v - -66.0) / 6.0));
-  const hBeta = (-0.015 * (-v - 66.0)) / (1.0 - hocExp((-v - 66.0) / 6.0));
-  out[H_TAU] = (1.0 / (hAlpha + hBeta)) / QT;
-  out[H_INF] = hAlpha / (hAlpha + hBeta);
+  const hAlpha = (-0.015 * (v - -66.0)) / (1.0 - E2);
+  const hBeta = (-0.015 * (-v - 66.0)) / (1.0 - E3);
+  const hTau = (1.0 / (hAlpha + hBeta)) / QT;
+  const hInf = hAlpha / (hAlpha + hBeta);
+  out[M_INF] = mInf;
+  out[M_TAU] = mTau;
+  out[H_INF] = hInf;
+  out[H_TAU] = hTau;
 }
 
 export interface NaTatInstance extends MechanismInstance {
@@ -40,8 +66,12 @@ export interface NaTatInstance extends MechanismInstance {
   readonly gNaTa_t: Float64Array;
   readonly ina: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record. */
+  /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
+  /** Batched exponentials: 4 planes of rate exponents, then 2 of cnexp exponents (count doubles each). */
+  readonly expb: ExpBatch;
+  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
+  readonly tgt: Float64Array;
 }
 
 export const naTaT: Mechanism<NaTatInstance> = {
@@ -76,6 +106,8 @@ export const naTaT: Mechanism<NaTatInstance> = {
       gNaTa_tbar, m, h, gNaTa_t, ina,
       ion: init.ions.na,
       r: new Float64Array(4),
+      expb: createExpBatch(6 * count),
+      tgt: new Float64Array(2 * count),
       vars: { gNaTa_tbar, m, h, gNaTa_t, ina },
     };
   },
@@ -114,12 +146,53 @@ export const naTaT: Mechanism<NaTatInstance> = {
   },
 
   advance(inst: NaTatInstance, ctx: MechanismContext): void {
-    const { nodes, count, r, m, h } = inst;
-    const v = ctx.v, dt = ctx.dt;
-    for (let j = 0; j < count; j++) {
-      naTaTRates(v[nodes[j]], r);
-      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
-      h[j] = cnexp(h[j], r[H_INF], r[H_TAU], dt);
+    const { nodes, count: n, m, h, expb, tgt } = inst;
+    const buf = expb.buf;
+    const vNode = ctx.v, dt = ctx.dt;
+    // 1. rate exponents
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      let v = v0;
+      if (v === -38.0) v = v + 0.0001;
+      buf[0 * n + j] = hocExpArg(-(v - -38.0) / 6.0);
+      buf[1 * n + j] = hocExpArg(-(-v - 38.0) / 6.0);
+      if (v === -66.0) v = v + 0.0001;
+      buf[2 * n + j] = hocExpArg((v - -66.0) / 6.0);
+      buf[3 * n + j] = hocExpArg((-v - 66.0) / 6.0);
+    }
+    expb.run(0, 4 * n);
+    // 2. rates, cnexp exponents and targets
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const E0 = buf[0 * n + j];
+      const E1 = buf[1 * n + j];
+      const E2 = buf[2 * n + j];
+      const E3 = buf[3 * n + j];
+      let v = v0;
+      if (v === -38.0) v = v + 0.0001;
+      const mAlpha = (0.182 * (v - -38.0)) / (1.0 - E0);
+      const mBeta = (0.124 * (-v - 38.0)) / (1.0 - E1);
+      const mTau = (1.0 / (mAlpha + mBeta)) / QT;
+      const mInf = mAlpha / (mAlpha + mBeta);
+      if (v === -66.0) v = v + 0.0001;
+      const hAlpha = (-0.015 * (v - -66.0)) / (1.0 - E2);
+      const hBeta = (-0.015 * (-v - 66.0)) / (1.0 - E3);
+      const hTau = (1.0 / (hAlpha + hBeta)) / QT;
+      const hInf = hAlpha / (hAlpha + hBeta);
+      const am = -1.0 / mTau;
+      buf[4 * n + j] = hocExpArg(dt * am);
+      tgt[j] = -(mInf / mTau) / am;
+      const ah = -1.0 / hTau;
+      buf[5 * n + j] = hocExpArg(dt * ah);
+      tgt[n + j] = -(hInf / hTau) / ah;
+    }
+    expb.run(4 * n, 2 * n);
+    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
+    for (let j = 0; j < n; j++) {
+      const mj = m[j];
+      m[j] = mj + (1.0 - buf[4 * n + j]) * (tgt[j] - mj);
+      const hj = h[j];
+      h[j] = hj + (1.0 - buf[5 * n + j]) * (tgt[n + j] - hj);
     }
   },
 };

@@ -1,37 +1,68 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared, QT as QT_SHARED } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const cnexp = cnexpShared;
+const hocExpArg = hocExpArgShared;
 const QT = QT_SHARED;
 const M_INF = 0;
 const M_TAU = 1;
 const H_INF = 2;
 const H_TAU = 3;
+const scratch = new Float64Array(6);
 
 /**
  * Persistent Na current, ModelDB 139653 `Nap_Et2.mod` (Magistretti & Alonso 1999, as used by Hay et
  * al. 2011): ina = gNap_Et2bar·m³·h·(v − ena). m∞ and h∞ are Boltzmann functions (h∞ is not αh/(αh + βh));
  * τm = 6/(αm + βm)/qt with NaTa_t's αm, βm. Guards at exactly −38, −17 and −64.4 mV (NOTES.md §2).
  *
+ * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
+ * 6 rate exponentials and the 2 cnexp exponentials of each instance in one batched call each
+ * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
+ * `napEt2Rates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
+ * applied to the arguments.
+ *
  * Evaluation order 33 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /** `rates()` at membrane potential v0 (mV): writes [mInf, mTau, hInf, hTau] (ms) to out. */
 export function napEt2Rates(v0: number, out: Float64Array): void {
+  const e = scratch;
+  {
+    let v = v0;
+    e[0] = hocExp((v - -52.6) / -4.6);
+    if (v === -38.0) v = v + 0.0001;
+    e[1] = hocExp(-(v - -38.0) / 6.0);
+    e[2] = hocExp(-(-v - 38.0) / 6.0);
+    if (v === -17.0) v = v + 0.0001;
+    if (v === -64.4) v = v + 0.0001;
+    e[3] = hocExp((v - -48.8) / 10.0);
+    e[4] = hocExp((v + 17.0) / 4.63);
+    e[5] = hocExp(-(v + 64.4) / 2.63);
+  }
+  const E0 = e[0];
+  const E1 = e[1];
+  const E2 = e[2];
+  const E3 = e[3];
+  const E4 = e[4];
+  const E5 = e[5];
   let v = v0;
-  out[M_INF] = 1.0 / (1.0 + hocExp((v - -52.6) / -4.6));
+  const mInf = 1.0 / (1.0 + E0);
   if (v === -38.0) v = v + 0.0001;
-  const mAlpha = (0.182 * (v - -38.0)) / (1.0 - hocExp(-(v - -38.0) / 6.0));
-  const mBeta = (0.124 * (-v - 38.0)) / (1.0 - hocExp(-(-v - 38.0) / 6.0));
-  out[M_TAU] = (6.0 * (1.0 / (mAlpha + mBeta))) / QT;
+  const mAlpha = (0.182 * (v - -38.0)) / (1.0 - E1);
+  const mBeta = (0.124 * (-v - 38.0)) / (1.0 - E2);
+  const mTau = (6.0 * (1.0 / (mAlpha + mBeta))) / QT;
   if (v === -17.0) v = v + 0.0001;
   if (v === -64.4) v = v + 0.0001;
-  out[H_INF] = 1.0 / (1.0 + hocExp((v - -48.8) / 10.0));
-  const hAlpha = (-2.88e-6 * (v + 17.0)) / (1.0 - hocExp((v + 17.0) / 4.63));
-  const hBeta = (6.94e-6 * (v + 64.4)) / (1.0 - hocExp(-(v + 64.4) / 2.63));
-  out[H_TAU] = (1.0 / (hAlpha + hBeta)) / QT;
+  const hInf = 1.0 / (1.0 + E3);
+  const hAlpha = (-2.88e-6 * (v + 17.0)) / (1.0 - E4);
+  const hBeta = (6.94e-6 * (v + 64.4)) / (1.0 - E5);
+  const hTau = (1.0 / (hAlpha + hBeta)) / QT;
+  out[M_INF] = mInf;
+  out[M_TAU] = mTau;
+  out[H_INF] = hInf;
+  out[H_TAU] = hTau;
 }
 
 export interface NapEt2Instance extends MechanismInstance {
@@ -41,8 +72,12 @@ export interface NapEt2Instance extends MechanismInstance {
   readonly gNap_Et2: Float64Array;
   readonly ina: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record. */
+  /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
+  /** Batched exponentials: 6 planes of rate exponents, then 2 of cnexp exponents (count doubles each). */
+  readonly expb: ExpBatch;
+  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
+  readonly tgt: Float64Array;
 }
 
 export const napEt2: Mechanism<NapEt2Instance> = {
@@ -77,6 +112,8 @@ export const napEt2: Mechanism<NapEt2Instance> = {
       gNap_Et2bar, m, h, gNap_Et2, ina,
       ion: init.ions.na,
       r: new Float64Array(4),
+      expb: createExpBatch(8 * count),
+      tgt: new Float64Array(2 * count),
       vars: { gNap_Et2bar, m, h, gNap_Et2, ina },
     };
   },
@@ -115,12 +152,59 @@ export const napEt2: Mechanism<NapEt2Instance> = {
   },
 
   advance(inst: NapEt2Instance, ctx: MechanismContext): void {
-    const { nodes, count, r, m, h } = inst;
-    const v = ctx.v, dt = ctx.dt;
-    for (let j = 0; j < count; j++) {
-      napEt2Rates(v[nodes[j]], r);
-      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
-      h[j] = cnexp(h[j], r[H_INF], r[H_TAU], dt);
+    const { nodes, count: n, m, h, expb, tgt } = inst;
+    const buf = expb.buf;
+    const vNode = ctx.v, dt = ctx.dt;
+    // 1. rate exponents
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      let v = v0;
+      buf[0 * n + j] = hocExpArg((v - -52.6) / -4.6);
+      if (v === -38.0) v = v + 0.0001;
+      buf[1 * n + j] = hocExpArg(-(v - -38.0) / 6.0);
+      buf[2 * n + j] = hocExpArg(-(-v - 38.0) / 6.0);
+      if (v === -17.0) v = v + 0.0001;
+      if (v === -64.4) v = v + 0.0001;
+      buf[3 * n + j] = hocExpArg((v - -48.8) / 10.0);
+      buf[4 * n + j] = hocExpArg((v + 17.0) / 4.63);
+      buf[5 * n + j] = hocExpArg(-(v + 64.4) / 2.63);
+    }
+    expb.run(0, 6 * n);
+    // 2. rates, cnexp exponents and targets
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const E0 = buf[0 * n + j];
+      const E1 = buf[1 * n + j];
+      const E2 = buf[2 * n + j];
+      const E3 = buf[3 * n + j];
+      const E4 = buf[4 * n + j];
+      const E5 = buf[5 * n + j];
+      let v = v0;
+      const mInf = 1.0 / (1.0 + E0);
+      if (v === -38.0) v = v + 0.0001;
+      const mAlpha = (0.182 * (v - -38.0)) / (1.0 - E1);
+      const mBeta = (0.124 * (-v - 38.0)) / (1.0 - E2);
+      const mTau = (6.0 * (1.0 / (mAlpha + mBeta))) / QT;
+      if (v === -17.0) v = v + 0.0001;
+      if (v === -64.4) v = v + 0.0001;
+      const hInf = 1.0 / (1.0 + E3);
+      const hAlpha = (-2.88e-6 * (v + 17.0)) / (1.0 - E4);
+      const hBeta = (6.94e-6 * (v + 64.4)) / (1.0 - E5);
+      const hTau = (1.0 / (hAlpha + hBeta)) / QT;
+      const am = -1.0 / mTau;
+      buf[6 * n + j] = hocExpArg(dt * am);
+      tgt[j] = -(mInf / mTau) / am;
+      const ah = -1.0 / hTau;
+      buf[7 * n + j] = hocExpArg(dt * ah);
+      tgt[n + j] = -(hInf / hTau) / ah;
+    }
+    expb.run(6 * n, 2 * n);
+    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
+    for (let j = 0; j < n; j++) {
+      const mj = m[j];
+      m[j] = mj + (1.0 - buf[6 * n + j]) * (tgt[j] - mj);
+      const hj = h[j];
+      h[j] = hj + (1.0 - buf[7 * n + j]) * (tgt[n + j] - hj);
     }
   },
 };

@@ -1,23 +1,28 @@
 import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
+import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
 import { CONDUCTANCE, hocExp as hocExpShared } from './common.ts';
 
 const hocExp = hocExpShared; // module-local (an imported binding may compile to a getter call)
-const pow = Math.pow;
+const log = Math.log;
 
 /**
  * Small-conductance Ca-activated K current, ModelDB 139653 `SK_E2.mod` (Kohler et al. 1996, as used by
  * Hay et al. 2011): ik = gSK_E2bar·z·(v − ek), z∞ = 1/(1 + (0.00043/cai)^4.8) with cai shifted by
  * +1e-7 mM when below 1e-7 (a shift, not a clamp), τz = zTau (a GLOBAL, 1 ms). It reads cai, so in the
  * state update it comes after CaDynamics_E2 (order 25) and sees the new cai, as in NEURON (NOTES.md §5).
- * pow is V8's Math.pow here, glibc's in NEURON (ulp-level differences at most).
+ * NEURON's glibc pow(x, 4.8) is exp(4.8·log(x)) here (ulp-level differences; see skE2ZInf).
  *
  * Evaluation order 34 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
-/** z∞ at intracellular Ca concentration ca (mM), as `rates(ca)` computes it. */
+/**
+ * z∞ at intracellular Ca concentration ca (mM), as `rates(ca)` computes it, with NEURON's glibc
+ * pow(x, 4.8) taken as exp(4.8·log(x)) (a few ulp apart; x = 0.00043/ca stays within about
+ * [0.4, 10] in practice, where that form is within ~1e-15 relative of pow).
+ */
 export function skE2ZInf(ca: number): number {
   if (ca < 1e-7) ca = ca + 1e-7;
-  return 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
+  return 1.0 / (1.0 + hocExp(4.8 * log(0.00043 / ca)));
 }
 
 export interface SKE2Instance extends MechanismInstance {
@@ -31,6 +36,8 @@ export interface SKE2Instance extends MechanismInstance {
   /** cnexp's 1 − exp(dt·((−1)/zTau)) for the dt it was computed with (zTau is a GLOBAL). */
   fac: number;
   facDt: number;
+  /** Batched exponentials for z∞ (count doubles). */
+  readonly expb: ExpBatch;
 }
 
 export const skE2: Mechanism<SKE2Instance> = {
@@ -67,6 +74,7 @@ export const skE2: Mechanism<SKE2Instance> = {
       zTau: init.globals.zTau,
       fac: NaN,
       facDt: NaN,
+      expb: createExpBatch(count),
       vars: { gSK_E2bar, z, gSK_E2, ik },
     };
   },
@@ -99,7 +107,7 @@ export const skE2: Mechanism<SKE2Instance> = {
   },
 
   advance(inst: SKE2Instance, ctx: MechanismContext): void {
-    const { nodes, count, z, zTau } = inst;
+    const { nodes, count: n, z, zTau, expb } = inst;
     const cai = inst.ca.ci;
     const dt = ctx.dt;
     // cnexp with a constant tau: the exponential is the same every step (same arithmetic as cnexp())
@@ -109,11 +117,17 @@ export const skE2: Mechanism<SKE2Instance> = {
     }
     const fac = inst.fac;
     const a = -1.0 / zTau;
-    for (let j = 0; j < count; j++) {
-      const zj = z[j];
+    // (0.00043/ca)^4.8 as exp(4.8·log(0.00043/ca)), the exponentials batched
+    const buf = expb.buf;
+    for (let j = 0; j < n; j++) {
       let ca = cai[nodes[j]];
       if (ca < 1e-7) ca = ca + 1e-7;
-      const zInf = 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
+      buf[j] = 4.8 * log(0.00043 / ca);
+    }
+    expb.run(0, n);
+    for (let j = 0; j < n; j++) {
+      const zj = z[j];
+      const zInf = 1.0 / (1.0 + buf[j]);
       z[j] = zj + fac * (-(zInf / zTau) / a - zj);
     }
   },

@@ -1,25 +1,42 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { cnexp as cnexpShared, CONDUCTANCE, hocExp as hocExpShared } from './common.ts';
+import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const cnexp = cnexpShared;
+const hocExpArg = hocExpArgShared;
 const M_INF = 0;
 const M_TAU = 1;
+const scratch = new Float64Array(2);
 
 /**
  * Kv3.1 K current, ModelDB 139653 `SKv3_1.mod` (Rettig et al. 1992, as used by Hay et al. 2011):
  * ik = gSKv3_1bar·m·(v − ek); m∞ = 1/(1 + exp((v − 18.7)/(−9.7))), τ = 0.2·20/(1 + exp((v + 46.56)/(−44.14)));
  * no temperature factor.
  *
+ * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
+ * 2 rate exponentials and the 1 cnexp exponential of each instance in one batched call each
+ * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
+ * `skv31Rates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
+ * applied to the arguments.
+ *
  * Evaluation order 35 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /** `rates()` at membrane potential v0 (mV): writes [mInf, mTau] (ms) to out. */
 export function skv31Rates(v0: number, out: Float64Array): void {
-  const v = v0;
-  out[M_INF] = 1.0 / (1.0 + hocExp((v - 18.7) / -9.7));
-  out[M_TAU] = (0.2 * 20.0) / (1.0 + hocExp((v - -46.56) / -44.14));
+  const e = scratch;
+  {
+    const v = v0;
+    e[0] = hocExp((v - 18.7) / -9.7);
+    e[1] = hocExp((v - -46.56) / -44.14);
+  }
+  const E0 = e[0];
+  const E1 = e[1];
+  const mInf = 1.0 / (1.0 + E0);
+  const mTau = (0.2 * 20.0) / (1.0 + E1);
+  out[M_INF] = mInf;
+  out[M_TAU] = mTau;
 }
 
 export interface SKv31Instance extends MechanismInstance {
@@ -28,8 +45,12 @@ export interface SKv31Instance extends MechanismInstance {
   readonly gSKv3_1: Float64Array;
   readonly ik: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record. */
+  /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
+  /** Batched exponentials: 2 planes of rate exponents, then 1 of cnexp exponents (count doubles each). */
+  readonly expb: ExpBatch;
+  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
+  readonly tgt: Float64Array;
 }
 
 export const skv31: Mechanism<SKv31Instance> = {
@@ -63,6 +84,8 @@ export const skv31: Mechanism<SKv31Instance> = {
       gSKv3_1bar, m, gSKv3_1, ik,
       ion: init.ions.k,
       r: new Float64Array(4),
+      expb: createExpBatch(3 * count),
+      tgt: new Float64Array(1 * count),
       vars: { gSKv3_1bar, m, gSKv3_1, ik },
     };
   },
@@ -99,11 +122,33 @@ export const skv31: Mechanism<SKv31Instance> = {
   },
 
   advance(inst: SKv31Instance, ctx: MechanismContext): void {
-    const { nodes, count, r, m } = inst;
-    const v = ctx.v, dt = ctx.dt;
-    for (let j = 0; j < count; j++) {
-      skv31Rates(v[nodes[j]], r);
-      m[j] = cnexp(m[j], r[M_INF], r[M_TAU], dt);
+    const { nodes, count: n, m, expb, tgt } = inst;
+    const buf = expb.buf;
+    const vNode = ctx.v, dt = ctx.dt;
+    // 1. rate exponents
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const v = v0;
+      buf[0 * n + j] = hocExpArg((v - 18.7) / -9.7);
+      buf[1 * n + j] = hocExpArg((v - -46.56) / -44.14);
+    }
+    expb.run(0, 2 * n);
+    // 2. rates, cnexp exponents and targets
+    for (let j = 0; j < n; j++) {
+      const v0 = vNode[nodes[j]];
+      const E0 = buf[0 * n + j];
+      const E1 = buf[1 * n + j];
+      const mInf = 1.0 / (1.0 + E0);
+      const mTau = (0.2 * 20.0) / (1.0 + E1);
+      const am = -1.0 / mTau;
+      buf[2 * n + j] = hocExpArg(dt * am);
+      tgt[j] = -(mInf / mTau) / am;
+    }
+    expb.run(2 * n, 1 * n);
+    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
+    for (let j = 0; j < n; j++) {
+      const mj = m[j];
+      m[j] = mj + (1.0 - buf[2 * n + j]) * (tgt[j] - mj);
     }
   },
 };

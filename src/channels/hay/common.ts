@@ -23,6 +23,14 @@ export function hocExp(x: number): number {
   return expFn(x);
 }
 
+/**
+ * An exponent as hoc_Exp sees it, for a batched exp (./exp-wasm.ts) that has no such limits:
+ * below −700 it becomes −Infinity (exp gives 0), above 700 it becomes 700.
+ */
+export function hocExpArg(x: number): number {
+  return x < -700.0 ? -Infinity : x > 700.0 ? 700.0 : x;
+}
+
 /** One cnexp step of x' = (xInf − x)/tau over dt, in nocmodl's algebraic form. */
 export function cnexp(x: number, xInf: number, tau: number, dt: number): number {
   return x + (1.0 - hocExp(dt * (-1.0 / tau))) * (-(xInf / tau) / (-1.0 / tau) - x);
