@@ -33,8 +33,8 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
   const labels = built.probes.map((p) => p.label);
   writeOutputDir(outDir, (tmp) => {
     if (formats.has('csv')) writeTracesCsv(join(tmp, 'traces.csv'), output.t_ms, labels, output.traces);
-    if (formats.has('json')) writeTracesJson(join(tmp, 'traces.json'), output.t_ms, labels, output.traces);
-    if (formats.has('npy')) writeTracesNpy(join(tmp, 'traces.npy'), output.t_ms, labels, output.traces, { extras: built.probes.map((q) => ({ section: q.section, x: q.x })) });
+    if (formats.has('json')) writeTracesJson(join(tmp, 'traces.json'), output.t_ms, labels, output.traces, built.probes.map((q) => q.unit));
+    if (formats.has('npy')) writeTracesNpy(join(tmp, 'traces.npy'), output.t_ms, labels, output.traces, { units: built.probes.map((q) => q.unit), extras: built.probes.map((q) => ({ section: q.section, x: q.x })) });
     const spikeRows = ['label,t_ms'];
     for (const p of probes) for (const t of p.spikes_ms) spikeRows.push(`${p.label},${t}`);
     // Spike sources and threshold detectors (src/solvers/events.ts), after the probes' crossings.

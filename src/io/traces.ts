@@ -56,7 +56,7 @@ export function writeJson(path: string, value: unknown): void {
 }
 
 /** `{"t_ms": [...], "traces": {"<label>": [...]}, "units": {...}}`, full double precision. */
-export function writeTracesJson(path: string, t_ms: Float64Array, labels: readonly string[], traces: readonly Float64Array[]): void {
+export function writeTracesJson(path: string, t_ms: Float64Array, labels: readonly string[], traces: readonly Float64Array[], units?: readonly string[]): void {
   const obj: { t_ms: number[]; traces: Record<string, number[]>; units: Record<string, string> } = {
     t_ms: Array.from(t_ms),
     traces: {},
@@ -64,7 +64,7 @@ export function writeTracesJson(path: string, t_ms: Float64Array, labels: readon
   };
   labels.forEach((l, k) => {
     obj.traces[l] = Array.from(traces[k]);
-    obj.units[l] = 'mV';
+    obj.units[l] = units?.[k] ?? 'mV';
   });
   writeFileSync(path, JSON.stringify(obj) + '\n');
 }

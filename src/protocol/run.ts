@@ -36,7 +36,8 @@ export function runProtocol(p: Protocol): ProtocolRun {
     const { index, t_ms } = sampleIndices(result.t_ms, result.dt_ms, p.run.record_dt_ms);
     output = { t_ms, traces: result.traces.map((tr) => Float64Array.from(index, (j) => tr[j])) };
   }
-  const onsets = p.stimuli.map((s) => s.delay_ms);
+  // the first current injection; a voltage clamp holds from t = 0 and is not an onset
+  const onsets = p.stimuli.filter((s) => s.type !== 'seclamp').map((s) => s.delay_ms);
   const firstOnset = onsets.length > 0 ? Math.min(...onsets) : null;
   const probes = built.probes.map((q, k) => {
     // spikes and features from every step, whatever the output sampling

@@ -250,8 +250,7 @@ export function parseStimulus(c: Checker, path: string, v: unknown, base: string
     }
     case 'seclamp': {
       const e: SEClampEntry = {
-        // mathjs spells megohm "Mohm" (the suffix table's "MOhm" is not a mathjs unit)
-        type, at, rs_MOhm: opt('rs_MOhm', 1, { min: 1e-9, max: 1e9, unit: 'Mohm' }),
+        type, at, rs_MOhm: opt('rs_MOhm', 1, { min: 1e-9, max: 1e9 }),
         dur1_ms: num('dur1_ms', { min: 0 }), amp1_mV: num('amp1_mV'),
         dur2_ms: opt('dur2_ms', 0, { min: 0 }), amp2_mV: opt('amp2_mV', 0),
         dur3_ms: opt('dur3_ms', 0, { min: 0 }), amp3_mV: opt('amp3_mV', 0), delay_ms: 0,

@@ -63,7 +63,7 @@ function describe(target: string): string {
   const names: Record<string, string> = {
     nA: 'current', mV: 'voltage', ms: 'time', um: 'length', Hz: 'frequency', 'uF/cm^2': 'specific capacitance',
     'ohm cm': 'resistivity', 'S/cm^2': 'conductance density', degC: 'temperature', mM: 'concentration', uS: 'conductance',
-    MOhm: 'resistance', 'mA/cm^2': 'current density',
+    Mohm: 'resistance', 'mA/cm^2': 'current density',
   };
   return names[target] ?? `quantity in ${target}`;
 }

@@ -105,7 +105,7 @@ const SUFFIX_UNITS: [RegExp, string][] = [
   [/_S_per_cm2$/, 'S/cm^2'],
   [/_mA_per_cm2$/, 'mA/cm^2'],
   [/_ohm_cm$/, 'ohm cm'],
-  [/_MOhm$/, 'MOhm'],
+  [/_MOhm$/, 'Mohm'],
   [/_nA$/, 'nA'],
   [/_uS$/, 'uS'],
   [/_mV$/, 'mV'],

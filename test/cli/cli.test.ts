@@ -141,6 +141,19 @@ describe('dendrite run', () => {
     expect(j.units).toEqual({ t_ms: 'ms', soma: 'mV', tip: 'mV' });
     expect((await cli('run', protocol(), '--out', out, '--format', 'xlsx')).err).toMatch(/--format: "xlsx" is not one of csv, npy, json/);
   });
+  it('currents get their own figure and their unit in the npy sidecar', async () => {
+    const out = join(dir, 'seclamp');
+    const r = await cli('run', join(ROOT, 'fixtures/protocols/seclamp_ball_and_stick.json'), '--out', out, '--plot', '--format', 'npy', '-q');
+    expect(r.code).toBe(0);
+    const volts = readFileSync(join(out, 'traces.svg'), 'utf8');
+    const amps = readFileSync(join(out, 'traces_nA.svg'), 'utf8');
+    expect(volts).toMatch(/V \(mV\)/);
+    expect(volts).not.toMatch(/I_clamp/);
+    expect(amps).toMatch(/I \(nA\)/);
+    expect(amps).toMatch(/I_clamp/);
+    const side = JSON.parse(readFileSync(join(out, 'traces.npy.json'), 'utf8'));
+    expect(side.columns.find((c: { name: string }) => c.name === 'I_clamp').unit).toBe('nA');
+  });
   it('an unstable run stops with dt, time and section, and writes nothing', async () => {
     const out = join(dir, 'unstable');
     const r = await cli('run', protocol({ stimuli: [{ type: 'iclamp', at: 'dend[0](0.5)', delay_ms: 1, dur_ms: 3, amp_nA: 1e6 }] }), '--out', out);

@@ -95,6 +95,7 @@ interface RunJsonProbe {
   x: number;
   node_x?: number;
   peak_mV?: number;
+  unit?: string;
 }
 
 interface RunJson {
@@ -165,19 +166,27 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
     run?.compartments !== undefined ? `${run.compartments} compartments` : undefined,
   ].filter((s): s is string => s !== undefined);
 
-  // --- traces
-  const units = [...new Set(tr.units)];
-  const yLabel = units.length === 1 && units[0] === 'mV' ? 'V (mV)' : units.length === 1 ? `value (${units[0]})` : 'value';
-  const series: TraceSeries[] = tr.labels.map((label, k) => ({
-    label,
-    values: tr.traces[k],
-    color: paletteColor(k),
-    ...(spikes?.has(label) ? { spikes: spikes.get(label) } : {}),
-  }));
+  // --- traces: one figure per unit (traces.svg for voltages, traces_<unit>.svg for the others)
+  if (run?.probes) {
+    for (let k = 0; k < tr.labels.length; k++) {
+      const p = run.probes.find((q) => q.label === tr.labels[k]);
+      if (p?.unit) tr.units[k] = p.unit;
+    }
+  }
   if (spikes) for (const l of spikes.keys()) if (!tr.labels.includes(l)) log(`spikes.csv: label "${l}" is not a recorded trace; its spikes are not drawn`);
-  const tracesPath = join(dir, 'traces.svg');
-  writeAtomic(tracesPath, tracesSvg(tr.t_ms, series, { title: name, subtitle: details.join(' · '), yLabel }));
-  files.push(tracesPath);
+  const groups = [...new Set(tr.units)].sort((a, b) => (a === 'mV' ? -1 : b === 'mV' ? 1 : a.localeCompare(b)));
+  groups.forEach((unit, g) => {
+    const series: TraceSeries[] = [];
+    tr.labels.forEach((label, k) => {
+      if (tr.units[k] !== unit) return;
+      series.push({ label, values: tr.traces[k], color: paletteColor(k), ...(spikes?.has(label) ? { spikes: spikes.get(label) } : {}) });
+    });
+    const yLabel = unit === 'mV' ? 'V (mV)' : unit === 'nA' ? 'I (nA)' : unit === 'mM' ? 'concentration (mM)' : `value (${unit})`;
+    const file = g === 0 ? 'traces.svg' : `traces_${unit.replace(/[^A-Za-z0-9]+/g, '_')}.svg`;
+    const tracesPath = join(dir, file);
+    writeAtomic(tracesPath, tracesSvg(tr.t_ms, series, { title: name, subtitle: details.join(' · '), yLabel }));
+    files.push(tracesPath);
+  });
 
   // --- shape
   if (!run) {
