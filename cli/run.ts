@@ -5,7 +5,7 @@ import { loadProtocol, runProtocol } from '../src/protocol/index.ts';
 import { writeOutputDir, writeTracesCsv, writeTracesJson, writeJson } from '../src/io/traces.ts';
 import { VERSION } from './version.ts';
 import { writeTracesNpy } from '../src/io/npy.ts';
-import { formatRunSummary } from '../src/io/progress.ts';
+import { createProgress, formatRunSummary } from '../src/io/progress.ts';
 import { plotRunDir } from '../src/io/svg/index.ts';
 import { UserError } from '../src/errors.ts';
 
@@ -29,7 +29,14 @@ function traceFormats(list: string | undefined): Set<string> {
 export function runCommand(protocolPath: string, outDir: string, log: (s: string) => void, flags: RunFlags = {}): void {
   const formats = traceFormats(flags.format);
   const protocol = loadProtocol(protocolPath);
-  const { built, result, output, probes, wall_s } = runProtocol(protocol);
+  const progress = createProgress({ quiet: flags.quiet });
+  let run: ReturnType<typeof runProtocol>;
+  try {
+    run = runProtocol(protocol, { onProgress: progress.enabled ? progress.update : undefined });
+  } finally {
+    progress.done();
+  }
+  const { built, result, output, probes, wall_s } = run;
   const labels = built.probes.map((p) => p.label);
   writeOutputDir(outDir, (tmp) => {
     if (formats.has('csv')) writeTracesCsv(join(tmp, 'traces.csv'), output.t_ms, labels, output.traces);

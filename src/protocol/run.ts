@@ -2,7 +2,7 @@
  * Run a protocol through the library: load, build, simulate, then sample and analyse the traces.
  * What `dendrite run` does, minus files.
  */
-import { simulate, type SimulationResult } from '../solvers/index.ts';
+import { simulate, type RunOptions, type SimulationResult } from '../solvers/index.ts';
 import { buildSimulation, loadProtocolMorphology, type BuiltSimulation } from './build.ts';
 import type { Protocol } from './protocol.ts';
 import { sampleIndices, spikeTimes, traceFeatures, type TraceFeatures } from './analysis.ts';
@@ -24,11 +24,11 @@ export interface ProtocolRun {
   wall_s: number;
 }
 
-export function runProtocol(p: Protocol): ProtocolRun {
+export function runProtocol(p: Protocol, opts: RunOptions = {}): ProtocolRun {
   const morphology = loadProtocolMorphology(p);
   const t0 = performance.now();
   const built = buildSimulation(p, morphology);
-  const result = simulate(built.request);
+  const result = simulate(built.request, opts);
   const wall_s = (performance.now() - t0) / 1000;
 
   let output = { t_ms: result.t_ms, traces: result.traces };

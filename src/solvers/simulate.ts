@@ -53,9 +53,15 @@ export function neuronRunDt(dt_ms: number, stepsPerMs = 40): number {
  * A backend runs a compiled model (validated, backend-neutral data) and records its probes.
  * The CPU backend is the reference; a GPU backend runs the same CompiledModel.
  */
+/** Options of a run that do not change its result. */
+export interface RunOptions {
+  /** Called with the fraction of steps done, about 200 times per run (never inside a step). */
+  onProgress?: (fraction: number) => void;
+}
+
 export interface Backend {
   readonly name: string;
-  run(model: CompiledModel): SimulationResult;
+  run(model: CompiledModel, opts?: RunOptions): SimulationResult;
 }
 
 function probeSources(model: CompiledModel, s: CpuState): { src: Float64Array[]; idx: Int32Array } {
@@ -79,8 +85,9 @@ function probeSources(model: CompiledModel, s: CpuState): { src: Float64Array[];
 
 export const cpuBackend: Backend = {
   name: 'cpu',
-  run(model: CompiledModel) {
+  run(model: CompiledModel, opts: RunOptions = {}) {
     const t0 = performance.now();
+    const onProgress = opts.onProgress;
     const s = createCpuState(model);
     const steps = countSteps(model.dt_ms, model.tstop_ms);
     const nProbe = model.probes.length;
@@ -92,6 +99,7 @@ export const cpuBackend: Backend = {
     t_ms[0] = s.ctx.t;
     for (let k = 0; k < nProbe; k++) traces[k][0] = src[k][idx[k]];
     const t1 = performance.now();
+    const every = Math.max(1, Math.floor(steps / 200));
     for (let step = 1; step <= steps; step++) {
       let bad = fixedStep(s);
       if (bad >= 0) {
@@ -110,6 +118,7 @@ export const cpuBackend: Backend = {
       for (let k = 0; k < nProbe; k++) traces[k][step] = src[k][idx[k]];
       // 9. Events due at t <= t_{n+1}, after recording (as NEURON).
       if (s.events !== null) s.events.endStep(s.ctx);
+      if (onProgress !== undefined && step % every === 0) onProgress(step / steps);
     }
     const t2 = performance.now();
     return {
@@ -131,11 +140,11 @@ export const cpuBackend: Backend = {
  * recording every step. Throws `SimulationSpecError` for a bad request and `InstabilityError` when
  * the integration blows up.
  */
-export function simulate(req: SimulationRequest): SimulationResult {
+export function simulate(req: SimulationRequest, opts: RunOptions = {}): SimulationResult {
   const t0 = performance.now();
   const model = compileModel(req);
   const t1 = performance.now();
-  const out = cpuBackend.run(model);
+  const out = cpuBackend.run(model, opts);
   const setup_ms = out.setup_ms + (t1 - t0);
   return { ...out, setup_ms, wall_ms: setup_ms + out.run_ms };
 }
