@@ -13,7 +13,7 @@
  * The distance origin is `biophysics.distance_origin` (default soma[0](0.5), as NEURON's
  * `h.distance()`); Hay et al. 2011 measure from apic[0](0).
  */
-import { createRequire } from 'node:module';
+import { mathjs } from '../mathjs.ts';
 import { distanceAt, distanceRange, type PathDistances } from '../cable/distance.ts';
 import type { CableLayout } from '../cable/layout.ts';
 import type { ParamSpec } from '../channels/mechanism.ts';
@@ -43,15 +43,8 @@ interface MathJs {
   Unit: { isValuelessUnit(name: string): boolean };
 }
 
-let instance: MathJs | null = null;
-
 function math(): MathJs {
-  if (instance === null) {
-    const require = createRequire(import.meta.url);
-    const { create, all } = require('mathjs') as { create: (f: unknown) => MathJs; all: unknown };
-    instance = create(all);
-  }
-  return instance;
+  return mathjs<MathJs>();
 }
 
 /** Symbols of an expression that are not function names. */

@@ -3,25 +3,15 @@
  * mathjs and converted once at load time to the unit the field's name carries. mathjs is loaded
  * only when a protocol actually uses a unit string (it takes a second to load).
  */
-import { createRequire } from 'node:module';
+import { mathjs } from '../mathjs.ts';
 
 type MathJs = {
   unit: (s: string) => { toNumber: (u: string) => number; equalBase: (o: unknown) => boolean; toString: () => string };
   createUnit: (name: string, def: { definition: string; prefixes?: string; aliases?: string[] }, opts?: { override?: boolean }) => unknown;
 };
 
-let instance: MathJs | null = null;
-
 function math(): MathJs {
-  if (instance === null) {
-    const require = createRequire(import.meta.url);
-    const { create, all } = require('mathjs') as { create: (f: unknown) => MathJs; all: unknown };
-    const m = create(all);
-    // Molar concentrations (mM, uM) as neuroscientists write them.
-    m.createUnit('M', { definition: '1 mol/L', prefixes: 'short' }, { override: true });
-    instance = m;
-  }
-  return instance;
+  return mathjs<MathJs>();
 }
 
 /** NEURON-style unit names (S/cm2, mA/cm2, uF/cm2, ohm cm) → mathjs syntax. */

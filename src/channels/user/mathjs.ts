@@ -2,7 +2,7 @@
  * The parts of mathjs the mechanism loader uses: the expression parser and the unit table. Loaded
  * lazily (importing mathjs takes about a second) and only at load time: compiled kernels never call it.
  */
-import { createRequire } from 'node:module';
+import { mathjs } from '../../mathjs.ts';
 import { dim, type Dim } from './dims.ts';
 
 /** The subset of the mathjs node API the compiler reads. */
@@ -45,18 +45,8 @@ interface MathJs {
   createUnit(name: string, def: { definition: string; prefixes?: string }, opts?: { override?: boolean }): unknown;
 }
 
-let instance: MathJs | null = null;
-
 function math(): MathJs {
-  if (instance === null) {
-    const require = createRequire(import.meta.url);
-    const { create, all } = require('mathjs') as { create: (f: unknown) => MathJs; all: unknown };
-    const m = create(all);
-    // Molar concentrations (mM, uM) as neuroscientists write them.
-    m.createUnit('M', { definition: '1 mol/L', prefixes: 'short' }, { override: true });
-    instance = m;
-  }
-  return instance;
+  return mathjs<MathJs>();
 }
 
 export function parseExpression(text: string): MathNode {
