@@ -111,11 +111,11 @@ const CASES: Case[] = [
   ['epsp negative onset', (p) => (p.stimuli[6].onset_ms = -1), /\$\.stimuli\[6\]\.onset_ms: expected a number >= 0, got -1/],
   // seclamp
   ['seclamp zero rs', (p) => (p.stimuli[7].rs_MOhm = 0), /\$\.stimuli\[7\]\.rs_MOhm: expected a number >= 1e-9, got 0/],
-  ['seclamp rs in mV', (p) => (p.stimuli[7].rs_MOhm = '1 mV'), /\$\.stimuli\[7\]\.rs_MOhm: "1 mV" is not a quantity in Mohm/],
+  ['seclamp rs in mV', (p) => (p.stimuli[7].rs_MOhm = '1 mV'), /\$\.stimuli\[7\]\.rs_MOhm: "1 mV" is not a resistance \(expected something convertible to Mohm\)/],
   ['seclamp without dur1', (p) => delete p.stimuli[7].dur1_ms, /\$\.stimuli\[7\]\.dur1_ms: missing \(required for a seclamp\)/],
   ['seclamp never on', (p) => Object.assign(p.stimuli[7], { dur1_ms: 0, dur2_ms: 0 }), /\$\.stimuli\[7\]\.dur1_ms: dur1_ms \+ dur2_ms \+ dur3_ms is 0: the clamp would never be on/],
   ['seclamp negative dur2', (p) => (p.stimuli[7].dur2_ms = -1), /\$\.stimuli\[7\]\.dur2_ms: expected a number >= 0, got -1/],
-  ['seclamp rs written with a unit is converted, a wrong one refused', (p) => (p.stimuli[7].rs_MOhm = '10 kohm/s'), /\$\.stimuli\[7\]\.rs_MOhm: "10 kohm\/s" is not a quantity in Mohm/],
+  ['seclamp rs written with a unit is converted, a wrong one refused', (p) => (p.stimuli[7].rs_MOhm = '10 kohm/s'), /\$\.stimuli\[7\]\.rs_MOhm: "10 kohm\/s" is not a resistance \(expected something convertible to Mohm\)/],
   ['seclamp level in nA', (p) => (p.stimuli[7].amp1_mV = '-65 nA'), /\$\.stimuli\[7\]\.amp1_mV: "-65 nA" is not a voltage/],
   // locations by distance
   ['location not a string or object', (p) => (p.stimuli[0].at = 5), /\$\.stimuli\[0\]\.at: expected a location like "soma\[0\]\(0\.5\)" or \{"region": "apic", "distance_um": 300\}, got 5/],
