@@ -102,6 +102,12 @@ describe('densities along the cell', () => {
     }, '$.biophysics.mechanisms[1].params.gIhbar', 'unknown name "distanse_um"', 'did you mean "distance_um"');
   });
 
+  it('refuses an expression that does not parse', () => {
+    fails((p) => {
+      p.biophysics.mechanisms[1].params = { gIhbar: '0.0002*(1 + distance_um' };
+    }, '$.biophysics.mechanisms[1].params.gIhbar', '0.0002*(1 + distance_um');
+  });
+
   it('refuses a negative conductance, naming the path, the section and the value', () => {
     fails((p) => {
       p.biophysics.mechanisms[1].params = { gIhbar: '0.0002 - 1e-6*distance_um' };
