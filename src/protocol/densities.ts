@@ -66,7 +66,8 @@ export function isDensityExpression(text: string): boolean {
   try {
     node = math().parse(text);
   } catch {
-    return false;
+    // unparsable: an expression if it names a density variable, so the parse error is reported as such
+    return DENSITY_VARIABLES.some((v) => text.includes(v));
   }
   const m = math();
   return symbols(node).some(

@@ -105,7 +105,7 @@ describe('densities along the cell', () => {
   it('refuses an expression that does not parse', () => {
     fails((p) => {
       p.biophysics.mechanisms[1].params = { gIhbar: '0.0002*(1 + distance_um' };
-    }, '$.biophysics.mechanisms[1].params.gIhbar', '0.0002*(1 + distance_um');
+    }, '$.biophysics.mechanisms[1].params.gIhbar', 'cannot parse "0.0002*(1 + distance_um" as an expression');
   });
 
   it('refuses a negative conductance, naming the path, the section and the value', () => {
