@@ -281,6 +281,17 @@ const slow = (x: number): number => exp(x);
 
 /** A batched exp with its own memory and `capacity` doubles of scratch. */
 export function createExpBatch(capacity: number): ExpBatch {
+  return createExpBatchWithFallback(capacity, slow);
+}
+
+/**
+ * A batched exp as `createExpBatch`, but arguments outside 2^-54 ≤ |x| < 512 (and NaN) go to
+ * `fallback` instead of exp.ts's exp. For `run` and `relax` to compute f(x) for every x, `fallback`
+ * must be f and f must equal exp on that range: e.g. NEURON's hoc_Exp (0 below −700, exp(700) above
+ * 700), which then needs no clamping of the arguments.
+ */
+export function createExpBatchWithFallback(capacity: number, fallback: (x: number) => number): ExpBatch {
+  const slow = fallback;
   const bytes = TABLE_BYTES + 8 * Math.max(1, capacity);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   const table = new DataView(memory.buffer, 0, TABLE_BYTES);

@@ -1,10 +1,9 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
-import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared } from './common.ts';
+import type { ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const hocExpArg = hocExpArgShared;
 const M_INF = 0;
 const M_TAU = 1;
 const scratch = new Float64Array(2);
@@ -52,11 +51,19 @@ export interface IhInstance extends MechanismInstance {
   readonly ehcn: number;
   /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
-  /** Batched exponentials: 2 planes of rate exponents, then 1 of cnexp exponents (count doubles each). */
+  /** Someone reads gIh or ihcn (InstanceInit.unread); else `current` skips them. */
+  readonly storeVars: boolean;
+  readonly totals: boolean;
+  /**
+   * hoc_Exp batch whose memory holds, in planes of count doubles: 2 rate exponents, the
+   * states (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
+   */
   readonly expb: ExpBatch;
-  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
-  readonly tgt: Float64Array;
 }
+
+const STATE = 2;
+const ARGS = 3;
+const INFS = 4;
 
 export const ih: Mechanism<IhInstance> = {
   description: {
@@ -82,15 +89,19 @@ export const ih: Mechanism<IhInstance> = {
     const count = init.nodes.length;
     const f = (): Float64Array => new Float64Array(count);
     const gIhbar = init.params.gIhbar;
-    const m = f(), gIh = f(), ihcn = f();
+    const expb = hocExpBatch(5 * count);
+    const m = expb.buf.subarray((STATE + 0) * count, (STATE + 1) * count);
+    const gIh = f(), ihcn = f();
+    const out = outputsRead(init, ['gIh', 'ihcn'], null);
     return {
       count,
       nodes: init.nodes,
       gIhbar, m, gIh, ihcn,
       ehcn: init.globals.ehcn,
+      storeVars: out.vars,
+      totals: out.totals,
       r: new Float64Array(4),
-      expb: createExpBatch(3 * count),
-      tgt: new Float64Array(1 * count),
+      expb,
       vars: { gIhbar, m, gIh, ihcn },
     };
   },
@@ -108,54 +119,58 @@ export const ih: Mechanism<IhInstance> = {
     const { nodes, count, gIhbar: gbar, m, gIh: gOut, ihcn: iOut } = inst;
     const ej = inst.ehcn;
     const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
+    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
+    if (!inst.storeVars) {
+      for (let j = 0; j < count; j++) {
+        const node = nodes[j];
+        const gj = gbar[j] * m[j];
+        rhs[node] -= gj * (v[node] - ej);
+        d[node] += gj;
+      }
+      return;
+    }
+    const sv = inst.storeVars;
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
-      const vj = v[node];
       const gj = gbar[j] * m[j];
-      // BREAKPOINT at v + 0.001, then at v (whose values stay); g by finite difference
-      const i1 = gj * (vj + 0.001 - ej);
-      const i0 = gj * (vj - ej);
-      const gd = (i1 - i0) / 0.001;
-      gOut[j] = gj;
-      iOut[j] = i0;
+      const i0 = gj * (v[node] - ej);
+      if (sv) {
+        gOut[j] = gj;
+        iOut[j] = i0;
+      }
       rhs[node] -= i0;
-      d[node] += gd;
+      d[node] += gj;
     }
   },
 
+  /**
+   * rates() and cnexp for all instances: the 2 rate exponentials in one batched call, then per
+   * gate x∞ (for α/β gates α/(α + β), nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the
+   * exponent dt·((−1)/τ) with fewer divisions, and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
+   */
   advance(inst: IhInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, m, expb, tgt } = inst;
+    const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
-    const vNode = ctx.v, dt = ctx.dt;
+    const vNode = ctx.v;
+    const dtq = -ctx.dt;
     // 1. rate exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      let v = v0;
+      let v = vNode[nodes[j]];
       if (v === -154.9) v = v + 0.0001;
-      buf[0 * n + j] = hocExpArg((v + 154.9) / 11.9);
-      buf[1 * n + j] = hocExpArg(v / 33.1);
+      buf[j] = (v + 154.9) * (1.0 / 11.9);
+      buf[1 * n + j] = v * (1.0 / 33.1);
     }
     expb.run(0, 2 * n);
-    // 2. rates, cnexp exponents and targets
+    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      const E0 = buf[0 * n + j];
-      const E1 = buf[1 * n + j];
-      let v = v0;
+      let v = vNode[nodes[j]];
       if (v === -154.9) v = v + 0.0001;
-      const mAlpha = (0.001 * 6.43 * (v + 154.9)) / (E0 - 1.0);
-      const mBeta = 0.001 * 193.0 * E1;
-      const mInf = mAlpha / (mAlpha + mBeta);
-      const mTau = 1.0 / (mAlpha + mBeta);
-      const am = -1.0 / mTau;
-      buf[2 * n + j] = hocExpArg(dt * am);
-      tgt[j] = -(mInf / mTau) / am;
+      const mAlpha = (0.001 * 6.43 * (v + 154.9)) / (buf[j] - 1.0);
+      const ms = mAlpha + 0.001 * 193.0 * buf[1 * n + j];
+      buf[INFS * n + j] = mAlpha / ms;
+      buf[ARGS * n + j] = dtq * ms;
     }
-    expb.run(2 * n, 1 * n);
-    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
-    for (let j = 0; j < n; j++) {
-      const mj = m[j];
-      m[j] = mj + (1.0 - buf[2 * n + j]) * (tgt[j] - mj);
-    }
+    expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
   },
 };

@@ -1,10 +1,9 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared, QT as QT_SHARED } from './common.ts';
+import type { ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead, QT as QT_SHARED } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const hocExpArg = hocExpArgShared;
 const QT = QT_SHARED;
 const M_INF = 0;
 const M_TAU = 1;
@@ -50,11 +49,19 @@ export interface ImInstance extends MechanismInstance {
   readonly ion: IonState;
   /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
-  /** Batched exponentials: 2 planes of rate exponents, then 1 of cnexp exponents (count doubles each). */
+  /** Someone reads gIm or ik / the k totals (InstanceInit.unread); else `current` skips them. */
+  readonly storeVars: boolean;
+  readonly totals: boolean;
+  /**
+   * hoc_Exp batch whose memory holds, in planes of count doubles: 2 rate exponents, the
+   * states (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
+   */
   readonly expb: ExpBatch;
-  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
-  readonly tgt: Float64Array;
 }
+
+const STATE = 2;
+const ARGS = 3;
+const INFS = 4;
 
 export const im: Mechanism<ImInstance> = {
   description: {
@@ -80,15 +87,19 @@ export const im: Mechanism<ImInstance> = {
     const count = init.nodes.length;
     const f = (): Float64Array => new Float64Array(count);
     const gImbar = init.params.gImbar;
-    const m = f(), gIm = f(), ik = f();
+    const expb = hocExpBatch(5 * count);
+    const m = expb.buf.subarray((STATE + 0) * count, (STATE + 1) * count);
+    const gIm = f(), ik = f();
+    const out = outputsRead(init, ['gIm', 'ik'], 'k');
     return {
       count,
       nodes: init.nodes,
       gImbar, m, gIm, ik,
       ion: init.ions.k,
+      storeVars: out.vars,
+      totals: out.totals,
       r: new Float64Array(4),
-      expb: createExpBatch(3 * count),
-      tgt: new Float64Array(1 * count),
+      expb,
       vars: { gImbar, m, gIm, ik },
     };
   },
@@ -106,54 +117,57 @@ export const im: Mechanism<ImInstance> = {
     const { nodes, count, gImbar: gbar, m, gIm: gOut, ik: iOut } = inst;
     const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
     const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
+    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
+    if (!inst.storeVars && !inst.totals) {
+      for (let j = 0; j < count; j++) {
+        const node = nodes[j];
+        const gj = gbar[j] * m[j];
+        rhs[node] -= gj * (v[node] - E[node]);
+        d[node] += gj;
+      }
+      return;
+    }
+    const sv = inst.storeVars;
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
-      const vj = v[node];
-      const ej = E[node];
       const gj = gbar[j] * m[j];
-      // BREAKPOINT at v + 0.001, then at v (whose values stay); g by finite difference
-      const i1 = gj * (vj + 0.001 - ej);
-      const i0 = gj * (vj - ej);
-      const gd = (i1 - i0) / 0.001;
-      gOut[j] = gj;
-      iOut[j] = i0;
+      const i0 = gj * (v[node] - E[node]);
+      if (sv) {
+        gOut[j] = gj;
+        iOut[j] = i0;
+      }
       ionI[node] += i0;
-      ionG[node] += gd;
+      ionG[node] += gj;
       rhs[node] -= i0;
-      d[node] += gd;
+      d[node] += gj;
     }
   },
 
+  /**
+   * rates() and cnexp for all instances: the 2 rate exponentials in one batched call, then per
+   * gate x∞ (for α/β gates α/(α + β), nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the
+   * exponent dt·((−1)/τ) with fewer divisions, and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
+   */
   advance(inst: ImInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, m, expb, tgt } = inst;
+    const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
-    const vNode = ctx.v, dt = ctx.dt;
+    const vNode = ctx.v;
+    const dtq = -(ctx.dt * QT);
     // 1. rate exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      const v = v0;
-      buf[0 * n + j] = hocExpArg(2.5 * 0.04 * (v - -35.0));
-      buf[1 * n + j] = hocExpArg(-2.5 * 0.04 * (v - -35.0));
+      const w = vNode[nodes[j]] + 35.0;
+      buf[j] = 2.5 * 0.04 * w;
+      buf[1 * n + j] = -2.5 * 0.04 * w;
     }
     expb.run(0, 2 * n);
-    // 2. rates, cnexp exponents and targets
+    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      const E0 = buf[0 * n + j];
-      const E1 = buf[1 * n + j];
-      const mAlpha = 3.3e-3 * E0;
-      const mBeta = 3.3e-3 * E1;
-      const mInf = mAlpha / (mAlpha + mBeta);
-      const mTau = (1.0 / (mAlpha + mBeta)) / QT;
-      const am = -1.0 / mTau;
-      buf[2 * n + j] = hocExpArg(dt * am);
-      tgt[j] = -(mInf / mTau) / am;
+      const mAlpha = 3.3e-3 * buf[j];
+      const ms = mAlpha + 3.3e-3 * buf[1 * n + j];
+      buf[INFS * n + j] = mAlpha / ms;
+      buf[ARGS * n + j] = dtq * ms;
     }
-    expb.run(2 * n, 1 * n);
-    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
-    for (let j = 0; j < n; j++) {
-      const mj = m[j];
-      m[j] = mj + (1.0 - buf[2 * n + j]) * (tgt[j] - mj);
-    }
+    expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
   },
 };

@@ -1,10 +1,9 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared, QT as QT_SHARED } from './common.ts';
+import type { ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead, QT as QT_SHARED } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const hocExpArg = hocExpArgShared;
 const QT = QT_SHARED;
 const M_INF = 0;
 const M_TAU = 1;
@@ -66,13 +65,21 @@ export interface NaTatInstance extends MechanismInstance {
   readonly gNaTa_t: Float64Array;
   readonly ina: Float64Array;
   readonly ion: IonState;
+  /** Someone reads gNaTa_t or ina / the na totals (InstanceInit.unread); else `current` skips them. */
+  readonly storeVars: boolean;
+  readonly totals: boolean;
   /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
-  /** Batched exponentials: 4 planes of rate exponents, then 2 of cnexp exponents (count doubles each). */
+  /**
+   * hoc_Exp batch whose memory holds, in planes of count doubles: 4 rate exponents, the states
+   * m and h (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
+   */
   readonly expb: ExpBatch;
-  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
-  readonly tgt: Float64Array;
 }
+
+const STATE = 4;
+const ARGS = 6;
+const INFS = 8;
 
 export const naTaT: Mechanism<NaTatInstance> = {
   description: {
@@ -99,15 +106,20 @@ export const naTaT: Mechanism<NaTatInstance> = {
     const count = init.nodes.length;
     const f = (): Float64Array => new Float64Array(count);
     const gNaTa_tbar = init.params.gNaTa_tbar;
-    const m = f(), h = f(), gNaTa_t = f(), ina = f();
+    const expb = hocExpBatch(10 * count);
+    const m = expb.buf.subarray(STATE * count, (STATE + 1) * count);
+    const h = expb.buf.subarray((STATE + 1) * count, (STATE + 2) * count);
+    const gNaTa_t = f(), ina = f();
+    const out = outputsRead(init, ['gNaTa_t', 'ina'], 'na');
     return {
       count,
       nodes: init.nodes,
       gNaTa_tbar, m, h, gNaTa_t, ina,
       ion: init.ions.na,
+      storeVars: out.vars,
+      totals: out.totals,
       r: new Float64Array(4),
-      expb: createExpBatch(6 * count),
-      tgt: new Float64Array(2 * count),
+      expb,
       vars: { gNaTa_tbar, m, h, gNaTa_t, ina },
     };
   },
@@ -126,73 +138,77 @@ export const naTaT: Mechanism<NaTatInstance> = {
     const { nodes, count, gNaTa_tbar: gbar, m, h, gNaTa_t: gOut, ina: iOut } = inst;
     const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
     const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
+    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
+    if (!inst.storeVars && !inst.totals) {
+      for (let j = 0; j < count; j++) {
+        const node = nodes[j];
+        const mj = m[j];
+        const gj = gbar[j] * mj * mj * mj * h[j];
+        rhs[node] -= gj * (v[node] - E[node]);
+        d[node] += gj;
+      }
+      return;
+    }
+    const sv = inst.storeVars;
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
-      const vj = v[node];
-      const ej = E[node];
       const mj = m[j];
       const gj = gbar[j] * mj * mj * mj * h[j];
-      // BREAKPOINT at v + 0.001, then at v (whose values stay); g by finite difference
-      const i1 = gj * (vj + 0.001 - ej);
-      const i0 = gj * (vj - ej);
-      const gd = (i1 - i0) / 0.001;
-      gOut[j] = gj;
-      iOut[j] = i0;
+      const i0 = gj * (v[node] - E[node]);
+      if (sv) {
+        gOut[j] = gj;
+        iOut[j] = i0;
+      }
       ionI[node] += i0;
-      ionG[node] += gd;
+      ionG[node] += gj;
       rhs[node] -= i0;
-      d[node] += gd;
+      d[node] += gj;
     }
   },
 
+  /**
+   * rates() and cnexp for all instances: the 4 rate exponentials in one batched call, then, per
+   * gate, x∞ = α/(α + β) (nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the exponent
+   * dt·((−1)/τ) = −dt·qt·(α + β), and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
+   */
   advance(inst: NaTatInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, m, h, expb, tgt } = inst;
+    const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
-    const vNode = ctx.v, dt = ctx.dt;
+    const vNode = ctx.v;
+    const dtq = -(ctx.dt * QT);
+    const S6 = 1.0 / 6.0;
     // 1. rate exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      let v = v0;
+      let v = vNode[nodes[j]];
       if (v === -38.0) v = v + 0.0001;
-      buf[0 * n + j] = hocExpArg(-(v - -38.0) / 6.0);
-      buf[1 * n + j] = hocExpArg(-(-v - 38.0) / 6.0);
+      const u = v + 38.0;
+      buf[j] = -u * S6;
+      buf[n + j] = u * S6;
       if (v === -66.0) v = v + 0.0001;
-      buf[2 * n + j] = hocExpArg((v - -66.0) / 6.0);
-      buf[3 * n + j] = hocExpArg((-v - 66.0) / 6.0);
+      const w = v + 66.0;
+      buf[2 * n + j] = w * S6;
+      buf[3 * n + j] = -w * S6;
     }
     expb.run(0, 4 * n);
-    // 2. rates, cnexp exponents and targets
+    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      const E0 = buf[0 * n + j];
-      const E1 = buf[1 * n + j];
-      const E2 = buf[2 * n + j];
-      const E3 = buf[3 * n + j];
-      let v = v0;
+      let v = vNode[nodes[j]];
       if (v === -38.0) v = v + 0.0001;
-      const mAlpha = (0.182 * (v - -38.0)) / (1.0 - E0);
-      const mBeta = (0.124 * (-v - 38.0)) / (1.0 - E1);
-      const mTau = (1.0 / (mAlpha + mBeta)) / QT;
-      const mInf = mAlpha / (mAlpha + mBeta);
+      const u = v + 38.0;
+      const mAlpha = (0.182 * u) / (1.0 - buf[j]);
+      const mBeta = (0.124 * -u) / (1.0 - buf[n + j]);
+      const ms = mAlpha + mBeta;
+      buf[INFS * n + j] = mAlpha / ms;
+      buf[ARGS * n + j] = dtq * ms;
       if (v === -66.0) v = v + 0.0001;
-      const hAlpha = (-0.015 * (v - -66.0)) / (1.0 - E2);
-      const hBeta = (-0.015 * (-v - 66.0)) / (1.0 - E3);
-      const hTau = (1.0 / (hAlpha + hBeta)) / QT;
-      const hInf = hAlpha / (hAlpha + hBeta);
-      const am = -1.0 / mTau;
-      buf[4 * n + j] = hocExpArg(dt * am);
-      tgt[j] = -(mInf / mTau) / am;
-      const ah = -1.0 / hTau;
-      buf[5 * n + j] = hocExpArg(dt * ah);
-      tgt[n + j] = -(hInf / hTau) / ah;
+      const w = v + 66.0;
+      const hAlpha = (-0.015 * w) / (1.0 - buf[2 * n + j]);
+      const hBeta = (-0.015 * -w) / (1.0 - buf[3 * n + j]);
+      const hs = hAlpha + hBeta;
+      buf[(INFS + 1) * n + j] = hAlpha / hs;
+      buf[(ARGS + 1) * n + j] = dtq * hs;
     }
-    expb.run(4 * n, 2 * n);
-    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
-    for (let j = 0; j < n; j++) {
-      const mj = m[j];
-      m[j] = mj + (1.0 - buf[4 * n + j]) * (tgt[j] - mj);
-      const hj = h[j];
-      h[j] = hj + (1.0 - buf[5 * n + j]) * (tgt[n + j] - hj);
-    }
+    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },
 };

@@ -1,10 +1,9 @@
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpArg as hocExpArgShared, QT as QT_SHARED } from './common.ts';
+import type { ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead, QT as QT_SHARED } from './common.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
-const hocExpArg = hocExpArgShared;
 const QT = QT_SHARED;
 const M_INF = 0;
 const M_TAU = 1;
@@ -74,11 +73,19 @@ export interface NapEt2Instance extends MechanismInstance {
   readonly ion: IonState;
   /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
-  /** Batched exponentials: 6 planes of rate exponents, then 2 of cnexp exponents (count doubles each). */
+  /** Someone reads gNap_Et2 or ina / the na totals (InstanceInit.unread); else `current` skips them. */
+  readonly storeVars: boolean;
+  readonly totals: boolean;
+  /**
+   * hoc_Exp batch whose memory holds, in planes of count doubles: 6 rate exponents, the
+   * states (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
+   */
   readonly expb: ExpBatch;
-  /** cnexp targets −(x∞/τ)/((−1)/τ), one plane per gate. */
-  readonly tgt: Float64Array;
 }
+
+const STATE = 6;
+const ARGS = 8;
+const INFS = 10;
 
 export const napEt2: Mechanism<NapEt2Instance> = {
   description: {
@@ -105,15 +112,20 @@ export const napEt2: Mechanism<NapEt2Instance> = {
     const count = init.nodes.length;
     const f = (): Float64Array => new Float64Array(count);
     const gNap_Et2bar = init.params.gNap_Et2bar;
-    const m = f(), h = f(), gNap_Et2 = f(), ina = f();
+    const expb = hocExpBatch(12 * count);
+    const m = expb.buf.subarray((STATE + 0) * count, (STATE + 1) * count);
+    const h = expb.buf.subarray((STATE + 1) * count, (STATE + 2) * count);
+    const gNap_Et2 = f(), ina = f();
+    const out = outputsRead(init, ['gNap_Et2', 'ina'], 'na');
     return {
       count,
       nodes: init.nodes,
       gNap_Et2bar, m, h, gNap_Et2, ina,
       ion: init.ions.na,
+      storeVars: out.vars,
+      totals: out.totals,
       r: new Float64Array(4),
-      expb: createExpBatch(8 * count),
-      tgt: new Float64Array(2 * count),
+      expb,
       vars: { gNap_Et2bar, m, h, gNap_Et2, ina },
     };
   },
@@ -132,79 +144,77 @@ export const napEt2: Mechanism<NapEt2Instance> = {
     const { nodes, count, gNap_Et2bar: gbar, m, h, gNap_Et2: gOut, ina: iOut } = inst;
     const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
     const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
+    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
+    if (!inst.storeVars && !inst.totals) {
+      for (let j = 0; j < count; j++) {
+        const node = nodes[j];
+        const mj = m[j];
+        const gj = gbar[j] * mj * mj * mj * h[j];
+        rhs[node] -= gj * (v[node] - E[node]);
+        d[node] += gj;
+      }
+      return;
+    }
+    const sv = inst.storeVars;
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
-      const vj = v[node];
-      const ej = E[node];
       const mj = m[j];
       const gj = gbar[j] * mj * mj * mj * h[j];
-      // BREAKPOINT at v + 0.001, then at v (whose values stay); g by finite difference
-      const i1 = gj * (vj + 0.001 - ej);
-      const i0 = gj * (vj - ej);
-      const gd = (i1 - i0) / 0.001;
-      gOut[j] = gj;
-      iOut[j] = i0;
+      const i0 = gj * (v[node] - E[node]);
+      if (sv) {
+        gOut[j] = gj;
+        iOut[j] = i0;
+      }
       ionI[node] += i0;
-      ionG[node] += gd;
+      ionG[node] += gj;
       rhs[node] -= i0;
-      d[node] += gd;
+      d[node] += gj;
     }
   },
 
+  /**
+   * rates() and cnexp for all instances: the 6 rate exponentials in one batched call, then per
+   * gate x∞ (for α/β gates α/(α + β), nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the
+   * exponent dt·((−1)/τ) with fewer divisions, and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
+   */
   advance(inst: NapEt2Instance, ctx: MechanismContext): void {
-    const { nodes, count: n, m, h, expb, tgt } = inst;
+    const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
-    const vNode = ctx.v, dt = ctx.dt;
+    const vNode = ctx.v;
+    const dtq = -(ctx.dt * QT);
     // 1. rate exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      let v = v0;
-      buf[0 * n + j] = hocExpArg((v - -52.6) / -4.6);
+      let v = vNode[nodes[j]];
+      buf[j] = (v + 52.6) * (1.0 / -4.6);
       if (v === -38.0) v = v + 0.0001;
-      buf[1 * n + j] = hocExpArg(-(v - -38.0) / 6.0);
-      buf[2 * n + j] = hocExpArg(-(-v - 38.0) / 6.0);
+      const u = v + 38.0;
+      buf[1 * n + j] = -u * (1.0 / 6.0);
+      buf[2 * n + j] = u * (1.0 / 6.0);
       if (v === -17.0) v = v + 0.0001;
       if (v === -64.4) v = v + 0.0001;
-      buf[3 * n + j] = hocExpArg((v - -48.8) / 10.0);
-      buf[4 * n + j] = hocExpArg((v + 17.0) / 4.63);
-      buf[5 * n + j] = hocExpArg(-(v + 64.4) / 2.63);
+      buf[3 * n + j] = (v + 48.8) * 0.1;
+      buf[4 * n + j] = (v + 17.0) * (1.0 / 4.63);
+      buf[5 * n + j] = -(v + 64.4) * (1.0 / 2.63);
     }
     expb.run(0, 6 * n);
-    // 2. rates, cnexp exponents and targets
+    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      const v0 = vNode[nodes[j]];
-      const E0 = buf[0 * n + j];
-      const E1 = buf[1 * n + j];
-      const E2 = buf[2 * n + j];
-      const E3 = buf[3 * n + j];
-      const E4 = buf[4 * n + j];
-      const E5 = buf[5 * n + j];
-      let v = v0;
-      const mInf = 1.0 / (1.0 + E0);
+      let v = vNode[nodes[j]];
+      buf[INFS * n + j] = 1.0 / (1.0 + buf[j]);
       if (v === -38.0) v = v + 0.0001;
-      const mAlpha = (0.182 * (v - -38.0)) / (1.0 - E1);
-      const mBeta = (0.124 * (-v - 38.0)) / (1.0 - E2);
-      const mTau = (6.0 * (1.0 / (mAlpha + mBeta))) / QT;
+      const u = v + 38.0;
+      const mAlpha = (0.182 * u) / (1.0 - buf[1 * n + j]);
+      const mBeta = (0.124 * -u) / (1.0 - buf[2 * n + j]);
+      // τm = (6·(1/(α + β)))/qt
+      buf[ARGS * n + j] = dtq * (mAlpha + mBeta) * (1.0 / 6.0);
       if (v === -17.0) v = v + 0.0001;
       if (v === -64.4) v = v + 0.0001;
-      const hInf = 1.0 / (1.0 + E3);
-      const hAlpha = (-2.88e-6 * (v + 17.0)) / (1.0 - E4);
-      const hBeta = (6.94e-6 * (v + 64.4)) / (1.0 - E5);
-      const hTau = (1.0 / (hAlpha + hBeta)) / QT;
-      const am = -1.0 / mTau;
-      buf[6 * n + j] = hocExpArg(dt * am);
-      tgt[j] = -(mInf / mTau) / am;
-      const ah = -1.0 / hTau;
-      buf[7 * n + j] = hocExpArg(dt * ah);
-      tgt[n + j] = -(hInf / hTau) / ah;
+      buf[(INFS + 1) * n + j] = 1.0 / (1.0 + buf[3 * n + j]);
+      const hAlpha = (-2.88e-6 * (v + 17.0)) / (1.0 - buf[4 * n + j]);
+      const hBeta = (6.94e-6 * (v + 64.4)) / (1.0 - buf[5 * n + j]);
+      buf[(ARGS + 1) * n + j] = dtq * (hAlpha + hBeta);
     }
-    expb.run(6 * n, 2 * n);
-    // 3. x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x)
-    for (let j = 0; j < n; j++) {
-      const mj = m[j];
-      m[j] = mj + (1.0 - buf[6 * n + j]) * (tgt[j] - mj);
-      const hj = h[j];
-      h[j] = hj + (1.0 - buf[7 * n + j]) * (tgt[n + j] - hj);
-    }
+    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },
 };

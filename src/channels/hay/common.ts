@@ -10,6 +10,8 @@
  * current at v to the right-hand side (and to the ion's total), as NEURON's nrn_cur does.
  */
 import { exp } from '../exp.ts';
+import { createExpBatchWithFallback, type ExpBatch } from '../exp-wasm.ts';
+import type { InstanceInit } from '../mechanism.ts';
 
 const expFn = exp; // a module-local binding (an imported one may compile to a getter call)
 
@@ -38,3 +40,21 @@ export function cnexp(x: number, xInf: number, tau: number, dt: number): number 
 
 /** Range checks shared by the descriptions. */
 export const CONDUCTANCE = { unit: 'S/cm2', min: 0, max: 1e9 } as const;
+
+/**
+ * A batched exp (../exp-wasm.ts) that computes NEURON's hoc_Exp: arguments outside the fast path's
+ * range go to `hocExp`, so callers need not clamp them (`hocExpArg`). Bit-identical to hocExp.
+ */
+export function hocExpBatch(capacity: number): ExpBatch {
+  return createExpBatchWithFallback(capacity, hocExp);
+}
+
+/**
+ * What `current` must store (InstanceInit.unread): `vars` when a probe records any of the channel's
+ * assigned variables, `totals` when someone reads the ion's total current and dI/dv (ion null: none).
+ */
+export function outputsRead(init: InstanceInit, assigned: readonly string[], ion: string | null): { vars: boolean; totals: boolean } {
+  const u = init.unread;
+  if (u === undefined) return { vars: true, totals: ion !== null };
+  return { vars: assigned.some((x) => !u.vars.has(x)), totals: ion !== null && !u.ionTotals.has(ion) };
+}
