@@ -26,7 +26,11 @@ export interface CaDynamicsE2Instance extends MechanismInstance {
   readonly depth: Float64Array;
   readonly minCai: Float64Array;
   readonly ca: IonState;
-  /** Per instance: (−1)/decay and cnexp's 1 − exp(dt·((−1)/decay)) for dt = facDt. */
+  /**
+   * Per instance, for dt = facDt: cnexp's 1 − exp(dt·((−1)/decay)) (fac) and, in `a`, the factor k of
+   * the target (−b)/((−1)/decay) = minCai − ica·k, k = 10000·γ·decay/(2·F·depth) (nocmodl's
+   * grouping up to rounding).
+   */
   readonly a: Float64Array;
   readonly fac: Float64Array;
   facDt: number;
@@ -77,16 +81,15 @@ export const caDynamicsE2: Mechanism<CaDynamicsE2Instance> = {
     if (inst.facDt !== dt) {
       // decay is constant: the cnexp exponential is the same every step
       for (let j = 0; j < count; j++) {
-        a[j] = -1.0 / decay[j];
-        fac[j] = 1.0 - hocExp(dt * a[j]);
+        fac[j] = 1.0 - hocExp(dt * (-1.0 / decay[j]));
+        a[j] = (10000.0 * gamma[j] * decay[j]) / (2.0 * F * depth[j]);
       }
       inst.facDt = dt;
     }
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
       const c = cai[node];
-      const b = -10000.0 * ((ica[node] * gamma[j]) / (2.0 * F * depth[j])) - -minCai[j] / decay[j];
-      cai[node] = c + fac[j] * (-b / a[j] - c);
+      cai[node] = c + fac[j] * (minCai[j] - ica[node] * a[j] - c);
     }
   },
 };

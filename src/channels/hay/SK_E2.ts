@@ -1,6 +1,6 @@
 import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
-import { createExpBatch, type ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared } from './common.ts';
+import type { ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
 
 const hocExp = hocExpShared; // module-local (an imported binding may compile to a getter call)
 const log = Math.log;
@@ -36,8 +36,11 @@ export interface SKE2Instance extends MechanismInstance {
   /** cnexp's 1 − exp(dt·((−1)/zTau)) for the dt it was computed with (zTau is a GLOBAL). */
   fac: number;
   facDt: number;
-  /** Batched exponentials for z∞ (count doubles). */
+  /** Batched hoc_Exp for z∞ (count doubles). */
   readonly expb: ExpBatch;
+  /** Someone reads gSK_E2 or ik / the k totals (InstanceInit.unread); else `current` skips them. */
+  readonly storeVars: boolean;
+  readonly totals: boolean;
 }
 
 export const skE2: Mechanism<SKE2Instance> = {
@@ -65,6 +68,7 @@ export const skE2: Mechanism<SKE2Instance> = {
     const count = init.nodes.length;
     const gSK_E2bar = init.params.gSK_E2bar;
     const z = new Float64Array(count), gSK_E2 = new Float64Array(count), ik = new Float64Array(count);
+    const out = outputsRead(init, ['gSK_E2', 'ik'], 'k');
     return {
       count,
       nodes: init.nodes,
@@ -74,7 +78,9 @@ export const skE2: Mechanism<SKE2Instance> = {
       zTau: init.globals.zTau,
       fac: NaN,
       facDt: NaN,
-      expb: createExpBatch(count),
+      expb: hocExpBatch(count),
+      storeVars: out.vars,
+      totals: out.totals,
       vars: { gSK_E2bar, z, gSK_E2, ik },
     };
   },
@@ -89,20 +95,29 @@ export const skE2: Mechanism<SKE2Instance> = {
     const { nodes, count, gSK_E2bar: gbar, z, gSK_E2: gOut, ik: iOut } = inst;
     const E = inst.k.e, ionI = inst.k.i, ionG = inst.k.didv;
     const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+    // The current is linear in v given z: dI/dv is g (NEURON's finite difference up to rounding).
+    if (!inst.storeVars && !inst.totals) {
+      for (let j = 0; j < count; j++) {
+        const node = nodes[j];
+        const gj = gbar[j] * z[j];
+        rhs[node] -= gj * (v[node] - E[node]);
+        d[node] += gj;
+      }
+      return;
+    }
+    const sv = inst.storeVars;
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
-      const vj = v[node];
-      const ej = E[node];
       const gj = gbar[j] * z[j];
-      const i1 = gj * (vj + 0.001 - ej);
-      const i0 = gj * (vj - ej);
-      const gd = (i1 - i0) / 0.001;
-      gOut[j] = gj;
-      iOut[j] = i0;
+      const i0 = gj * (v[node] - E[node]);
+      if (sv) {
+        gOut[j] = gj;
+        iOut[j] = i0;
+      }
       ionI[node] += i0;
-      ionG[node] += gd;
+      ionG[node] += gj;
       rhs[node] -= i0;
-      d[node] += gd;
+      d[node] += gj;
     }
   },
 
@@ -110,13 +125,13 @@ export const skE2: Mechanism<SKE2Instance> = {
     const { nodes, count: n, z, zTau, expb } = inst;
     const cai = inst.ca.ci;
     const dt = ctx.dt;
-    // cnexp with a constant tau: the exponential is the same every step (same arithmetic as cnexp())
+    // cnexp with a constant tau: the exponential is the same every step (same arithmetic as cnexp());
+    // the target −(z∞/zTau)/((−1)/zTau) is z∞ up to rounding
     if (inst.facDt !== dt) {
       inst.fac = 1.0 - hocExp(dt * (-1.0 / zTau));
       inst.facDt = dt;
     }
     const fac = inst.fac;
-    const a = -1.0 / zTau;
     // (0.00043/ca)^4.8 as exp(4.8·log(0.00043/ca)), the exponentials batched
     const buf = expb.buf;
     for (let j = 0; j < n; j++) {
@@ -127,8 +142,7 @@ export const skE2: Mechanism<SKE2Instance> = {
     expb.run(0, n);
     for (let j = 0; j < n; j++) {
       const zj = z[j];
-      const zInf = 1.0 / (1.0 + buf[j]);
-      z[j] = zj + fac * (-(zInf / zTau) / a - zj);
+      z[j] = zj + fac * (1.0 / (1.0 + buf[j]) - zj);
     }
   },
 };
