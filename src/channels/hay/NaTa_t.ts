@@ -71,15 +71,15 @@ export interface NaTatInstance extends MechanismInstance {
   /** Scratch rates record (initialisation). */
   readonly r: Float64Array;
   /**
-   * hoc_Exp batch whose memory holds, in planes of count doubles: 4 rate exponents, the states
+   * hoc_Exp batch whose memory holds, in planes of count doubles: 2 rate exponents, the states
    * m and h (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
    */
   readonly expb: ExpBatch;
 }
 
-const STATE = 4;
-const ARGS = 6;
-const INFS = 8;
+const STATE = 2;
+const ARGS = 4;
+const INFS = 6;
 
 export const naTaT: Mechanism<NaTatInstance> = {
   description: {
@@ -106,7 +106,7 @@ export const naTaT: Mechanism<NaTatInstance> = {
     const count = init.nodes.length;
     const f = (): Float64Array => new Float64Array(count);
     const gNaTa_tbar = init.params.gNaTa_tbar;
-    const expb = hocExpBatch(10 * count);
+    const expb = hocExpBatch(8 * count);
     const m = expb.buf.subarray(STATE * count, (STATE + 1) * count);
     const h = expb.buf.subarray((STATE + 1) * count, (STATE + 2) * count);
     const gNaTa_t = f(), ina = f();
@@ -168,9 +168,13 @@ export const naTaT: Mechanism<NaTatInstance> = {
   },
 
   /**
-   * rates() and cnexp for all instances: the 4 rate exponentials in one batched call, then, per
-   * gate, x∞ = α/(α + β) (nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the exponent
-   * dt·((−1)/τ) = −dt·qt·(α + β), and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
+   * rates() and cnexp for all instances. With E = exp(−(v+38)/6) and F = exp((v+66)/6) (one
+   * batched call), βm's exponential is 1/E and βh's 1/F, so (u = v + 38, w = v + 66)
+   *   αm + βm = u·(0.182 + 0.124·E)/(1 − E),  m∞ = 0.182/(0.182 + 0.124·E),
+   *   αh + βh = −0.015·w·(1 + F)/(1 − F),     h∞ = 1/(1 + F),
+   * the same values as nocmodl's four exponentials up to rounding (its form loses digits to
+   * cancellation near the singular points; this one does not). The exponent of cnexp is
+   * dt·((−1)/τ) = −dt·qt·(α + β) and one ExpBatch.relax does x ← x + (1 − exp(dt·a))·(x∞ − x).
    */
   advance(inst: NaTatInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
@@ -182,32 +186,26 @@ export const naTaT: Mechanism<NaTatInstance> = {
     for (let j = 0; j < n; j++) {
       let v = vNode[nodes[j]];
       if (v === -38.0) v = v + 0.0001;
-      const u = v + 38.0;
-      buf[j] = -u * S6;
-      buf[n + j] = u * S6;
+      buf[j] = -(v + 38.0) * S6;
       if (v === -66.0) v = v + 0.0001;
-      const w = v + 66.0;
-      buf[2 * n + j] = w * S6;
-      buf[3 * n + j] = -w * S6;
+      buf[n + j] = (v + 66.0) * S6;
     }
-    expb.run(0, 4 * n);
+    expb.run(0, 2 * n);
     // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
       let v = vNode[nodes[j]];
       if (v === -38.0) v = v + 0.0001;
       const u = v + 38.0;
-      const mAlpha = (0.182 * u) / (1.0 - buf[j]);
-      const mBeta = (0.124 * -u) / (1.0 - buf[n + j]);
-      const ms = mAlpha + mBeta;
-      buf[INFS * n + j] = mAlpha / ms;
-      buf[ARGS * n + j] = dtq * ms;
+      const E = buf[j];
+      const pm = 0.182 + 0.124 * E;
+      buf[INFS * n + j] = 0.182 / pm;
+      buf[ARGS * n + j] = (dtq * u * pm) / (1.0 - E);
       if (v === -66.0) v = v + 0.0001;
       const w = v + 66.0;
-      const hAlpha = (-0.015 * w) / (1.0 - buf[2 * n + j]);
-      const hBeta = (-0.015 * -w) / (1.0 - buf[3 * n + j]);
-      const hs = hAlpha + hBeta;
-      buf[(INFS + 1) * n + j] = hAlpha / hs;
-      buf[(ARGS + 1) * n + j] = dtq * hs;
+      const F = buf[n + j];
+      const ph = 1.0 + F;
+      buf[(INFS + 1) * n + j] = 1.0 / ph;
+      buf[(ARGS + 1) * n + j] = (dtq * (-0.015 * w) * ph) / (1.0 - F);
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },
