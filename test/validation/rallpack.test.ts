@@ -4,6 +4,7 @@
  * 0.0055 % on Rallpack 2 with rms.c's measure; on Rallpack 3 its Crank–Nicolson spike times are
  * within 0.006 ms of the published dt = 1 µs NEURON reference.
  */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/solvers/simulate.ts';
 import {
@@ -12,15 +13,19 @@ import {
   rallpack2,
   rallpack3,
   readReference,
+  RALLPACK_DIR,
   upwardCrossings,
   RALLPACK,
 } from './rallpack-models.ts';
 
 const verbose = !!process.env.DENDRITE_VERBOSE;
+// The published reference traces are GENESIS data (GPL), so they stay in ../shared, not in this repo.
+const haveRefs = existsSync(RALLPACK_DIR + 'ref_cable.0');
+if (!haveRefs) console.log(`Rallpack tests skipped: reference traces not found in ${RALLPACK_DIR} (../shared/fixtures/rallpack)`);
 
-describe('Rallpack 1: 1 mm passive cable, 1000 compartments', () => {
-  const ref0 = readReference('ref_cable.0');
-  const refx = readReference('ref_cable.x');
+describe.skipIf(!haveRefs)('Rallpack 1: 1 mm passive cable, 1000 compartments', () => {
+  const ref0 = haveRefs ? readReference('ref_cable.0') : (null as never);
+  const refx = haveRefs ? readReference('ref_cable.x') : (null as never);
 
   it('geometry: λ = 1 mm and τ = 40 ms as the spec says', () => {
     const { layout } = rallpack1(1000);
@@ -58,7 +63,7 @@ describe('Rallpack 1: 1 mm passive cable, 1000 compartments', () => {
   });
 });
 
-describe('Rallpack 2: binary tree of 1023 branches (3/2 power rule)', () => {
+describe.skipIf(!haveRefs)('Rallpack 2: binary tree of 1023 branches (3/2 power rule)', () => {
   it('normalised rms error at dt 0.025 is no worse than NEURON (0.0055 %)', () => {
     const m = rallpack2(10, 1, { dt_ms: 0.025 });
     expect(m.layout.sections.length).toBe(1023);
@@ -71,7 +76,7 @@ describe('Rallpack 2: binary tree of 1023 branches (3/2 power rule)', () => {
   });
 });
 
-describe('Rallpack 3: the Rallpack 1 cable with hh', () => {
+describe.skipIf(!haveRefs)('Rallpack 3: the Rallpack 1 cable with hh', () => {
   it('Crank–Nicolson at dt 0.025: every spike within 0.01 ms of the published NEURON reference', () => {
     const m = rallpack3(1000, { dt_ms: 0.025, method: 'crank_nicolson', usetable: 0 });
     const res = simulate(m.request);
