@@ -3,11 +3,12 @@
  * for the ModelDB 139653 .mod files (fixtures/neuron/channels/NOTES.md §1):
  * - `hocExp`: NEURON's hoc_Exp (0 below −700, exp(700) above 700), over the glibc exp algorithm;
  * - `QT`: the temperature factor pow(2.3, (34 − 21)/10) as glibc computes it (it ignores celsius);
- * - `cnexp`: x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x), the exact emitted form;
+ * - `cnexp`: x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x), the exact emitted form (the
+ *   channels now step their gates through the batched `relax` kernel with x∞ as the target, which
+ *   differs from this form at the ulp level only).
  *
- * Every channel evaluates its BREAKPOINT twice, at v + 0.001 and at v, and adds the finite-difference
- * conductance (I(v + 0.001) − I(v))/0.001 to the node's diagonal (and to the ion's dI/dv), the
- * current at v to the right-hand side (and to the ion's total), as NEURON's nrn_cur does.
+ * NEURON adds the finite-difference conductance (I(v + 0.001) − I(v))/0.001 to the diagonal; the
+ * channels' currents are linear in v given the gates, so they add g itself, equal up to rounding.
  */
 import { exp } from '../exp.ts';
 import { createExpBatchWithFallback, type ExpBatch } from '../exp-wasm.ts';
@@ -23,14 +24,6 @@ export function hocExp(x: number): number {
   if (x < -700.0) return 0.0;
   if (x > 700.0) return expFn(700.0);
   return expFn(x);
-}
-
-/**
- * An exponent as hoc_Exp sees it, for a batched exp (./exp-wasm.ts) that has no such limits:
- * below −700 it becomes −Infinity (exp gives 0), above 700 it becomes 700.
- */
-export function hocExpArg(x: number): number {
-  return x < -700.0 ? -Infinity : x > 700.0 ? 700.0 : x;
 }
 
 /** One cnexp step of x' = (xInf − x)/tau over dt, in nocmodl's algebraic form. */
