@@ -1,6 +1,6 @@
-import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
-import type { ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
+import type { InstanceInit, Mechanism, MechanismContext } from '../mechanism.ts';
+import { hocExp as hocExpShared } from './common.ts';
+import { gatedDescription, gatedInitialize, gatedInstance, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
@@ -13,11 +13,7 @@ const scratch = new Float64Array(2);
  * Stuart 2006, as used by Hay et al. 2011): ihcn = gIhbar·m·(v − ehcn), ehcn a GLOBAL (−45 mV, not an ion);
  * α = 0.001·6.43·(v + 154.9)/(exp((v + 154.9)/11.9) − 1), β = 0.001·193·exp(v/33.1); guard at exactly −154.9 mV.
  *
- * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
- * 2 rate exponentials and the 1 cnexp exponential of each instance in one batched call each
- * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
- * `ihRates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
- * applied to the arguments.
+ * The state update is batched as ./gated.ts describes, in the same arithmetic as `ihRates` + cnexp below.
  *
  * Evaluation order 28 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -43,77 +39,35 @@ export function ihRates(v0: number, out: Float64Array): void {
   out[M_TAU] = mTau;
 }
 
-export interface IhInstance extends MechanismInstance {
+export interface IhInstance extends GatedInstance {
   readonly gIhbar: Float64Array;
   readonly m: Float64Array;
   readonly gIh: Float64Array;
   readonly ihcn: Float64Array;
   readonly ehcn: number;
-  /** Scratch rates record (initialisation). */
-  readonly r: Float64Array;
-  /** Someone reads gIh or ihcn (InstanceInit.unread); else `current` skips them. */
-  readonly storeVars: boolean;
-  readonly totals: boolean;
-  /**
-   * hoc_Exp batch whose memory holds, in planes of count doubles: 2 rate exponents, the
-   * states (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
-   */
-  readonly expb: ExpBatch;
 }
+
+const SPEC: GatedSpec = {
+  name: 'Ih',
+  summary: 'hyperpolarisation-activated cation channel (Kole et al. 2006), Hay et al. 2011',
+  order: 28,
+  gbar: 'gIhbar',
+  gates: [{ name: 'm', description: 'activation' }],
+  g: 'gIh',
+  i: 'ihcn',
+  ion: null,
+  globals: [{ name: 'ehcn', unit: 'mV', default: -45, description: 'reversal potential of Ih (a GLOBAL in Ih.mod)' }],
+  rateExps: 2,
+};
 
 const STATE = 2;
 const ARGS = 3;
 const INFS = 4;
 
 export const ih: Mechanism<IhInstance> = {
-  description: {
-    name: 'Ih',
-    kind: 'density',
-    summary: 'hyperpolarisation-activated cation channel (Kole et al. 2006), Hay et al. 2011',
-    source: 'ModelDB 139653 mod/Ih.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
-    order: 28,
-    params: [{ name: 'gIhbar', ...CONDUCTANCE, default: 1e-5, description: 'maximal conductance density' }],
-    globals: [{ name: 'ehcn', unit: 'mV', default: -45, description: 'reversal potential of Ih (a GLOBAL in Ih.mod)' }],
-    states: [
-      { name: 'm', unit: '1', description: 'activation' },
-    ],
-    assigned: [
-      { name: 'gIh', unit: 'S/cm2', description: 'conductance density' },
-      { name: 'ihcn', unit: 'mA/cm2', description: 'current density' },
-    ],
-    ions: [],
-    electrode: false,
-  },
-
-  instantiate(init: InstanceInit): IhInstance {
-    const count = init.nodes.length;
-    const f = (): Float64Array => new Float64Array(count);
-    const gIhbar = init.params.gIhbar;
-    const expb = hocExpBatch(5 * count);
-    const m = expb.buf.subarray((STATE + 0) * count, (STATE + 1) * count);
-    const gIh = f(), ihcn = f();
-    const out = outputsRead(init, ['gIh', 'ihcn'], null);
-    return {
-      count,
-      nodes: init.nodes,
-      gIhbar, m, gIh, ihcn,
-      ehcn: init.globals.ehcn,
-      storeVars: out.vars,
-      totals: out.totals,
-      r: new Float64Array(4),
-      expb,
-      vars: { gIhbar, m, gIh, ihcn },
-    };
-  },
-
-  initialize(inst: IhInstance, ctx: MechanismContext): void {
-    const { nodes, count, r, m } = inst;
-    const v = ctx.v;
-    for (let k = 0; k < count; k++) {
-      ihRates(v[nodes[k]], r);
-      m[k] = r[M_INF];
-    }
-  },
+  description: gatedDescription(SPEC),
+  instantiate: (init: InstanceInit): IhInstance => gatedInstance(SPEC, init),
+  initialize: gatedInitialize(SPEC, ihRates),
 
   current(inst: IhInstance, ctx: MechanismContext): void {
     const { nodes, count, gIhbar: gbar, m, gIh: gOut, ihcn: iOut } = inst;
@@ -144,11 +98,7 @@ export const ih: Mechanism<IhInstance> = {
     }
   },
 
-  /**
-   * rates() and cnexp for all instances: the 2 rate exponentials in one batched call, then per
-   * gate x∞ (for α/β gates α/(α + β), nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the
-   * exponent dt·((−1)/τ) with fewer divisions, and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
-   */
+  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
   advance(inst: IhInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;

@@ -1,6 +1,6 @@
-import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import type { ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead, QT as QT_SHARED } from './common.ts';
+import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
+import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
@@ -16,11 +16,7 @@ const scratch = new Float64Array(4);
  * Hay et al. 2011): ik = gK_Tstbar·m⁴·h·(v − ek). Rates use v′ = v + 10; NEURON's pow(m, 4.0) and
  * pow(…, 2.0) are products here (ulp-level differences, NOTES.md §1).
  *
- * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
- * 4 rate exponentials and the 2 cnexp exponentials of each instance in one batched call each
- * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
- * `kTstRates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
- * applied to the arguments.
+ * The state update is batched as ./gated.ts describes, in the same arithmetic as `kTstRates` + cnexp below.
  *
  * Evaluation order 31 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -51,120 +47,46 @@ export function kTstRates(v0: number, out: Float64Array): void {
   out[H_TAU] = hTau;
 }
 
-export interface KTstInstance extends MechanismInstance {
+export interface KTstInstance extends GatedInstance {
   readonly gK_Tstbar: Float64Array;
   readonly m: Float64Array;
   readonly h: Float64Array;
   readonly gK_Tst: Float64Array;
   readonly ik: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record (initialisation). */
-  readonly r: Float64Array;
-  /** Someone reads gK_Tst or ik / the k totals (InstanceInit.unread); else `current` skips them. */
-  readonly storeVars: boolean;
-  readonly totals: boolean;
-  /**
-   * hoc_Exp batch whose memory holds, in planes of count doubles: 4 rate exponents, the
-   * states (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
-   */
-  readonly expb: ExpBatch;
 }
+
+const SPEC: GatedSpec = {
+  name: 'K_Tst',
+  summary: 'transient K channel (Korngreen & Sakmann 2000), Hay et al. 2011',
+  order: 31,
+  gbar: 'gK_Tstbar',
+  gates: [{ name: 'm', description: 'activation' }, { name: 'h', description: 'inactivation' }],
+  g: 'gK_Tst',
+  i: 'ik',
+  ion: 'k',
+  rateExps: 4,
+};
 
 const STATE = 4;
 const ARGS = 6;
 const INFS = 8;
 
 export const kTst: Mechanism<KTstInstance> = {
-  description: {
-    name: 'K_Tst',
-    kind: 'density',
-    summary: 'transient K channel (Korngreen & Sakmann 2000), Hay et al. 2011',
-    source: 'ModelDB 139653 mod/K_Tst.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
-    order: 31,
-    params: [{ name: 'gK_Tstbar', ...CONDUCTANCE, default: 1e-5, description: 'maximal conductance density' }],
-    globals: [],
-    states: [
-      { name: 'm', unit: '1', description: 'activation' },
-      { name: 'h', unit: '1', description: 'inactivation' },
-    ],
-    assigned: [
-      { name: 'gK_Tst', unit: 'S/cm2', description: 'conductance density' },
-      { name: 'ik', unit: 'mA/cm2', description: 'current density' },
-    ],
-    ions: [{ ion: 'k', read: ['ek'], write: ['ik'] }],
-    electrode: false,
-  },
-
-  instantiate(init: InstanceInit): KTstInstance {
-    const count = init.nodes.length;
-    const f = (): Float64Array => new Float64Array(count);
-    const gK_Tstbar = init.params.gK_Tstbar;
-    const expb = hocExpBatch(10 * count);
-    const m = expb.buf.subarray((STATE + 0) * count, (STATE + 1) * count);
-    const h = expb.buf.subarray((STATE + 1) * count, (STATE + 2) * count);
-    const gK_Tst = f(), ik = f();
-    const out = outputsRead(init, ['gK_Tst', 'ik'], 'k');
-    return {
-      count,
-      nodes: init.nodes,
-      gK_Tstbar, m, h, gK_Tst, ik,
-      ion: init.ions.k,
-      storeVars: out.vars,
-      totals: out.totals,
-      r: new Float64Array(4),
-      expb,
-      vars: { gK_Tstbar, m, h, gK_Tst, ik },
-    };
-  },
-
-  initialize(inst: KTstInstance, ctx: MechanismContext): void {
-    const { nodes, count, r, m, h } = inst;
-    const v = ctx.v;
-    for (let k = 0; k < count; k++) {
-      kTstRates(v[nodes[k]], r);
-      m[k] = r[M_INF];
-      h[k] = r[H_INF];
-    }
-  },
+  description: gatedDescription(SPEC),
+  instantiate: (init: InstanceInit): KTstInstance => gatedInstance(SPEC, init),
+  initialize: gatedInitialize(SPEC, kTstRates),
 
   current(inst: KTstInstance, ctx: MechanismContext): void {
-    const { nodes, count, gK_Tstbar: gbar, m, h, gK_Tst: gOut, ik: iOut } = inst;
-    const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
-    const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
-    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
-    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
-    if (!inst.storeVars && !inst.totals) {
-      for (let j = 0; j < count; j++) {
-        const node = nodes[j];
-        const mj = m[j];
-        const gj = gbar[j] * (mj * mj * mj * mj) * h[j];
-        rhs[node] -= gj * (v[node] - E[node]);
-        d[node] += gj;
-      }
-      return;
-    }
-    const sv = inst.storeVars;
+    const { count, gK_Tstbar: gbar, m, h, gK_Tst: g } = inst;
     for (let j = 0; j < count; j++) {
-      const node = nodes[j];
       const mj = m[j];
-      const gj = gbar[j] * (mj * mj * mj * mj) * h[j];
-      const i0 = gj * (v[node] - E[node]);
-      if (sv) {
-        gOut[j] = gj;
-        iOut[j] = i0;
-      }
-      ionI[node] += i0;
-      ionG[node] += gj;
-      rhs[node] -= i0;
-      d[node] += gj;
+      g[j] = gbar[j] * (mj * mj * mj * mj) * h[j];
     }
+    ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /**
-   * rates() and cnexp for all instances: the 4 rate exponentials in one batched call, then per
-   * gate x∞ (for α/β gates α/(α + β), nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the
-   * exponent dt·((−1)/τ) with fewer divisions, and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
-   */
+  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
   advance(inst: KTstInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;

@@ -1,6 +1,6 @@
-import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import type { ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead, QT as QT_SHARED } from './common.ts';
+import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
+import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
@@ -16,11 +16,7 @@ const scratch = new Float64Array(4);
  * ina = gNaTa_tbar·m³·h·(v − ena). Rates as nocmodl emits them (NOTES.md §2), singularity guards at
  * exactly −38 and −66 mV (the second sees the possibly shifted v).
  *
- * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
- * 4 rate exponentials and the 2 cnexp exponentials of each instance in one batched call each
- * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
- * `naTaTRates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
- * applied to the arguments.
+ * The state update is batched as ./gated.ts describes, in the same arithmetic as `naTaTRates` + cnexp below.
  *
  * Evaluation order 32 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -58,124 +54,46 @@ export function naTaTRates(v0: number, out: Float64Array): void {
   out[H_TAU] = hTau;
 }
 
-export interface NaTatInstance extends MechanismInstance {
+export interface NaTatInstance extends GatedInstance {
   readonly gNaTa_tbar: Float64Array;
   readonly m: Float64Array;
   readonly h: Float64Array;
   readonly gNaTa_t: Float64Array;
   readonly ina: Float64Array;
   readonly ion: IonState;
-  /** Someone reads gNaTa_t or ina / the na totals (InstanceInit.unread); else `current` skips them. */
-  readonly storeVars: boolean;
-  readonly totals: boolean;
-  /** Scratch rates record (initialisation). */
-  readonly r: Float64Array;
-  /**
-   * hoc_Exp batch whose memory holds, in planes of count doubles: 2 rate exponents, the states
-   * m and h (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
-   */
-  readonly expb: ExpBatch;
 }
+
+const SPEC: GatedSpec = {
+  name: 'NaTa_t',
+  summary: 'transient Na channel (Colbert & Pan 2002), Hay et al. 2011',
+  order: 32,
+  gbar: 'gNaTa_tbar',
+  gates: [{ name: 'm', description: 'activation' }, { name: 'h', description: 'inactivation' }],
+  g: 'gNaTa_t',
+  i: 'ina',
+  ion: 'na',
+  rateExps: 2,
+};
 
 const STATE = 2;
 const ARGS = 4;
 const INFS = 6;
 
 export const naTaT: Mechanism<NaTatInstance> = {
-  description: {
-    name: 'NaTa_t',
-    kind: 'density',
-    summary: 'transient Na channel (Colbert & Pan 2002), Hay et al. 2011',
-    source: 'ModelDB 139653 mod/NaTa_t.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
-    order: 32,
-    params: [{ name: 'gNaTa_tbar', ...CONDUCTANCE, default: 1e-5, description: 'maximal conductance density' }],
-    globals: [],
-    states: [
-      { name: 'm', unit: '1', description: 'activation' },
-      { name: 'h', unit: '1', description: 'inactivation' },
-    ],
-    assigned: [
-      { name: 'gNaTa_t', unit: 'S/cm2', description: 'conductance density' },
-      { name: 'ina', unit: 'mA/cm2', description: 'current density' },
-    ],
-    ions: [{ ion: 'na', read: ['ena'], write: ['ina'] }],
-    electrode: false,
-  },
-
-  instantiate(init: InstanceInit): NaTatInstance {
-    const count = init.nodes.length;
-    const f = (): Float64Array => new Float64Array(count);
-    const gNaTa_tbar = init.params.gNaTa_tbar;
-    const expb = hocExpBatch(8 * count);
-    const m = expb.buf.subarray(STATE * count, (STATE + 1) * count);
-    const h = expb.buf.subarray((STATE + 1) * count, (STATE + 2) * count);
-    const gNaTa_t = f(), ina = f();
-    const out = outputsRead(init, ['gNaTa_t', 'ina'], 'na');
-    return {
-      count,
-      nodes: init.nodes,
-      gNaTa_tbar, m, h, gNaTa_t, ina,
-      ion: init.ions.na,
-      storeVars: out.vars,
-      totals: out.totals,
-      r: new Float64Array(4),
-      expb,
-      vars: { gNaTa_tbar, m, h, gNaTa_t, ina },
-    };
-  },
-
-  initialize(inst: NaTatInstance, ctx: MechanismContext): void {
-    const { nodes, count, r, m, h } = inst;
-    const v = ctx.v;
-    for (let k = 0; k < count; k++) {
-      naTaTRates(v[nodes[k]], r);
-      m[k] = r[M_INF];
-      h[k] = r[H_INF];
-    }
-  },
+  description: gatedDescription(SPEC),
+  instantiate: (init: InstanceInit): NaTatInstance => gatedInstance(SPEC, init),
+  initialize: gatedInitialize(SPEC, naTaTRates),
 
   current(inst: NaTatInstance, ctx: MechanismContext): void {
-    const { nodes, count, gNaTa_tbar: gbar, m, h, gNaTa_t: gOut, ina: iOut } = inst;
-    const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
-    const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
-    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
-    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
-    if (!inst.storeVars && !inst.totals) {
-      for (let j = 0; j < count; j++) {
-        const node = nodes[j];
-        const mj = m[j];
-        const gj = gbar[j] * mj * mj * mj * h[j];
-        rhs[node] -= gj * (v[node] - E[node]);
-        d[node] += gj;
-      }
-      return;
-    }
-    const sv = inst.storeVars;
+    const { count, gNaTa_tbar: gbar, m, h, gNaTa_t: g } = inst;
     for (let j = 0; j < count; j++) {
-      const node = nodes[j];
       const mj = m[j];
-      const gj = gbar[j] * mj * mj * mj * h[j];
-      const i0 = gj * (v[node] - E[node]);
-      if (sv) {
-        gOut[j] = gj;
-        iOut[j] = i0;
-      }
-      ionI[node] += i0;
-      ionG[node] += gj;
-      rhs[node] -= i0;
-      d[node] += gj;
+      g[j] = gbar[j] * mj * mj * mj * h[j];
     }
+    ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /**
-   * rates() and cnexp for all instances. With E = exp(−(v+38)/6) and F = exp((v+66)/6) (one
-   * batched call), βm's exponential is 1/E and βh's 1/F, so (u = v + 38, w = v + 66)
-   *   αm + βm = u·(0.182 + 0.124·E)/(1 − E),  m∞ = 0.182/(0.182 + 0.124·E),
-   *   αh + βh = −0.015·w·(1 + F)/(1 − F),     h∞ = 1/(1 + F),
-   * the same values as nocmodl's four exponentials up to rounding (its form loses digits to
-   * cancellation near the singular points; this one does not). The exponent of cnexp is
-   * dt·((−1)/τ) = −dt·qt·(α + β) and one ExpBatch.relax does x ← x + (1 − exp(dt·a))·(x∞ − x).
-   */
+  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
   advance(inst: NaTatInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;

@@ -1,6 +1,6 @@
-import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import type { ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead, QT as QT_SHARED } from './common.ts';
+import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
+import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
@@ -16,11 +16,7 @@ const scratch = new Float64Array(6);
  * al. 2011): ina = gNap_Et2bar·m³·h·(v − ena). m∞ and h∞ are Boltzmann functions (h∞ is not αh/(αh + βh));
  * τm = 6/(αm + βm)/qt with NaTa_t's αm, βm. Guards at exactly −38, −17 and −64.4 mV (NOTES.md §2).
  *
- * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
- * 6 rate exponentials and the 2 cnexp exponentials of each instance in one batched call each
- * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
- * `napEt2Rates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
- * applied to the arguments.
+ * The state update is batched as ./gated.ts describes, in the same arithmetic as `napEt2Rates` + cnexp below.
  *
  * Evaluation order 33 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -64,120 +60,46 @@ export function napEt2Rates(v0: number, out: Float64Array): void {
   out[H_TAU] = hTau;
 }
 
-export interface NapEt2Instance extends MechanismInstance {
+export interface NapEt2Instance extends GatedInstance {
   readonly gNap_Et2bar: Float64Array;
   readonly m: Float64Array;
   readonly h: Float64Array;
   readonly gNap_Et2: Float64Array;
   readonly ina: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record (initialisation). */
-  readonly r: Float64Array;
-  /** Someone reads gNap_Et2 or ina / the na totals (InstanceInit.unread); else `current` skips them. */
-  readonly storeVars: boolean;
-  readonly totals: boolean;
-  /**
-   * hoc_Exp batch whose memory holds, in planes of count doubles: 6 rate exponents, the
-   * states (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
-   */
-  readonly expb: ExpBatch;
 }
+
+const SPEC: GatedSpec = {
+  name: 'Nap_Et2',
+  summary: 'persistent Na channel (Magistretti & Alonso 1999), Hay et al. 2011',
+  order: 33,
+  gbar: 'gNap_Et2bar',
+  gates: [{ name: 'm', description: 'activation' }, { name: 'h', description: 'inactivation' }],
+  g: 'gNap_Et2',
+  i: 'ina',
+  ion: 'na',
+  rateExps: 6,
+};
 
 const STATE = 6;
 const ARGS = 8;
 const INFS = 10;
 
 export const napEt2: Mechanism<NapEt2Instance> = {
-  description: {
-    name: 'Nap_Et2',
-    kind: 'density',
-    summary: 'persistent Na channel (Magistretti & Alonso 1999), Hay et al. 2011',
-    source: 'ModelDB 139653 mod/Nap_Et2.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
-    order: 33,
-    params: [{ name: 'gNap_Et2bar', ...CONDUCTANCE, default: 1e-5, description: 'maximal conductance density' }],
-    globals: [],
-    states: [
-      { name: 'm', unit: '1', description: 'activation' },
-      { name: 'h', unit: '1', description: 'inactivation' },
-    ],
-    assigned: [
-      { name: 'gNap_Et2', unit: 'S/cm2', description: 'conductance density' },
-      { name: 'ina', unit: 'mA/cm2', description: 'current density' },
-    ],
-    ions: [{ ion: 'na', read: ['ena'], write: ['ina'] }],
-    electrode: false,
-  },
-
-  instantiate(init: InstanceInit): NapEt2Instance {
-    const count = init.nodes.length;
-    const f = (): Float64Array => new Float64Array(count);
-    const gNap_Et2bar = init.params.gNap_Et2bar;
-    const expb = hocExpBatch(12 * count);
-    const m = expb.buf.subarray((STATE + 0) * count, (STATE + 1) * count);
-    const h = expb.buf.subarray((STATE + 1) * count, (STATE + 2) * count);
-    const gNap_Et2 = f(), ina = f();
-    const out = outputsRead(init, ['gNap_Et2', 'ina'], 'na');
-    return {
-      count,
-      nodes: init.nodes,
-      gNap_Et2bar, m, h, gNap_Et2, ina,
-      ion: init.ions.na,
-      storeVars: out.vars,
-      totals: out.totals,
-      r: new Float64Array(4),
-      expb,
-      vars: { gNap_Et2bar, m, h, gNap_Et2, ina },
-    };
-  },
-
-  initialize(inst: NapEt2Instance, ctx: MechanismContext): void {
-    const { nodes, count, r, m, h } = inst;
-    const v = ctx.v;
-    for (let k = 0; k < count; k++) {
-      napEt2Rates(v[nodes[k]], r);
-      m[k] = r[M_INF];
-      h[k] = r[H_INF];
-    }
-  },
+  description: gatedDescription(SPEC),
+  instantiate: (init: InstanceInit): NapEt2Instance => gatedInstance(SPEC, init),
+  initialize: gatedInitialize(SPEC, napEt2Rates),
 
   current(inst: NapEt2Instance, ctx: MechanismContext): void {
-    const { nodes, count, gNap_Et2bar: gbar, m, h, gNap_Et2: gOut, ina: iOut } = inst;
-    const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
-    const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
-    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
-    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
-    if (!inst.storeVars && !inst.totals) {
-      for (let j = 0; j < count; j++) {
-        const node = nodes[j];
-        const mj = m[j];
-        const gj = gbar[j] * mj * mj * mj * h[j];
-        rhs[node] -= gj * (v[node] - E[node]);
-        d[node] += gj;
-      }
-      return;
-    }
-    const sv = inst.storeVars;
+    const { count, gNap_Et2bar: gbar, m, h, gNap_Et2: g } = inst;
     for (let j = 0; j < count; j++) {
-      const node = nodes[j];
       const mj = m[j];
-      const gj = gbar[j] * mj * mj * mj * h[j];
-      const i0 = gj * (v[node] - E[node]);
-      if (sv) {
-        gOut[j] = gj;
-        iOut[j] = i0;
-      }
-      ionI[node] += i0;
-      ionG[node] += gj;
-      rhs[node] -= i0;
-      d[node] += gj;
+      g[j] = gbar[j] * mj * mj * mj * h[j];
     }
+    ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /**
-   * rates() and cnexp for all instances: the 6 rate exponentials in one batched call, then per
-   * gate x∞ (for α/β gates α/(α + β), nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the
-   * exponent dt·((−1)/τ) with fewer divisions, and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
-   */
+  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
   advance(inst: NapEt2Instance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;

@@ -1,6 +1,6 @@
-import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance, IonState } from '../mechanism.ts';
-import type { ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
+import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
+import { hocExp as hocExpShared } from './common.ts';
+import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
@@ -13,11 +13,7 @@ const scratch = new Float64Array(2);
  * ik = gSKv3_1bar·m·(v − ek); m∞ = 1/(1 + exp((v − 18.7)/(−9.7))), τ = 0.2·20/(1 + exp((v + 46.56)/(−44.14)));
  * no temperature factor.
  *
- * The state update evaluates `rates()` and the cnexp step for all instances in passes, with the
- * 2 rate exponentials and the 1 cnexp exponential of each instance in one batched call each
- * (./exp-wasm.ts: the glibc algorithm, bit-identical to ./exp.ts), in the same arithmetic as
- * `skv31Rates` + cnexp below; NEURON's hoc_Exp limits (0 below −700, exp(700) above 700) are
- * applied to the arguments.
+ * The state update is batched as ./gated.ts describes, in the same arithmetic as `skv31Rates` + cnexp below.
  *
  * Evaluation order 35 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -38,114 +34,44 @@ export function skv31Rates(v0: number, out: Float64Array): void {
   out[M_TAU] = mTau;
 }
 
-export interface SKv31Instance extends MechanismInstance {
+export interface SKv31Instance extends GatedInstance {
   readonly gSKv3_1bar: Float64Array;
   readonly m: Float64Array;
   readonly gSKv3_1: Float64Array;
   readonly ik: Float64Array;
   readonly ion: IonState;
-  /** Scratch rates record (initialisation). */
-  readonly r: Float64Array;
-  /** Someone reads gSKv3_1 or ik / the k totals (InstanceInit.unread); else `current` skips them. */
-  readonly storeVars: boolean;
-  readonly totals: boolean;
-  /**
-   * hoc_Exp batch whose memory holds, in planes of count doubles: 2 rate exponents, the
-   * states (STATE), the cnexp exponents dt·a (ARGS) and x∞ (INFS), for ExpBatch.relax.
-   */
-  readonly expb: ExpBatch;
 }
+
+const SPEC: GatedSpec = {
+  name: 'SKv3_1',
+  summary: 'Kv3.1 fast delayed-rectifier K channel (Rettig et al. 1992), Hay et al. 2011',
+  order: 35,
+  gbar: 'gSKv3_1bar',
+  gates: [{ name: 'm', description: 'activation' }],
+  g: 'gSKv3_1',
+  i: 'ik',
+  ion: 'k',
+  rateExps: 2,
+};
 
 const STATE = 2;
 const ARGS = 3;
 const INFS = 4;
 
 export const skv31: Mechanism<SKv31Instance> = {
-  description: {
-    name: 'SKv3_1',
-    kind: 'density',
-    summary: 'Kv3.1 fast delayed-rectifier K channel (Rettig et al. 1992), Hay et al. 2011',
-    source: 'ModelDB 139653 mod/SKv3_1.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl',
-    order: 35,
-    params: [{ name: 'gSKv3_1bar', ...CONDUCTANCE, default: 1e-5, description: 'maximal conductance density' }],
-    globals: [],
-    states: [
-      { name: 'm', unit: '1', description: 'activation' },
-    ],
-    assigned: [
-      { name: 'gSKv3_1', unit: 'S/cm2', description: 'conductance density' },
-      { name: 'ik', unit: 'mA/cm2', description: 'current density' },
-    ],
-    ions: [{ ion: 'k', read: ['ek'], write: ['ik'] }],
-    electrode: false,
-  },
-
-  instantiate(init: InstanceInit): SKv31Instance {
-    const count = init.nodes.length;
-    const f = (): Float64Array => new Float64Array(count);
-    const gSKv3_1bar = init.params.gSKv3_1bar;
-    const expb = hocExpBatch(5 * count);
-    const m = expb.buf.subarray((STATE + 0) * count, (STATE + 1) * count);
-    const gSKv3_1 = f(), ik = f();
-    const out = outputsRead(init, ['gSKv3_1', 'ik'], 'k');
-    return {
-      count,
-      nodes: init.nodes,
-      gSKv3_1bar, m, gSKv3_1, ik,
-      ion: init.ions.k,
-      storeVars: out.vars,
-      totals: out.totals,
-      r: new Float64Array(4),
-      expb,
-      vars: { gSKv3_1bar, m, gSKv3_1, ik },
-    };
-  },
-
-  initialize(inst: SKv31Instance, ctx: MechanismContext): void {
-    const { nodes, count, r, m } = inst;
-    const v = ctx.v;
-    for (let k = 0; k < count; k++) {
-      skv31Rates(v[nodes[k]], r);
-      m[k] = r[M_INF];
-    }
-  },
+  description: gatedDescription(SPEC),
+  instantiate: (init: InstanceInit): SKv31Instance => gatedInstance(SPEC, init),
+  initialize: gatedInitialize(SPEC, skv31Rates),
 
   current(inst: SKv31Instance, ctx: MechanismContext): void {
-    const { nodes, count, gSKv3_1bar: gbar, m, gSKv3_1: gOut, ik: iOut } = inst;
-    const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
-    const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
-    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
-    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
-    if (!inst.storeVars && !inst.totals) {
-      for (let j = 0; j < count; j++) {
-        const node = nodes[j];
-        const gj = gbar[j] * m[j];
-        rhs[node] -= gj * (v[node] - E[node]);
-        d[node] += gj;
-      }
-      return;
-    }
-    const sv = inst.storeVars;
+    const { count, gSKv3_1bar: gbar, m, gSKv3_1: g } = inst;
     for (let j = 0; j < count; j++) {
-      const node = nodes[j];
-      const gj = gbar[j] * m[j];
-      const i0 = gj * (v[node] - E[node]);
-      if (sv) {
-        gOut[j] = gj;
-        iOut[j] = i0;
-      }
-      ionI[node] += i0;
-      ionG[node] += gj;
-      rhs[node] -= i0;
-      d[node] += gj;
+      g[j] = gbar[j] * m[j];
     }
+    ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /**
-   * rates() and cnexp for all instances: the 2 rate exponentials in one batched call, then per
-   * gate x∞ (for α/β gates α/(α + β), nocmodl's target −(x∞/τ)/((−1)/τ) up to rounding) and the
-   * exponent dt·((−1)/τ) with fewer divisions, and one ExpBatch.relax for x ← x + (1 − exp(dt·a))·(x∞ − x).
-   */
+  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
   advance(inst: SKv31Instance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;

@@ -1,0 +1,140 @@
+/**
+ * The bookkeeping shared by the Hay gated channels (g = gbar·∏ gates, I = g·(v − e)): the
+ * description, the instance (wasm ExpBatch memory planes), initialisation from `rates()` and the
+ * current loop after the conductance. Each channel keeps its own rates and conductance loops (in
+ * its own file, so they stay monomorphic); nothing here calls back per node.
+ *
+ * Memory layout of `expb.buf`, in planes of count doubles: `rateExps` rate exponents, then the
+ * states (STATE = rateExps), the cnexp exponents dt·a (ARGS = rateExps + gates) and x∞
+ * (INFS = rateExps + 2·gates), for one ExpBatch.relax x ← x + (1 − exp(dt·a))·(x∞ − x). The state
+ * update evaluates the rate exponentials in one batched call (./exp-wasm.ts: the glibc algorithm,
+ * bit-identical to ./exp.ts), then per gate x∞ (for α/β gates α/(α + β), nocmodl's target
+ * −(x∞/τ)/((−1)/τ) up to rounding) and the exponent dt·((−1)/τ) with fewer divisions; NEURON's
+ * hoc_Exp limits (0 below −700, exp(700) above 700) apply to the arguments.
+ */
+import type { InstanceInit, IonState, MechanismContext, MechanismDescription, MechanismInstance } from '../mechanism.ts';
+import { CONDUCTANCE, hocExpBatch, outputsRead } from './common.ts';
+
+export interface GatedSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly order: number;
+  /** Maximal conductance parameter (default 1e-5 S/cm2 unless given). */
+  readonly gbar: string;
+  readonly gbarDefault?: number;
+  readonly gates: readonly { readonly name: string; readonly description: string }[];
+  /** Assigned conductance and current names. */
+  readonly g: string;
+  readonly i: string;
+  /** The ion written (read: e<ion>), or null for a non-specific current. */
+  readonly ion: string | null;
+  /** GLOBALs; each is copied to the instance under its name. */
+  readonly globals?: MechanismDescription['globals'];
+  /** Number of rate-exponent planes in expb. */
+  readonly rateExps: number;
+}
+
+/** What every gated instance has (the channel's interface adds its named arrays). */
+export interface GatedInstance extends MechanismInstance {
+  /** Scratch rates record (initialisation). */
+  readonly r: Float64Array;
+  /** Someone reads g or i / the ion totals (InstanceInit.unread); else `current` skips them. */
+  readonly storeVars: boolean;
+  readonly totals: boolean;
+  /** hoc_Exp batch holding the planes described above. */
+  readonly expb: import('../exp-wasm.ts').ExpBatch;
+}
+
+export function gatedDescription(s: GatedSpec): MechanismDescription {
+  return {
+    name: s.name,
+    kind: 'density',
+    summary: s.summary,
+    source: `ModelDB 139653 mod/${s.name}.mod (Hay et al. 2011), as compiled by NEURON 8.2 nocmodl`,
+    order: s.order,
+    params: [{ name: s.gbar, ...CONDUCTANCE, default: s.gbarDefault ?? 1e-5, description: 'maximal conductance density' }],
+    globals: s.globals ?? [],
+    states: s.gates.map((g) => ({ name: g.name, unit: '1', description: g.description })),
+    assigned: [
+      { name: s.g, unit: 'S/cm2', description: 'conductance density' },
+      { name: s.i, unit: 'mA/cm2', description: 'current density' },
+    ],
+    ions: s.ion === null ? [] : [{ ion: s.ion, read: [`e${s.ion}`], write: [s.i] }],
+    electrode: false,
+  };
+}
+
+/**
+ * The instance: gbar, the gates (views into expb), g and i under their names, `ion` (when the
+ * channel has one), the globals, and the GatedInstance fields.
+ */
+export function gatedInstance<T extends GatedInstance>(s: GatedSpec, init: InstanceInit): T {
+  const count = init.nodes.length;
+  const G = s.gates.length;
+  const expb = hocExpBatch((s.rateExps + 3 * G) * count);
+  const vars: Record<string, Float64Array> = { [s.gbar]: init.params[s.gbar] };
+  for (let k = 0; k < G; k++) vars[s.gates[k].name] = expb.buf.subarray((s.rateExps + k) * count, (s.rateExps + k + 1) * count);
+  vars[s.g] = new Float64Array(count);
+  vars[s.i] = new Float64Array(count);
+  const out = outputsRead(init, [s.g, s.i], s.ion);
+  const inst: Record<string, unknown> = { count, nodes: init.nodes, ...vars };
+  if (s.ion !== null) inst.ion = init.ions[s.ion];
+  for (const g of s.globals ?? []) inst[g.name] = init.globals[g.name];
+  Object.assign(inst, { storeVars: out.vars, totals: out.totals, r: new Float64Array(4), expb, vars });
+  return inst as unknown as T;
+}
+
+/** initialize(): each gate at x∞ = rates(v)[2k] (rates writes [x∞, τ] per gate). */
+export function gatedInitialize(
+  s: GatedSpec,
+  rates: (v: number, out: Float64Array) => void,
+): (inst: GatedInstance, ctx: MechanismContext) => void {
+  const G = s.gates.length;
+  return (inst, ctx) => {
+    const { nodes, count, r } = inst;
+    const buf = inst.expb.buf;
+    const v = ctx.v;
+    for (let j = 0; j < count; j++) {
+      rates(v[nodes[j]], r);
+      for (let k = 0; k < G; k++) buf[(s.rateExps + k) * count + j] = r[2 * k];
+    }
+  };
+}
+
+/**
+ * The current after the channel's conductance loop wrote g: I = g·(v − e) to rhs, g to d (the
+ * current is linear in v given the gates, so dI/dv is g: NEURON's finite difference
+ * (I(v + 0.001) − I(v))/0.001 up to rounding), I to `i` when stored, and both to the ion totals
+ * when read.
+ */
+export function ohmicCurrent(
+  inst: MechanismInstance & { readonly storeVars: boolean; readonly totals: boolean },
+  ctx: MechanismContext,
+  ion: IonState,
+  g: Float64Array,
+  i: Float64Array,
+): void {
+  const { nodes, count } = inst;
+  const E = ion.e, ionI = ion.i, ionG = ion.didv;
+  const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+  if (!inst.storeVars && !inst.totals) {
+    for (let j = 0; j < count; j++) {
+      const node = nodes[j];
+      const gj = g[j];
+      rhs[node] -= gj * (v[node] - E[node]);
+      d[node] += gj;
+    }
+    return;
+  }
+  const sv = inst.storeVars;
+  for (let j = 0; j < count; j++) {
+    const node = nodes[j];
+    const gj = g[j];
+    const i0 = gj * (v[node] - E[node]);
+    if (sv) i[j] = i0;
+    ionI[node] += i0;
+    ionG[node] += gj;
+    rhs[node] -= i0;
+    d[node] += gj;
+  }
+}
