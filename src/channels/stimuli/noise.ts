@@ -1,5 +1,6 @@
 import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
 import { INJECTED_CURRENT, pointScale } from './common.ts';
+import { uniformGenerator } from '../random.ts';
 
 /**
  * Gaussian noise current (point process, ELECTRODE_CURRENT): while del ≤ t < del + dur,
@@ -15,34 +16,12 @@ import { INJECTED_CURRENT, pointScale } from './common.ts';
 export const NOISE_MAX_VALUES = 10_000_000;
 
 /**
- * Standard normal deviates from a 32-bit seed: xoshiro128** (Blackman & Vigna) seeded by four
- * splitmix32 outputs of `seed`; each uniform u = (a·2^26 + b)/2^53 from two outputs (a = top 27
- * bits, b = top 26 bits); Box–Muller on pairs: r = sqrt(−2·ln(1 − u1)), z_2m = r·cos(2π·u2),
+ * Standard normal deviates from a 32-bit seed: uniforms from `uniformGenerator(seed)`
+ * (../random.ts), Box–Muller on pairs: r = sqrt(−2·ln(1 − u1)), z_2m = r·cos(2π·u2),
  * z_2m+1 = r·sin(2π·u2).
  */
 export function gaussianSequence(seed: number, n: number): Float64Array {
-  let sm = seed >>> 0;
-  const splitmix32 = () => {
-    sm = (sm + 0x9e3779b9) >>> 0;
-    let z = sm;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let s0 = splitmix32(), s1 = splitmix32(), s2 = splitmix32(), s3 = splitmix32();
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-  const next = () => {
-    const r = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
-    s2 = (s2 ^ s0) >>> 0;
-    s3 = (s3 ^ s1) >>> 0;
-    s1 = (s1 ^ s2) >>> 0;
-    s0 = (s0 ^ s3) >>> 0;
-    s2 = (s2 ^ t) >>> 0;
-    s3 = rotl(s3, 11);
-    return r;
-  };
-  const uniform = () => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+  const uniform = uniformGenerator(seed);
   const out = new Float64Array(n);
   for (let m = 0; m < n; m += 2) {
     const u1 = uniform();
@@ -52,10 +31,6 @@ export function gaussianSequence(seed: number, n: number): Float64Array {
     if (m + 1 < n) out[m + 1] = r * Math.sin(2 * Math.PI * u2);
   }
   return out;
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
 /** Number of held values for a window of `dur` ms sampled every `interval` ms (at least 1). */
