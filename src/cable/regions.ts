@@ -4,6 +4,7 @@
  * `soma(0.5)` stands for `soma[0](0.5)`). Errors name the JSON path and the value.
  */
 import { UserError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 
 export interface NamedSection {
   name: string;
@@ -15,33 +16,6 @@ const BASE_TYPES: Record<string, number> = { soma: 1, axon: 2, dend: 3, apic: 4 
 function baseOf(name: string): string {
   const i = name.indexOf('[');
   return i < 0 ? name : name.slice(0, i);
-}
-
-function suggest(value: string, candidates: string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(value, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean "${best}"?)` : '';
-}
-
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
 }
 
 /** Names a region spec may use on this cell (for messages). */
@@ -69,7 +43,7 @@ export function selectSections(sections: readonly NamedSection[], spec: unknown,
     if (v.includes('[')) {
       const i = sections.findIndex((s) => s.name === v);
       if (i < 0) {
-        throw new UserError(`${p}: no section named "${v}" in this morphology${suggest(v, sections.map((s) => s.name))}`);
+        throw new UserError(`${p}: no section named "${v}" in this morphology${didYouMean(v, sections.map((s) => s.name))}`);
       }
       out.add(i);
       return;
@@ -79,7 +53,7 @@ export function selectSections(sections: readonly NamedSection[], spec: unknown,
       for (let i = 0; i < sections.length; i++) if (baseOf(sections[i].name) === v) out.add(i);
       return;
     }
-    throw new UserError(`${p}: unknown region "${v}"; expected all, soma, axon, dend, apic, dend_N or a section name${suggest(v, regionNames(sections))}`);
+    throw new UserError(`${p}: unknown region "${v}"; expected all, soma, axon, dend, apic, dend_N or a section name${didYouMean(v, regionNames(sections))}`);
   };
   if (Array.isArray(spec)) {
     if (spec.length === 0) throw new UserError(`${path}: expected at least one region, got []`);
@@ -111,7 +85,7 @@ export function parseLocation(sections: readonly NamedSection[], spec: unknown, 
   }
   const section = sections.findIndex((s) => s.name === name);
   if (section < 0) {
-    throw new UserError(`${path}: no section named "${name}" in this morphology${suggest(name, sections.map((s) => s.name))}`);
+    throw new UserError(`${path}: no section named "${name}" in this morphology${didYouMean(name, sections.map((s) => s.name))}`);
   }
   return { section, x };
 }

@@ -2,7 +2,6 @@
  * Small checkers for JSON input: each names the JSON path, the value and what was expected.
  */
 import { UserError } from '../errors.ts';
-import { editDistance } from '../cable/regions.ts';
 import { convertQuantity, UnitError } from './units.ts';
 
 /** A mistake in a protocol file; `path` is a JSON path like `stimuli[0].amp_nA`. */
@@ -21,18 +20,8 @@ export function show(v: unknown): string {
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
-export function didYouMean(value: string, candidates: readonly string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(value.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean "${best}"?)` : '';
-}
+import { didYouMean } from '../suggest.ts';
+export { didYouMean };
 
 /** Checks bound to one file: every failure is a ProtocolError naming the file and path. */
 export class Checker {
