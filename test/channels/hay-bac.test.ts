@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { loadProtocol, runProtocol, buildSimulation } from '../../src/protocol/index.ts';
 import { spikeTimes } from '../../src/protocol/analysis.ts';
 import type { Protocol } from '../../src/protocol/protocol.ts';
+import { readCsv } from '../helpers/csv.ts';
 
 const CASES = fileURLToPath(new URL('../../fixtures/neuron/hay/cases/', import.meta.url));
 const PROTOCOL = fileURLToPath(new URL('../../fixtures/protocols/hay_bac_l5pc.json', import.meta.url));
@@ -43,16 +44,6 @@ if (!haveSwc) console.log(`hay-bac tests skipped: ${swc} not found (CC BY-NC-SA 
 const index: { case: string }[] = JSON.parse(readFileSync(join(CASES, 'index.json'), 'utf8'));
 const cases: HayCase[] = index.map((e) => JSON.parse(readFileSync(join(CASES, `${e.case}.json`), 'utf8')));
 
-function readCsv(path: string): { header: string[]; cols: Float64Array[] } {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const header = lines[0].split(',');
-  const cols = header.map(() => new Float64Array(lines.length - 1));
-  for (let r = 1; r < lines.length; r++) {
-    const f = lines[r].split(',');
-    for (let c = 0; c < f.length; c++) cols[c][r - 1] = Number(f[c]);
-  }
-  return { header, cols };
-}
 
 /** The protocol of one NEURON case: method, celsius, soma pulse and epsp amplitudes from its JSON. */
 function hayProtocol(c: HayCase, file = PROTOCOL): Protocol {

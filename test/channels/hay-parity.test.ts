@@ -18,6 +18,7 @@ import { builtinMechanisms, createCatalogue, type Catalogue } from '../../src/ch
 import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance } from '../../src/channels/mechanism.ts';
 import { simulate } from '../../src/solvers/simulate.ts';
 import type { MechanismUse, Probe, SimulationRequest } from '../../src/solvers/model.ts';
+import { readCsv } from '../helpers/csv.ts';
 
 const CASES = fileURLToPath(new URL('../../fixtures/neuron/channels/cases/', import.meta.url));
 const HAY = ['CaDynamics_E2', 'Ca_HVA', 'Ca_LVAst', 'Ih', 'Im', 'K_Pst', 'K_Tst', 'NaTa_t', 'Nap_Et2', 'SK_E2', 'SKv3_1'];
@@ -97,16 +98,6 @@ function catalogue(): Catalogue {
   return createCatalogue(builtin.some((m) => m.description.name === 'SEClamp') ? builtin : [...builtin, localSEClamp as Mechanism]);
 }
 
-function readCsv(path: string): { header: string[]; cols: Float64Array[] } {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const header = lines[0].split(',');
-  const cols = header.map(() => new Float64Array(lines.length - 1));
-  for (let r = 1; r < lines.length; r++) {
-    const f = lines[r].split(',');
-    for (let c = 0; c < f.length; c++) cols[c][r - 1] = Number(f[c]);
-  }
-  return { header, cols };
-}
 
 const ION_COLUMNS: Record<string, { ion: string; variable: 'i' | 'ci' | 'e' }> = {
   ina: { ion: 'na', variable: 'i' },

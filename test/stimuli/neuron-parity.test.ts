@@ -9,20 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProtocol, runProtocol } from '../../src/protocol/index.ts';
+import { readCsv } from '../helpers/csv.ts';
 
 const CASES = fileURLToPath(new URL('../../fixtures/neuron/stimuli/cases/', import.meta.url));
 const manifest: { protocol: string; csv: string; n_rows: number }[] = JSON.parse(readFileSync(join(CASES, 'manifest.json'), 'utf8'));
 
-function readCsv(path: string): { header: string[]; cols: Float64Array[] } {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const header = lines[0].split(',');
-  const cols = header.map(() => new Float64Array(lines.length - 1));
-  for (let r = 1; r < lines.length; r++) {
-    const f = lines[r].split(',');
-    for (let c = 0; c < f.length; c++) cols[c][r - 1] = Number(f[c]);
-  }
-  return { header, cols };
-}
 
 
 describe('stimuli equal NEURON 8.2 to 1e-6 (mV and nA)', () => {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCsv } from '../helpers/csv.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HH_JSON = join(ROOT, 'fixtures/mechanisms/hh.json');
@@ -13,16 +14,7 @@ export function hhSpec(): Record<string, any> {
   return JSON.parse(readFileSync(HH_JSON, 'utf8'));
 }
 
-export function readCsv(path: string): { header: string[]; cols: Float64Array[] } {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const header = lines[0].split(',');
-  const cols = header.map(() => new Float64Array(lines.length - 1));
-  for (let r = 1; r < lines.length; r++) {
-    const f = lines[r].split(',');
-    for (let c = 0; c < f.length; c++) cols[c][r - 1] = Number(f[c]);
-  }
-  return { header, cols };
-}
+export { readCsv };
 
 /** Max |a − b| over equally long traces (NaN counts as infinitely far). */
 export function maxDiff(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
