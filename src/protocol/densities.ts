@@ -84,8 +84,11 @@ export interface DensityExpression {
 /** A malformed expression or a bad value; `message` says what, without the JSON path. */
 export class DensityError extends Error {}
 
-/** Parse and check an expression once. `unit` is the parameter's NEURON unit (e.g. `S/cm2`). */
-export function compileDensityExpression(text: string, unit: string): DensityExpression {
+/**
+ * Parse once and check every name: a variable from `variables`, a constant, or (with `units`) a unit.
+ * `hint` says what may be used; `{names}` in it is replaced by the variable list.
+ */
+function parseWithNames(text: string, variables: readonly string[], units: boolean, hint: string): MathNode {
   const m = math();
   let node: MathNode;
   try {
@@ -94,11 +97,16 @@ export function compileDensityExpression(text: string, unit: string): DensityExp
     throw new DensityError(`cannot parse ${show(text)} as an expression (${(e as Error).message})`);
   }
   for (const s of symbols(node)) {
-    if ((DENSITY_VARIABLES as readonly string[]).includes(s) || CONSTANTS.has(s) || m.Unit.isValuelessUnit(s)) continue;
-    throw new DensityError(
-      `unknown name "${s}" in ${show(text)}${didYouMean(s, DENSITY_VARIABLES)}; an expression may use ${DENSITY_VARIABLES.join(', ')}, numbers, units and mathjs functions (exp, log, min, max, cond ? a : b, ...)`,
-    );
+    if (variables.includes(s) || CONSTANTS.has(s) || (units && m.Unit.isValuelessUnit(s))) continue;
+    throw new DensityError(`unknown name "${s}" in ${show(text)}${didYouMean(s, variables)}; ${hint.replace('{names}', variables.join(', '))}`);
   }
+  return node;
+}
+
+/** Parse and check an expression once. `unit` is the parameter's NEURON unit (e.g. `S/cm2`). */
+export function compileDensityExpression(text: string, unit: string): DensityExpression {
+  const node = parseWithNames(text, DENSITY_VARIABLES, true,
+    'an expression may use {names}, numbers, units and mathjs functions (exp, log, min, max, cond ? a : b, ...)');
   const code = node.compile();
   const target = unit === '1' ? null : toMathUnit(unit);
   const scope: Record<string, number> = { distance_um: 0, max_distance_um: 0 };
@@ -116,7 +124,7 @@ export function compileDensityExpression(text: string, unit: string): DensityExp
       if (typeof r === 'boolean') r = r ? 1 : 0;
       if (typeof r === 'object' && r !== null && 'toNumber' in r) {
         const u = r as MathUnit;
-        if (target === null || !u.equalBase(m.unit(target))) {
+        if (target === null || !u.equalBase(math().unit(target))) {
           throw new DensityError(`${show(text)} gives ${String(r)}, which is not in ${unit}`);
         }
         r = u.toNumber(target);
@@ -204,17 +212,8 @@ export const NSEG_VARIABLES = ['L_um'] as const;
  * 1..32767. Throws DensityError.
  */
 export function compileNsegRule(text: string): (L_um: number, section: string) => number {
-  const m = math();
-  let node: MathNode;
-  try {
-    node = m.parse(text);
-  } catch (e) {
-    throw new DensityError(`cannot parse ${show(text)} as an expression (${(e as Error).message})`);
-  }
-  for (const s of symbols(node)) {
-    if ((NSEG_VARIABLES as readonly string[]).includes(s) || CONSTANTS.has(s)) continue;
-    throw new DensityError(`unknown name "${s}" in ${show(text)}${didYouMean(s, NSEG_VARIABLES)}; an nseg rule may use ${NSEG_VARIABLES.join(', ')}, numbers and mathjs functions (floor, ceil, round, max, ...)`);
-  }
+  const node = parseWithNames(text, NSEG_VARIABLES, false,
+    'an nseg rule may use {names}, numbers and mathjs functions (floor, ceil, round, max, ...)');
   const code = node.compile();
   const scope: Record<string, number> = { L_um: 0 };
   return (L_um: number, section: string) => {
