@@ -78,38 +78,6 @@ export function hinesTriangularize(
   }
 }
 
-/**
- * Back-substitution after `hinesTriangularize`, fused with the voltage update of the fixed step:
- * rhs[i] ← Δ_i and v[i] ← v[i] + factor·Δ_i (factor 1 for backward Euler, 2 for Crank–Nicolson).
- * Returns the first node whose new v is non-finite or outside ±limit, or −1.
- */
-export function hinesBacksubstituteUpdate(
-  n: number,
-  parent: Int32Array,
-  b: Float64Array,
-  d: Float64Array,
-  rhs: Float64Array,
-  v: Float64Array,
-  factor: number,
-  limit: number,
-): number {
-  let xPrev = 0;
-  let bad = -1;
-  for (let i = 0; i < n; i++) {
-    const p = parent[i];
-    let x: number;
-    if (p < 0) x = rhs[i] / d[i];
-    else if (p === i - 1) x = (rhs[i] - b[i] * xPrev) / d[i];
-    else x = (rhs[i] - b[i] * rhs[p]) / d[i];
-    rhs[i] = x;
-    xPrev = x;
-    const vi = v[i] + factor * x;
-    v[i] = vi;
-    if (!(vi <= limit && vi >= -limit) && bad < 0) bad = i;
-  }
-  return bad;
-}
-
 /*
  * The step loop's kernels. They fuse the axial terms of the right-hand side into the elimination
  * and keep one reciprocal per node, so they agree with NEURON's triang/bksub up to rounding (a few

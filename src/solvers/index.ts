@@ -1,4 +1,4 @@
-export { hinesBacksubstituteUpdate, hinesSolve, hinesTriangularize } from './hines.ts';
+export { hinesSolve, hinesTriangularize } from './hines.ts';
 export { SimulationSpecError, InstabilityError } from './errors.ts';
 export {
   compileModel,
