@@ -6,24 +6,11 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { parseSwcText, type SwcRecords } from './swc.ts';
 import { buildTree, type TreeOptions } from './tree.ts';
-import { import3d, type SomaRule } from './import3d.ts';
+import { import3d, type Import3dSection, type SomaRule } from './import3d.ts';
 import { arcLengths, sectionLength, segmentIntegrals } from './geometry.ts';
 
-export interface Section {
-  /** NEURON name, e.g. `dend[3]`. */
-  name: string;
-  /** SWC type (1 soma, 2 axon, 3 dend, 4 apic, other custom). */
-  type: number;
-  /** Index of the parent in `Morphology.sections` (creation order: parents first), -1 for the root. */
-  parent: number;
-  parentX: number;
-  /** Attached by a zero-length wire (NEURON Import3d). */
-  wire: boolean;
-  /** 3-D points (µm), float32 values as NEURON stores them. */
-  x: Float64Array;
-  y: Float64Array;
-  z: Float64Array;
-  d: Float64Array;
+/** A section as Import3d makes it (name, type, parent, parentX, wire, 3-D points), with its geometry. */
+export interface Section extends Omit<Import3dSection, 'firstSample' | 'nSamples'> {
   /** Cumulative arc length at each point (µm). */
   arc: Float64Array;
   L_um: number;

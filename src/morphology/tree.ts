@@ -154,10 +154,6 @@ export function buildTree(rec: SwcRecords, file: string, opts: TreeOptions = {})
     }
     warnings.push(`${describe(before, 'sample', ex)} listed out of order (before their parent or with a smaller id than the line above); loaded as if sorted (NEURON 8 refuses such files)`);
   }
-  if (!ordered) {
-    // cycles can only exist when the order check failed; handled above
-  }
-
   // Warnings on the whole file
   if (roots > 1) {
     const ex: string[] = [];
