@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the `dendrite` command: loads the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv);
+// Entry point of the `dendrite` command: runs the compiled CLI (dist/, made by `npm run build`,
+// which `npm ci` and `npm install` run through `prepare`) with plain node, no TypeScript loader.
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+let cli;
+try {
+  cli = await import(entry.href);
+} catch (e) {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(entry.pathname)) {
+    process.stderr.write(`dendrite: error: the compiled CLI (dist/cli/main.js) is missing: run npm run build in ${new URL('..', import.meta.url).pathname}\n`);
+    process.exit(1);
+  }
+  throw e;
+}
+process.exitCode = await cli.main(process.argv);

@@ -1,16 +1,21 @@
-/** The `dendrite` command. Thin: parses flags, calls the library, prints. No numerics here. */
+/**
+ * The `dendrite` command: every command and flag is declared here (or in a `registerX` function of
+ * cli/X.ts, listed in `buildProgram`). Thin: parses flags, calls the library, prints.
+ *
+ * Lazy loading: `dendrite --help` must start fast (bench case `cli-help`), so this file and the
+ * registration functions import only commander, ./version.ts and the error classes at top level.
+ * Each action imports its implementation when it runs (`await import('./run.ts')`).
+ * test/architecture/imports.test.ts checks that nothing heavy is reachable from here statically.
+ *
+ * Adding a command: declare it below with a lazy action, or write `registerX(program, io)` in
+ * cli/X.ts (same rule: implementation imported inside the action) and add one line to the list
+ * of registrations at the end of `buildProgram`.
+ */
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../src/errors.ts';
-import { loadSwc } from '../src/morphology/index.ts';
-import { infoJson, infoText } from './info.ts';
-import { loadOptions } from './options.ts';
+import { SimulationSpecError, InstabilityError } from '../src/solvers/errors.ts';
 import { VERSION } from './version.ts';
-import { runCommand } from './run.ts';
-import { mechanismFilesCommand, mechanismsCommand } from './mechanisms.ts';
-import { builtinCatalogue } from '../src/channels/catalogue.ts';
-import { loadProtocol, buildSimulation } from '../src/protocol/index.ts';
 import { registerPlot } from './plot.ts';
-import { SimulationSpecError, InstabilityError, countSteps } from '../src/solvers/index.ts';
 
 /** Where the CLI writes: stdout for results, stderr for messages. Tests pass their own. */
 export interface CliIo {
@@ -22,6 +27,9 @@ const processIo: CliIo = {
   out: (s) => process.stdout.write(s + '\n'),
   err: (s) => process.stderr.write(s + '\n'),
 };
+
+/** Collects a repeatable option into a list. */
+const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function buildProgram(io: CliIo): Command {
   const { out, err } = io;
@@ -41,32 +49,44 @@ export function buildProgram(io: CliIo): Command {
     .option('--scale <factor>', 'multiply coordinates and radii (e.g. 0.001 for nm files)')
     .option('--keep-types <list>', 'keep only these SWC types, e.g. 1,3,4 (subtrees of dropped samples go too)')
     .option('--drop-types <list>', 'drop these SWC types with their subtrees, e.g. 2')
-    .action((file: string, flags) => {
+    .action(async (file: string, flags) => {
+      const { loadSwc } = await import('../src/morphology/index.ts');
+      const { loadOptions } = await import('./options.ts');
+      const { infoJson, infoText } = await import('./info.ts');
       const m = loadSwc(file, loadOptions(flags));
       out(flags.json ? JSON.stringify(infoJson(m), null, 1) : infoText(m));
     });
+
   program
     .command('mechanisms')
     .description('list the mechanisms, or show one with its parameters, units, defaults and ranges')
     .argument('[name]', 'a mechanism name, e.g. hh')
     .option('--json', 'print JSON')
-    .option('--file <path>', 'also load this mechanism file (docs/mechanisms.md) and, without NAME, show it; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--file <path>', 'also load this mechanism file (docs/mechanisms.md) and, without NAME, show it; repeatable', repeatable, [] as string[])
     .option('--code', 'with --file: print the JavaScript the mechanism was compiled to')
-    .action((name: string | undefined, flags) => {
+    .action(async (name: string | undefined, flags) => {
+      const { mechanismFilesCommand, mechanismsCommand } = await import('./mechanisms.ts');
       if (flags.file.length > 0) mechanismFilesCommand(flags.file, name, { json: Boolean(flags.json), code: Boolean(flags.code) }, out);
       else if (flags.code) throw new UserError('--code needs --file F.json (built-in mechanisms are TypeScript)');
-      else mechanismsCommand(builtinCatalogue(), name, Boolean(flags.json), out);
+      else {
+        const { builtinCatalogue } = await import('../src/channels/catalogue.ts');
+        mechanismsCommand(builtinCatalogue(), name, Boolean(flags.json), out);
+      }
     });
+
   program
     .command('validate')
     .description('check a protocol file (and the cell it builds) without running it')
     .argument('<protocol>', 'protocol JSON (docs/protocol.md)')
-    .action((protocol: string) => {
+    .action(async (protocol: string) => {
+      const { loadProtocol, buildSimulation } = await import('../src/protocol/index.ts');
+      const { countSteps } = await import('../src/solvers/index.ts');
       const p = loadProtocol(protocol);
       const built = buildSimulation(p);
       const steps = countSteps(p.run.dt_ms, p.run.tstop_ms);
       out(`${protocol}: valid; ${built.layout.sections.length} sections, ${built.layout.nNodes} compartments, ${steps} steps of ${p.run.dt_ms} ms, ${built.probes.length} recording sites`);
     });
+
   program
     .command('run')
     .description('run a protocol file; writes DIR/traces.csv and DIR/run.json')
@@ -75,10 +95,14 @@ export function buildProgram(io: CliIo): Command {
     .option('--format <list>', 'trace files: csv, npy, json, or a list like csv,npy (traces.npy + traces.npy.json)', 'csv')
     .option('--plot', 'also write DIR/traces.svg and DIR/shape.svg (as `dendrite plot DIR`)')
     .option('-q, --quiet', 'no progress bar or summary; errors only')
-    .action((protocol: string, flags) => {
-      runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, quiet: flags.quiet });
+    .action(async (protocol: string, flags) => {
+      const { runCommand } = await import('./run.ts');
+      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, quiet: flags.quiet });
     });
+
+  // Commands declared in their own files (one line each; see the rule at the top of this file).
   registerPlot(program, io);
+
   return program;
 }
 

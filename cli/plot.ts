@@ -1,7 +1,6 @@
 /** `dendrite plot DIR`: figures for a run folder (traces.svg, shape.svg). Thin: the work is in src/io/svg. */
 import type { Command } from 'commander';
 import { UserError } from '../src/errors.ts';
-import { plotRunDir } from '../src/io/svg/index.ts';
 
 export interface PlotFlags {
   color?: string;
@@ -9,7 +8,8 @@ export interface PlotFlags {
 }
 
 /** Write the figures for `dir`; `log` gets one line per file written and any warnings. */
-export function plotCommand(dir: string, flags: PlotFlags, log: (s: string) => void): string[] {
+export async function plotCommand(dir: string, flags: PlotFlags, log: (s: string) => void): Promise<string[]> {
+  const { plotRunDir } = await import('../src/io/svg/index.ts'); // lazy: keeps `dendrite --help` fast (cli/main.ts)
   const color = flags.color ?? 'distance';
   if (color !== 'distance' && color !== 'peak') throw new UserError(`--color: "${color}" is not one of distance, peak`);
   const { files } = plotRunDir(dir, { shapeColor: color, log: (s) => log(`dendrite: warning: ${s}`) });
@@ -25,7 +25,7 @@ export function registerPlot(program: Command, io: { err: (s: string) => void })
     .argument('<dir>', 'output folder of `dendrite run --out DIR`')
     .option('--color <by>', 'shape colouring: distance (path distance from the soma) or peak (peak V at each recorded site)', 'distance')
     .option('-q, --quiet', 'print nothing but errors')
-    .action((dir: string, flags: PlotFlags) => {
-      plotCommand(dir, flags, io.err);
+    .action(async (dir: string, flags: PlotFlags) => {
+      await plotCommand(dir, flags, io.err);
     });
 }

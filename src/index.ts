@@ -1,0 +1,53 @@
+/**
+ * Dendrite's public API: `import { ... } from 'dendrite'` (package.json `exports` points at the
+ * compiled dist/src/index.js). Documented in docs/api.md; anything not exported here is internal
+ * and may change. Units are in the names (`dt_ms`, `area_um2`) as everywhere in Dendrite.
+ */
+
+// Errors. A UserError (and its subclasses) is a mistake in the input: its message names the file,
+// line or JSON path and the value. SimulationSpecError and InstabilityError come from the solver.
+export { UserError } from './errors.ts';
+export { SwcError, type SwcErrorCode } from './morphology/swc.ts';
+export { ProtocolError } from './protocol/validate.ts';
+export { MechanismFileError } from './channels/user/errors.ts';
+export { LayoutError } from './cable/layout.ts';
+export { SimulationSpecError, InstabilityError } from './solvers/errors.ts';
+
+// Morphology: SWC files read as NEURON 8.2's Import3d reads them.
+export { loadSwc, parseSwc, neuronOrder, typeName, type Morphology, type Section, type LoadOptions, type SomaRule } from './morphology/index.ts';
+
+// Cable: discretization into NEURON's compartments and the node layout.
+export { discretize, chooseNseg, type DiscretizationPolicy, type SectionElectrical, type Discretized } from './cable/discretize.ts';
+export { buildLayout, nodeAt, type CableLayout, type SectionSpec, type SectionNodes } from './cable/layout.ts';
+
+// Mechanisms: the built-in catalogue and user mechanism files (docs/mechanisms.md).
+export { builtinCatalogue, createCatalogue, type Catalogue } from './channels/catalogue.ts';
+export type { Mechanism, MechanismDescription, ParamSpec } from './channels/mechanism.ts';
+export { loadMechanismFile, catalogueWithMechanismFiles } from './channels/user/index.ts';
+
+// Solver: a compiled request integrated with NEURON's fixed-step method.
+export {
+  simulate,
+  countSteps,
+  type SimulationRequest,
+  type SimulationResult,
+  type SimulationWarning,
+  type RunOptions,
+  type Method,
+  type MechanismUse,
+  type Probe,
+  type IClampStimulus,
+} from './solvers/index.ts';
+
+// Protocols (docs/protocol.md): JSON in, a built simulation and its traces out.
+export { loadProtocol, parseProtocol, DEFAULTS, METHODS, type Protocol } from './protocol/protocol.ts';
+export { buildSimulation, loadProtocolMorphology, type BuiltSimulation, type ResolvedProbe } from './protocol/build.ts';
+export { runProtocol, type ProtocolRun, type ProbeOutput } from './protocol/run.ts';
+export { spikeTimes, traceFeatures, type TraceFeatures } from './protocol/analysis.ts';
+
+// Outputs: trace files and SVG figures, as `dendrite run` writes them.
+export { writeTracesCsv, writeTracesJson } from './io/traces.ts';
+export { writeTracesNpy, readNpy, type NpyArray } from './io/npy.ts';
+export { tracesSvg, shapeSvg, plotRunDir, type TraceSeries } from './io/svg/index.ts';
+
+// Sweeps (docs/sweeps.md): exported here when src/sweep/ lands.
