@@ -1,5 +1,5 @@
 /**
- * The Hay et al. 2011 L5 pyramidal cell in `npm run bench`: fixtures/protocols/hay_bac_l5pc.json
+ * The Hay et al. 2011 L5 pyramidal cell in `npm run bench`: test/fixtures/hay/hay_bac_l5pc.json
  * (L5PC_rat_C060114A7.swc, Hay's nseg rule and axon stubs: 198 sections, 702 compartments; pas and
  * the eleven Hay mechanisms with NEURON's per-segment apical densities; BAC protocol, 600 ms,
  * backward Euler) against the same model in NEURON 8.2 built by fixtures/neuron/hay/generate.py
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSimulation, loadProtocol } from '../src/protocol/index.ts';
 import type { SimCase } from './cases.ts';
 
-export const HAY_PROTOCOL = fileURLToPath(new URL('../fixtures/protocols/hay_bac_l5pc.json', import.meta.url));
+export const HAY_PROTOCOL = fileURLToPath(new URL('../test/fixtures/hay/hay_bac_l5pc.json', import.meta.url));
 const HAY_PY = fileURLToPath(new URL('./neuron/hay.py', import.meta.url));
 const PYTHON = process.env.BENCH_PYTHON || '/usr/bin/python3';
 

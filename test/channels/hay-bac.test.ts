@@ -2,7 +2,7 @@
  * Hay et al. 2011's L5 pyramidal cell on the real SWC L5PC_rat_C060114A7 vs NEURON 8.2.2
  * (fixtures/neuron/hay/cases: BAC firing with backward Euler and Crank–Nicolson, at 6.3 and 34 °C,
  * and Hay's "CaBurst" epsp that fires the apical Ca hot zone). The model is the protocol
- * fixtures/protocols/hay_bac_l5pc.json; the variants change its method, celsius and stimulus
+ * test/fixtures/hay/hay_bac_l5pc.json; the variants change its method, celsius and stimulus
  * amplitudes as the case JSON says.
  *
  * Checked: the cell as NEURON built it (sections, nseg, lengths, the apical densities in force per
@@ -23,8 +23,8 @@ import type { Protocol } from '../../src/protocol/protocol.ts';
 import { readCsv } from '../helpers/csv.ts';
 
 const CASES = fileURLToPath(new URL('../../fixtures/neuron/hay/cases/', import.meta.url));
-const PROTOCOL = fileURLToPath(new URL('../../fixtures/protocols/hay_bac_l5pc.json', import.meta.url));
-const RULES = fileURLToPath(new URL('../../fixtures/protocols/hay_bac_l5pc_rules.json', import.meta.url));
+const PROTOCOL = fileURLToPath(new URL('../fixtures/hay/hay_bac_l5pc.json', import.meta.url));
+const RULES = fileURLToPath(new URL('../fixtures/hay/hay_bac_l5pc_rules.json', import.meta.url));
 
 interface HayCase {
   case: string;

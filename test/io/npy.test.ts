@@ -19,6 +19,7 @@ function findNumpyPython(): string | null {
   return null;
 }
 const PY = findNumpyPython();
+if (PY === null) console.log('npy: the numpy.load cross-check is skipped: no python3 with numpy (apt-get install python3-numpy)');
 
 function sample(rows: number, nTraces: number) {
   const t = Float64Array.from({ length: rows }, (_, i) => i * 0.025);

@@ -9,10 +9,16 @@ import { join } from 'node:path';
 import {
   loadSwc, neuronOrder, segmentIntegrals, halfResistance_MOhm, lambdaF_um, dLambdaNseg,
 } from '../../src/morphology/index.ts';
-import { ROOT, morphologyPath, REFUSED_ON_PURPOSE } from './paths.ts';
+import { ROOT, morphologyPath, REFUSED_ON_PURPOSE, SHARED_MORPHOLOGIES } from './paths.ts';
 
 const DIR = join(ROOT, 'fixtures/neuron/geometry');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
+{
+  const absent = files.filter((f) => morphologyPath(JSON.parse(readFileSync(join(DIR, f), 'utf8')).file) === null);
+  if (absent.length > 0) {
+    console.log(`NEURON Import3d parity: ${absent.length} of ${files.length} cells skipped: their SWC files are not redistributable and not in this repository (looked in ${SHARED_MORPHOLOGIES})`);
+  }
+}
 
 function rel(a: number, b: number): number {
   if (a === b) return 0;

@@ -1,6 +1,6 @@
 /**
  * Signature: a dendritic Ca spike lasting tens of milliseconds in the apical Ca hot zone of Hay et
- * al. 2011's L5 pyramidal cell (fixtures/protocols/hay_bac_l5pc.json with Hay's "CaBurst"
+ * al. 2011's L5 pyramidal cell (test/fixtures/hay/hay_bac_l5pc.json with Hay's "CaBurst"
  * stimulus: no somatic pulse, the 620 µm epsp at 3 × 0.5 nA). What is asserted is read from the
  * traces: at the 800 µm hot-zone site v rises above 0 mV after the epsp and stays above the
  * half-amplitude level (between the resting v before the epsp and the peak) for 15–60 ms and above
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { loadProtocol, runProtocol } from '../../src/protocol/index.ts';
 import type { Protocol } from '../../src/protocol/protocol.ts';
 
-const PROTOCOL = fileURLToPath(new URL('../../fixtures/protocols/hay_bac_l5pc.json', import.meta.url));
+const PROTOCOL = fileURLToPath(new URL('../fixtures/hay/hay_bac_l5pc.json', import.meta.url));
 const NEURON_CSV = fileURLToPath(new URL('../../fixtures/neuron/hay/cases/caburst_c6p3_be.csv', import.meta.url));
 const ONSET_MS = 300;
 
