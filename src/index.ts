@@ -31,7 +31,6 @@ export {
   countSteps,
   type SimulationRequest,
   type SimulationResult,
-  type SimulationWarning,
   type RunOptions,
   type Method,
   type MechanismUse,
