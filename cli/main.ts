@@ -91,13 +91,14 @@ export function buildProgram(io: CliIo): Command {
     .command('run')
     .description('run a protocol file; writes DIR/traces.csv and DIR/run.json')
     .argument('<protocol>', 'protocol JSON (docs/protocol.md)')
-    .requiredOption('-o, --out <dir>', 'output folder (replaced atomically when the run completes)')
+    .requiredOption('-o, --out <dir>', 'output folder: created, or replaced as a whole when the run completes if it is empty or a previous run\'s output; a folder holding other files, a file, the current folder or a folder holding an input is refused')
+    .option('--overwrite', 'replace the --out folder even if it holds files Dendrite did not write (they are deleted); never a file, the current folder or a folder holding an input')
     .option('--format <list>', 'trace files: csv, npy, json, or a list like csv,npy (traces.npy + traces.npy.json)', 'csv')
     .option('--plot', 'also write DIR/traces.svg and DIR/shape.svg (as `dendrite plot DIR`)')
     .option('-q, --quiet', 'no progress bar or summary; errors only')
     .action(async (protocol: string, flags) => {
       const { runCommand } = await import('./run.ts');
-      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, quiet: flags.quiet });
+      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, quiet: flags.quiet, overwrite: flags.overwrite });
     });
 
   // Commands declared in their own files (one line each; see the rule at the top of this file).

@@ -12,7 +12,15 @@ export async function plotCommand(dir: string, flags: PlotFlags, log: (s: string
   const { plotRunDir } = await import('../src/io/svg/index.ts'); // lazy: keeps `dendrite --help` fast (cli/main.ts)
   const color = flags.color ?? 'distance';
   if (color !== 'distance' && color !== 'peak') throw new UserError(`--color: "${color}" is not one of distance, peak`);
-  const { files } = plotRunDir(dir, { shapeColor: color, log: (s) => log(`dendrite: warning: ${s}`) });
+  const { openOutputUpdate } = await import('../src/io/outdir.ts');
+  // Never overwrite figures Dendrite did not write; list the new ones in the folder's stamp.
+  const update = openOutputUpdate(dir, (name) => /^(traces(_[A-Za-z0-9_]+)?|shape)\.svg$/.test(name));
+  let files: string[];
+  try {
+    files = plotRunDir(dir, { shapeColor: color, log: (s) => log(`dendrite: warning: ${s}`) }).files;
+  } finally {
+    update.done();
+  }
   if (!flags.quiet) for (const f of files) log(`wrote ${f}`);
   return files;
 }

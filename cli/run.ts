@@ -1,8 +1,10 @@
 /** `dendrite run PROTOCOL.json --out DIR`: traces.csv, spikes.csv and run.json, written atomically. */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { loadProtocol, runProtocol } from '../src/protocol/index.ts';
-import { writeOutputDir, writeTracesCsv, writeTracesJson, writeJson } from '../src/io/traces.ts';
+import { writeTracesCsv, writeTracesJson, writeJson } from '../src/io/traces.ts';
+import { prepareOutputTarget, writeOutputDir, type OutputInput } from '../src/io/outdir.ts';
+import type { Protocol } from '../src/protocol/index.ts';
 import { VERSION } from './version.ts';
 import { writeTracesNpy } from '../src/io/npy.ts';
 import { createProgress, formatRunSummary } from '../src/io/progress.ts';
@@ -17,6 +19,18 @@ export interface RunFlags {
   plot?: boolean;
   /** No progress bar or summary line. */
   quiet?: boolean;
+  /** Replace a non-empty --out folder that is not a Dendrite output (never a protected one; src/io/outdir.ts). */
+  overwrite?: boolean;
+}
+
+/** Every file the run reads: none of them may be inside the --out folder. */
+export function runInputs(protocolPath: string, protocol: Protocol): OutputInput[] {
+  return [
+    { path: protocolPath, what: 'the protocol file' },
+    { path: protocol.morphology, what: 'the morphology' },
+    ...(protocol.mechanism_files ?? []).map((f) => ({ path: f, what: 'a mechanism file of the protocol' })),
+    ...protocol.stimuli.flatMap((s) => (s.type === 'waveform' ? [{ path: s.file, what: 'a waveform file of the protocol' }] : [])),
+  ];
 }
 
 function traceFormats(list: string | undefined): Set<string> {
@@ -29,6 +43,10 @@ function traceFormats(list: string | undefined): Set<string> {
 export function runCommand(protocolPath: string, outDir: string, log: (s: string) => void, flags: RunFlags = {}): void {
   const formats = traceFormats(flags.format);
   const protocol = loadProtocol(protocolPath);
+  const outOpts = { kind: 'run', inputs: runInputs(protocolPath, protocol), overwrite: flags.overwrite, version: VERSION };
+  // Refuse a bad --out before a long computation; tidy up after an earlier run that was killed.
+  const target = prepareOutputTarget(outDir, outOpts);
+  if (!flags.quiet) for (const m of target.recovered) log(`dendrite: ${m}`);
   const progress = createProgress({ quiet: flags.quiet });
   let run: ReturnType<typeof runProtocol>;
   try {
@@ -38,7 +56,9 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
   }
   const { built, result, output, probes, wall_s } = run;
   const labels = built.probes.map((p) => p.label);
-  writeOutputDir(outDir, (tmp) => {
+  let plotted: string[] = [];
+  let plotError: unknown = null;
+  writeOutputDir(outDir, outOpts, (tmp) => {
     if (formats.has('csv')) writeTracesCsv(join(tmp, 'traces.csv'), output.t_ms, labels, output.traces);
     if (formats.has('json')) writeTracesJson(join(tmp, 'traces.json'), output.t_ms, labels, output.traces, built.probes.map((q) => q.unit));
     if (formats.has('npy')) writeTracesNpy(join(tmp, 'traces.npy'), output.t_ms, labels, output.traces, { units: built.probes.map((q) => q.unit), extras: built.probes.map((q) => ({ section: q.section, x: q.x })) });
@@ -79,8 +99,19 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
         ? { spike_sources: result.spikes.map((s) => ({ label: s.label, kind: s.kind, spike_count: s.t_ms.length })) }
         : {}),
     });
+    // The figures go in with the rest, so the folder appears complete or not at all.
+    if (flags.plot) {
+      const here = (m: string) => m.split(tmp).join(outDir);
+      try {
+        plotted = plotRunDir(tmp, { log: (m) => log(`dendrite: warning: ${here(m)}`) }).files.map((f) => join(outDir, basename(f)));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        plotError = new UserError(here(e.message)); // reported after the traces are in place
+      }
+    }
   });
+  if (plotError) throw plotError;
   const written = [...formats].map((f) => join(outDir, `traces.${f}`));
-  if (flags.plot) written.push(...plotRunDir(outDir, { log: (m) => log(`dendrite: warning: ${m}`) }).files);
+  written.push(...plotted);
   if (!flags.quiet) log(formatRunSummary({ compartments: built.layout.nNodes, steps: result.steps, tstop_ms: protocol.run.tstop_ms, wall_s, outputs: written }));
 }

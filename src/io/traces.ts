@@ -1,9 +1,8 @@
 /**
- * Writers for run outputs. Everything goes to a temporary folder beside the target that is renamed
- * into place only when complete, so an interrupted run never leaves a folder that looks finished.
+ * Writers for run outputs (traces as CSV or JSON, run.json). `dendrite run` calls them inside
+ * `writeOutputDir` (src/io/outdir.ts), which writes a hidden folder and swaps it in when complete.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, openSync, writeSync, closeSync } from 'node:fs';
-import { dirname, basename, join, resolve } from 'node:path';
+import { writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 
 /** CSV with header `t_ms,<labels>`; every number at full double precision (shortest round-trip). */
 export function writeTracesCsv(path: string, t_ms: Float64Array, labels: readonly string[], traces: readonly Float64Array[]): void {
@@ -23,31 +22,6 @@ export function writeTracesCsv(path: string, t_ms: Float64Array, labels: readonl
     if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
   } finally {
     closeSync(fd);
-  }
-}
-
-/**
- * Create `dir` atomically: `fill` writes into a fresh temporary folder, which then replaces `dir`.
- * On any failure the temporary folder is removed and `dir` is left as it was.
- */
-export function writeOutputDir(dir: string, fill: (tmp: string) => void): void {
-  const target = resolve(dir);
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}-${Date.now()}`);
-  mkdirSync(tmp);
-  try {
-    fill(tmp);
-    if (existsSync(target)) {
-      const old = join(dirname(target), `.${basename(target)}.old-${process.pid}-${Date.now()}`);
-      renameSync(target, old);
-      renameSync(tmp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, target);
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
   }
 }
 
