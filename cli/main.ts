@@ -16,6 +16,7 @@ import { UserError } from '../src/errors.ts';
 import { SimulationSpecError, InstabilityError } from '../src/solvers/errors.ts';
 import { VERSION } from './version.ts';
 import { registerPlot } from './plot.ts';
+import { registerSweep } from './sweep.ts';
 
 /** Where the CLI writes: stdout for results, stderr for messages. Tests pass their own. */
 export interface CliIo {
@@ -103,6 +104,7 @@ export function buildProgram(io: CliIo): Command {
 
   // Commands declared in their own files (one line each; see the rule at the top of this file).
   registerPlot(program, io);
+  registerSweep(program, io);
 
   return program;
 }

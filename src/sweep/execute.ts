@@ -43,7 +43,7 @@ export function executeRun(p: Protocol, measures: readonly Measure[], keepTraces
       out[m.name] = v === null || !Number.isFinite(v) ? null : v;
     }
     const traces: Record<string, Float64Array> = {};
-    for (const label of keepTraces) traces[label] = run.output.traces[run.probes.findIndex((q) => q.label === label)];
+    for (const label of keepTraces) traces[label] = run.output.traces[run.probes.findIndex((q) => q.label === label)].slice();
     return { status: 'ok', error: null, measures: out, ...(keepTraces.length > 0 ? { traces } : {}), wall_s: (performance.now() - t0) / 1000 };
   } catch (e) {
     const status: RunStatus = e instanceof InstabilityError ? 'unstable' : 'failed';
