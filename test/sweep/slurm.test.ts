@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_ENTRY } from '../helpers/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SBATCH = join(ROOT, 'examples/cluster/sweep-array.sbatch');
@@ -57,15 +58,13 @@ function newestTs(dir: string): number {
  * and environment): the compiled package when dist/ is newer than every source file, else the
  * TypeScript sources through tsx (absolute paths throughout).
  */
-function cliCommand(tmp: string): { argv: string[]; how: string } {
+function cliCommand(): { argv: string[]; how: string } {
   const dist = join(ROOT, 'dist/cli/main.js');
   if (existsSync(dist) && statSync(dist).mtimeMs >= Math.max(newestTs(join(ROOT, 'src')), newestTs(join(ROOT, 'cli')))) {
     return { argv: [process.execPath, join(ROOT, 'bin/dendrite.mjs')], how: 'compiled dist/' };
   }
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const entry = join(tmp, 'cli-entry.mjs');
-  writeFileSync(entry, `const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'cli/main.ts')).href)});\nprocess.exitCode = await main(process.argv);\n`);
-  return { argv: [process.execPath, '--import', tsx, entry], how: 'TypeScript sources via tsx' };
+  return { argv: [process.execPath, '--import', tsx, CLI_ENTRY], how: 'TypeScript sources via tsx (test/helpers/cli-entry.ts)' };
 }
 
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -120,7 +119,7 @@ describe.skipIf(why !== null)('a sweep as a Slurm job array', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('a lost task is resubmitted alone and the collected results equal a local run', async () => {
-    // Model and sweep: 4 current amplitudes x 3 sodium densities on a ball-and-stick cell, 50 ms.
+    // Model and sweep: 4 current amplitudes (0 among them) x 3 sodium densities on a ball-and-stick cell, 50 ms.
     const protocol = {
       description: 'Slurm test: ball-and-stick cell, hh soma, passive dendrite, soma current step.',
       morphology: join(ROOT, 'fixtures/morphologies/ball_and_stick.swc'),
@@ -142,7 +141,7 @@ describe.skipIf(why !== null)('a sweep as a Slurm job array', () => {
     const sweep = {
       protocol: 'cell.json',
       parameters: [
-        { name: 'amp', path: '$.stimuli[0].amp_nA', values: [0.05, 0.2, 0.4, 0.8] },
+        { name: 'amp', path: '$.stimuli[0].amp_nA', values: [0, 0.2, 0.4, 0.8] },
         { name: 'gnabar', path: '$.biophysics.mechanisms[name=hh].params.gnabar', values: [0.08, 0.12, 0.16] },
       ],
       measures: [
@@ -155,7 +154,7 @@ describe.skipIf(why !== null)('a sweep as a Slurm job array', () => {
     const sweepFile = join(tmp, 'sweep.json');
     writeFileSync(sweepFile, JSON.stringify(sweep, null, 1));
     const out = join(tmp, 'out');
-    const cli = cliCommand(tmp);
+    const cli = cliCommand();
     console.log(`Slurm sweep test: CLI from ${cli.how}`);
 
     // The command each array task runs. Task FAIL_TASK exits 1 the first time, before Dendrite
@@ -182,7 +181,7 @@ describe.skipIf(why !== null)('a sweep as a Slurm job array', () => {
     const taskLog = (job: string, jobId: string, task: number) => readFileSync(join(tmp, `${job}-${jobId}_${task}.out`), 'utf8');
 
     const dendrite = (...args: string[]) => {
-      const r = spawnSync(cli.argv[0], [...cli.argv.slice(1), ...args], { encoding: 'utf8', timeout: 300_000, cwd: tmp });
+      const r = spawnSync(cli.argv[0], [...cli.argv.slice(1), ...args], { encoding: 'utf8', timeout: 300_000, cwd: tmp, env: { ...process.env, NODE_OPTIONS: '' } });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     };
     const status = () => {
