@@ -96,10 +96,11 @@ export function buildProgram(io: CliIo): Command {
     .option('--overwrite', 'replace the --out folder even if it holds files Dendrite did not write (they are deleted); never a file, the current folder or a folder holding an input')
     .option('--format <list>', 'trace files: csv, npy, json, or a list like csv,npy (traces.npy + traces.npy.json)', 'csv')
     .option('--plot', 'also write DIR/traces.svg and DIR/shape.svg (as `dendrite plot DIR`)')
+    .option('--view <v>', 'with --plot: shape projection xy, xz, yz or auto (apical dendrite up)', 'auto')
     .option('-q, --quiet', 'no progress bar or summary; errors only')
     .action(async (protocol: string, flags) => {
       const { runCommand } = await import('./run.ts');
-      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, quiet: flags.quiet, overwrite: flags.overwrite });
+      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, view: flags.view, quiet: flags.quiet, overwrite: flags.overwrite });
     });
 
   // Commands declared in their own files (one line each; see the rule at the top of this file).

@@ -8,7 +8,7 @@ import type { Protocol } from '../src/protocol/index.ts';
 import { VERSION } from './version.ts';
 import { writeTracesNpy } from '../src/io/npy.ts';
 import { createProgress, formatRunSummary } from '../src/io/progress.ts';
-import { plotRunDir } from '../src/io/svg/index.ts';
+import { parseView, plotRunDir } from '../src/io/svg/index.ts';
 import { UserError } from '../src/errors.ts';
 
 /** `--format`, `--plot`, `--quiet`. */
@@ -17,6 +17,8 @@ export interface RunFlags {
   format?: string;
   /** Also write traces.svg and shape.svg. */
   plot?: boolean;
+  /** With --plot: the shape's projection, xy, xz, yz or auto (default). */
+  view?: string;
   /** No progress bar or summary line. */
   quiet?: boolean;
   /** Replace a non-empty --out folder that is not a Dendrite output (never a protected one; src/io/outdir.ts). */
@@ -42,6 +44,7 @@ function traceFormats(list: string | undefined): Set<string> {
 
 export function runCommand(protocolPath: string, outDir: string, log: (s: string) => void, flags: RunFlags = {}): void {
   const formats = traceFormats(flags.format);
+  const view = parseView(flags.view);
   const protocol = loadProtocol(protocolPath);
   const outOpts = { kind: 'run', inputs: runInputs(protocolPath, protocol), overwrite: flags.overwrite, version: VERSION };
   // Refuse a bad --out before a long computation; tidy up after an earlier run that was killed.
@@ -92,6 +95,9 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
         spike_threshold_mV: protocol.record[k].spike_threshold_mV,
         ...probes[k].features,
       })),
+      ...(built.stimuli.length > 0
+        ? { stimuli: built.stimuli.map((q) => ({ entry: q.entry, type: q.type, section: built.layout.sections[q.section].name, x: q.x, node: q.node, ...Object.fromEntries(Object.entries(protocol.stimuli[q.entry]).filter(([, v]) => typeof v === 'number')) })) }
+        : {}),
       ...(built.synapses && built.synapses.length > 0
         ? { synapses: built.synapses.map((q) => ({ entry: q.entry, type: q.type, section: built.layout.sections[q.section].name, x: q.x, node: q.node })) }
         : {}),
@@ -103,7 +109,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
     if (flags.plot) {
       const here = (m: string) => m.split(tmp).join(outDir);
       try {
-        plotted = plotRunDir(tmp, { log: (m) => log(`dendrite: warning: ${here(m)}`) }).files.map((f) => join(outDir, basename(f)));
+        plotted = plotRunDir(tmp, { view, log: (m) => log(`dendrite: warning: ${here(m)}`) }).files.map((f) => join(outDir, basename(f)));
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         plotError = new UserError(here(e.message)); // reported after the traces are in place

@@ -1,7 +1,9 @@
 /**
  * Figures for a `dendrite run --out DIR` folder: read traces.csv (or traces.npy), run.json and, if
- * present, spikes.csv (`label,t_ms`), then write DIR/traces.svg and DIR/shape.svg. Used by
- * `dendrite plot DIR` and `dendrite run --plot`.
+ * present, spikes.csv (`label,t_ms`), then write DIR/traces.svg (voltages; other units in
+ * traces_<unit>.svg) and DIR/shape.svg. Used by `dendrite plot DIR` and `dendrite run --plot`.
+ * Spike marks are the run's own spikes (spikes.csv), never re-detected here; the caption says how
+ * the run found them. docs/figures.md describes every figure.
  */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -9,8 +11,9 @@ import { UserError } from '../../errors.ts';
 import { loadSwc } from '../../morphology/index.ts';
 import { readNpy } from '../npy.ts';
 import { shapeSvg, type ShapeColor, type ShapeMarker } from './shape.ts';
-import { tracesSvg, type TraceSeries } from './traces.ts';
+import { clusterByRange, finiteRange, tracesSvg, type EventRow, type TraceSeries } from './traces.ts';
 import { paletteColor } from './util.ts';
+import { viewProjection, type ViewName } from './view.ts';
 
 export interface RunTraces {
   t_ms: Float64Array;
@@ -93,9 +96,31 @@ interface RunJsonProbe {
   label: string;
   section: string;
   x: number;
-  node_x?: number;
-  peak_mV?: number;
   unit?: string;
+  /** Index of the protocol stimulus whose current this probe records. */
+  stimulus?: number;
+  peak_mV?: number;
+  spike_threshold_mV?: number;
+  /** "action_potential" (crossings that are action potentials) or "crossing" (every crossing). */
+  spike_rule?: string;
+  /** The action-potential test's numbers, when the run lists them. */
+  spike_criterion?: { min_height_mV?: number; max_rise_ms?: number; min_slope_mV_per_ms?: number };
+}
+
+/** A placed stimulus as run.json lists it: type, site, and the entry's numeric parameters. */
+interface RunJsonStimulus {
+  entry: number;
+  type: string;
+  section: string;
+  x: number;
+  [param: string]: unknown;
+}
+
+interface RunJsonSynapse {
+  entry?: number;
+  type: string;
+  section: string;
+  x: number;
 }
 
 interface RunJson {
@@ -107,11 +132,16 @@ interface RunJson {
   compartments?: number;
   sections?: number;
   probes?: RunJsonProbe[];
+  stimuli?: RunJsonStimulus[];
+  synapses?: RunJsonSynapse[];
+  spike_sources?: { label: string; kind?: string }[];
 }
 
 export interface PlotRunOptions {
-  /** Shape colouring: path distance from the soma (default) or the peak of each recorded site. */
+  /** Shape colouring: path distance from the soma (default) or the peak of each voltage site. */
   shapeColor?: 'distance' | 'peak';
+  /** Which way to look at the cell (default 'auto': apical dendrite up; src/io/svg/view.ts). */
+  view?: ViewName;
   /** Messages (skipped figures, unknown sections). */
   log?: (s: string) => void;
 }
@@ -127,10 +157,41 @@ function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-function peak(a: Float64Array): number {
-  let m = -Infinity;
-  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
-  return m;
+/** A number for a label: 3 significant digits, no trailing zeros, typographic minus. */
+function num(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toPrecision(3))).replace(/^-/, '\u2212') : '?';
+}
+
+/** What a stimulus is, briefly, from its type and parameters ("IClamp 1 nA", "sine 0.1 nA, 20 Hz"). */
+export function stimulusLabel(s: { type: string; [k: string]: unknown }): string {
+  switch (s.type) {
+    case 'iclamp': return `IClamp ${num(s.amp_nA)} nA`;
+    case 'ramp': return `ramp ${num(s.amp_start_nA)}→${num(s.amp_end_nA)} nA`;
+    case 'sine': return `sine ${num(s.amp_nA)} nA, ${num(s.frequency_Hz)} Hz`;
+    case 'pulse_train': return `${num(s.number)} pulses, ${num(s.amp_nA)} nA`;
+    case 'noise': return `noise ${num(s.mean_nA)} ± ${num(s.std_nA)} nA`;
+    case 'waveform': return 'waveform current';
+    case 'epsp': return `EPSP current ${num(s.imax_nA)} nA`;
+    case 'seclamp': return `SEClamp ${num(s.amp1_mV)}/${num(s.amp2_mV)}/${num(s.amp3_mV)} mV`;
+    default: return s.type;
+  }
+}
+
+/** How the spikes in spikes.csv were found, for the figure's caption (from run.json's probes). */
+function spikeCriterion(probes: readonly RunJsonProbe[]): string {
+  const one = (p: RunJsonProbe): string => {
+    const th = `${num(p.spike_threshold_mV)} mV`;
+    if (p.spike_rule === 'crossing') return `every upward crossing of ${th}`;
+    if (p.spike_rule === 'action_potential') {
+      const c = p.spike_criterion;
+      return c && typeof c === 'object'
+        ? `action potentials: upward crossings of ${th} peaking ≥ ${num(c.min_height_mV)} mV above it within ${num(c.max_rise_ms)} ms, dV/dt ≥ ${num(c.min_slope_mV_per_ms)} mV/ms`
+        : `action potentials crossing ${th} (criterion: docs/protocol.md, Spikes)`;
+    }
+    return p.spike_threshold_mV !== undefined ? `upward crossings of ${th}` : 'as detected by the run';
+  };
+  const rules = [...new Set(probes.map(one))];
+  return rules.length === 0 ? 'as detected by the run' : rules.join('; ');
 }
 
 /** Read a run folder and write its figures. Throws UserError for a missing folder or files. */
@@ -155,6 +216,7 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
   }
   const spikesPath = join(dir, 'spikes.csv');
   const spikes = existsSync(spikesPath) ? readSpikesCsv(spikesPath) : null;
+  const probes = run?.probes ?? [];
 
   const files: string[] = [];
   const name = run?.protocol ? basename(run.protocol).replace(/\.json$/i, '') : basename(resolve(dir));
@@ -166,25 +228,56 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
     run?.compartments !== undefined ? `${run.compartments} compartments` : undefined,
   ].filter((s): s is string => s !== undefined);
 
-  // --- traces: one figure per unit (traces.svg for voltages, traces_<unit>.svg for the others)
-  if (run?.probes) {
-    for (let k = 0; k < tr.labels.length; k++) {
-      const p = run.probes.find((q) => q.label === tr.labels[k]);
-      if (p?.unit) tr.units[k] = p.unit;
+  // --- spikes: the run's own (spikes.csv): rows for recorded traces, grey rows for spike sources
+  for (let k = 0; k < tr.labels.length; k++) {
+    const p = probes.find((q) => q.label === tr.labels[k]);
+    if (p?.unit) tr.units[k] = p.unit;
+  }
+  const sources = new Map((run?.spike_sources ?? []).map((s) => [s.label, s.kind]));
+  const events: EventRow[] = [];
+  if (spikes) {
+    for (const [l, times] of spikes) {
+      if (tr.labels.includes(l)) continue;
+      if (sources.has(l)) events.push({ label: sources.get(l) === 'detector' ? `${l} (detector)` : `${l} (input)`, times });
+      else log(`spikes.csv: label "${l}" is neither a recorded trace nor a spike source in run.json; its spikes are not drawn`);
     }
   }
-  if (spikes) for (const l of spikes.keys()) if (!tr.labels.includes(l)) log(`spikes.csv: label "${l}" is not a recorded trace; its spikes are not drawn`);
+  const kindsShown = new Set(events.map((e) => (e.label.endsWith('(detector)') ? 'detector' : 'source')));
+  const eventKinds = kindsShown.size === 2 ? 'input spike trains and threshold detectors' : kindsShown.has('detector') ? 'threshold detectors' : 'input spike trains';
+  const withSpikes = tr.labels.filter((l) => (spikes?.get(l)?.length ?? 0) > 0);
+  const criterion = spikeCriterion(probes.filter((p) => withSpikes.includes(p.label)));
+
+  // --- traces: one figure per unit (traces.svg for voltages, traces_<unit>.svg for the others),
+  // and within a figure one panel per cluster of similar ranges (clusterByRange)
   const groups = [...new Set(tr.units)].sort((a, b) => (a === 'mV' ? -1 : b === 'mV' ? 1 : a.localeCompare(b)));
   groups.forEach((unit, g) => {
-    const series: TraceSeries[] = [];
-    tr.labels.forEach((label, k) => {
-      if (tr.units[k] !== unit) return;
-      series.push({ label, values: tr.traces[k], color: paletteColor(k), ...(spikes?.has(label) ? { spikes: spikes.get(label) } : {}) });
+    const ks = tr.labels.map((_, k) => k).filter((k) => tr.units[k] === unit);
+    const ranges = ks.map((k) => {
+      const [lo, hi] = finiteRange([tr.traces[k]]);
+      return hi - lo;
     });
-    const yLabel = unit === 'mV' ? 'V (mV)' : unit === 'nA' ? 'I (nA)' : unit === 'mM' ? 'concentration (mM)' : `value (${unit})`;
+    const panel = clusterByRange(ranges);
+    const series: TraceSeries[] = ks.map((k, j) => ({
+      label: tr.labels[k],
+      values: tr.traces[k],
+      color: paletteColor(k),
+      panel: panel[j],
+      ...(spikes?.has(tr.labels[k]) ? { spikes: spikes.get(tr.labels[k]) } : {}),
+    }));
+    // top panel first, traces in recording order within a panel
+    series.sort((a, b) => a.panel! - b.panel!);
+    const figEvents = g === 0 ? events : [];
+    const spiking = series.filter((s) => (s.spikes?.length ?? 0) > 0).length;
+    const caption = spiking > 0 || figEvents.length > 0
+      ? [
+          spiking > 0 ? `Spike marks: the run's spikes (spikes.csv), ${criterion}` : undefined,
+          figEvents.length > 0 ? `grey rows: ${eventKinds}` : undefined,
+        ].filter(Boolean).join('; ') + '.'
+      : undefined;
+    const yLabel = unit === 'mV' ? 'V (mV)' : unit === 'nA' ? 'I (nA)' : unit === 'mM' ? 'concentration (mM)' : unit === 'uS' || unit === 'µS' ? 'g (µS)' : `value (${unit})`;
     const file = g === 0 ? 'traces.svg' : `traces_${unit.replace(/[^A-Za-z0-9]+/g, '_')}.svg`;
     const tracesPath = join(dir, file);
-    writeAtomic(tracesPath, tracesSvg(tr.t_ms, series, { title: name, subtitle: details.join(' · '), yLabel }));
+    writeAtomic(tracesPath, tracesSvg(tr.t_ms, series, { title: name, subtitle: details.join(' · '), yLabel, events: figEvents, caption }));
     files.push(tracesPath);
   });
 
@@ -199,27 +292,45 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
   if (!swc) throw new UserError(`${runPath}: morphology "${run.morphology}" not found (looked at ${candidates.join(', ')})`);
   const mo = run.morphology_options ?? {};
   const morph = loadSwc(swc, { scale: mo.scale, keepTypes: mo.keep_types, dropTypes: mo.drop_types });
-  const peaks = tr.traces.map(peak);
+  const has = (section: string, what: string) => {
+    if (morph.sections.some((s) => s.name === section)) return true;
+    log(`${runPath}: ${what} is on ${section}, which ${basename(swc)} does not have; not marked`);
+    return false;
+  };
   const markers: ShapeMarker[] = [];
-  (run.probes ?? []).forEach((p) => {
+  // synapses first (drawn under everything), then recording sites, then stimuli and clamps
+  for (const s of run.synapses ?? []) if (has(s.section, `a ${s.type} synapse`)) markers.push({ kind: 'synapse', label: s.type, group: s.type, section: s.section, x: s.x });
+  for (const p of probes) {
+    if (p.stimulus !== undefined || !has(p.section, `probe "${p.label}"`)) continue; // a stimulus current: marked with its stimulus
     const k = tr.labels.indexOf(p.label);
-    if (!morph.sections.some((s) => s.name === p.section)) {
-      log(`${runPath}: probe "${p.label}" is on ${p.section}, which ${basename(swc)} does not have; not marked`);
-      return;
+    const voltage = (p.unit ?? 'mV') === 'mV';
+    const peak = k >= 0 ? finiteRange([tr.traces[k]])[1] : undefined;
+    markers.push({ kind: 'probe', label: p.label, section: p.section, x: p.x, color: paletteColor(k >= 0 ? k : markers.length), value: voltage ? (p.peak_mV ?? peak) : undefined });
+  }
+  const recorded = (entry: number) => probes.filter((p) => p.stimulus === entry).map((p) => p.label);
+  if (run.stimuli) {
+    const perEntry = new Map<number, number>();
+    for (const s of run.stimuli) {
+      const n = perEntry.get(s.entry) ?? 0;
+      perEntry.set(s.entry, n + 1);
+      if (!has(s.section, `stimulus ${s.entry} (${s.type})`)) continue;
+      const sites = run.stimuli.filter((q) => q.entry === s.entry).length;
+      const rec = recorded(s.entry);
+      // an entry placed at many sites is labelled once
+      const label = n > 0 ? '' : stimulusLabel(s) + (sites > 1 ? ` ×${sites}` : '') + (rec.length > 0 ? ` (${rec.join(', ')})` : '');
+      markers.push({ kind: s.type === 'seclamp' ? 'clamp' : 'stimulus', label, section: s.section, x: s.x });
     }
-    markers.push({
-      label: p.label,
-      section: p.section,
-      x: p.x,
-      color: paletteColor(k >= 0 ? k : markers.length),
-      value: p.peak_mV ?? (k >= 0 && tr.units[k] === 'mV' ? peaks[k] : undefined),
-    });
-  });
+  } else {
+    // an older run.json without "stimuli": the recorded stimulus currents still show where they went
+    for (const p of probes) if (p.stimulus !== undefined && has(p.section, `probe "${p.label}"`)) markers.push({ kind: 'stimulus', label: p.label, section: p.section, x: p.x });
+  }
   const byPeak = opts.shapeColor === 'peak';
   const color: ShapeColor | undefined = byPeak ? { by: 'marker', label: 'peak V (mV)', colormap: 'plasma' } : undefined;
+  const proj = viewProjection(morph, opts.view ?? 'auto');
+  const viewText = proj.view === 'auto' ? `auto view, ${proj.basis}` : `${proj.view[0]}–${proj.view[1]} view`;
   const shapePath = join(dir, 'shape.svg');
-  const sub = [`${morph.sections.length} sections`, 'x–y projection', markers.length > 0 ? (byPeak ? 'recorded sites coloured by peak V' : 'recorded sites marked') : undefined];
-  writeAtomic(shapePath, shapeSvg(morph, { title: morphName ?? name, subtitle: sub.filter(Boolean).join(' · '), markers, color }));
+  const sub = [`${morph.sections.length} sections`, viewText, markers.some((mk) => mk.kind === 'probe') && byPeak ? 'recording sites coloured by peak V' : undefined];
+  writeAtomic(shapePath, shapeSvg(morph, { title: morphName ?? name, subtitle: sub.filter(Boolean).join(' · '), markers, color, projection: proj }));
   files.push(shapePath);
   return { files };
 }

@@ -1,10 +1,14 @@
 /**
  * A 2-D shape plot of a morphology (NEURON's `Shape` / `PlotShape`, without a GUI): each section
- * is projected (x-y by default), drawn as lines whose width follows the diameter (clamped so thin
- * dendrites stay visible and the soma does not swamp the figure), coloured by a value per 3-D
- * point or per section with a colour bar, with a µm scale bar and labelled markers (recorded sites).
+ * is projected (src/io/svg/view.ts: x-y, x-z, y-z or an automatic upright view), drawn as lines
+ * whose width follows the diameter (clamped so thin dendrites stay visible and the soma does not
+ * swamp the figure), coloured by a value per 3-D point or per section with a colour bar, with a
+ * µm scale bar, an axis glyph, and markers (src/io/svg/markers.ts) for recording sites, stimuli,
+ * clamps and synapses with a legend.
  */
-import { boldTextWidth, colormap, esc, fitText, fmtTick, fmtValue, niceStep, niceTicks, paletteColor, px, svgOpen, textWidth, type ColormapName } from './util.ts';
+import { drawLegend, drawMarkers, legendLayout, markerLabelText, Occupancy, type LegendEntry, type PlacedMarker } from './markers.ts';
+import { boldTextWidth, colormap, esc, fitText, fmtTick, niceStep, niceTicks, paletteColor, px, svgOpen, textWidth, type ColormapName } from './util.ts';
+import { fmtVec, project, viewProjection, type Projection, type ViewName } from './view.ts';
 
 /** What the shape plot needs of a section (a `Section` from src/morphology has all of it). */
 export interface ShapeSection {
@@ -41,16 +45,27 @@ export type ShapeColor =
   | (ColorScale & { by: 'marker' })
   | { by: 'none' };
 
+/** What a marker stands for; each kind has its own symbol (see the legend). */
+export type MarkerKind = 'probe' | 'stimulus' | 'clamp' | 'synapse';
+
 export interface ShapeMarker {
   label: string;
   /** Section index or NEURON name (`dend[3]`). */
   section: number | string;
   /** Position along the section, 0..1. */
   x: number;
-  /** Fill colour (default: palette colour of the marker index, as in the traces plot). */
+  /**
+   * 'probe' (default): a recording site, a labelled circle; 'stimulus': a current injection, a
+   * labelled triangle pointing at the site; 'clamp': a voltage clamp, a labelled square on a stem;
+   * 'synapse': a small unlabelled dot coloured by `group`, counted in the legend.
+   */
+  kind?: MarkerKind;
+  /** Fill colour (probes: default the palette colour of the marker index, as in the traces plot). */
   color?: string;
-  /** Value for `color: { by: 'marker' }`. */
+  /** Value for `color: { by: 'marker' }` (probes only; a probe without one is drawn hollow). */
   value?: number;
+  /** Legend entry of a synapse (its type, e.g. "AMPA"). */
+  group?: string;
 }
 
 export interface ShapePlotOptions {
@@ -58,13 +73,13 @@ export interface ShapePlotOptions {
   subtitle?: string;
   width?: number;
   height?: number;
-  /** Which two axes to draw (default 'xy': x right, y up). */
-  projection?: 'xy' | 'xz' | 'zy';
+  /** Which way to look (default 'xy': x right, y up); 'auto' stands the cell upright (view.ts). */
+  projection?: ViewName | Projection;
   color?: ShapeColor;
   markers?: readonly ShapeMarker[];
-  /** Line width range in px (default [0.7, 6]; somata up to 3 × the max). */
+  /** Line width range in px (default [1, 6]; somata up to 3 × the max). */
   widthRange?: [number, number];
-  /** Draw the µm scale bar (default true). */
+  /** Draw the µm scale bar and the axis glyph (default true). */
   scaleBar?: boolean;
 }
 
@@ -125,59 +140,29 @@ export function pointAt(sec: ShapeSection, x: number): [number, number, number] 
   return [sec.x[k] + f * (sec.x[k + 1] - sec.x[k]), sec.y[k] + f * (sec.y[k + 1] - sec.y[k]), sec.z[k] + f * (sec.z[k + 1] - sec.z[k])];
 }
 
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+/** Colours of synapse types (excitatory warm, inhibitory cool); others take the fallback list. */
+const SYNAPSE_COLORS: Record<string, string> = {
+  AMPA: '#ff7f0e', NMDA: '#d62728', Exp2Syn: '#e377c2', ExpSyn: '#8c564b', GABAA: '#1f77b4', GABAB: '#17becf', ProbAMPANMDA: '#bcbd22',
+};
+const SYNAPSE_FALLBACK = ['#9467bd', '#2ca02c', '#7f7f7f', '#bcbd22'];
 
-/** Which 3-px cells of the figure the drawing covers (for placing labels off the branches). */
-class Occupancy {
-  private readonly nx: number;
-  private readonly ny: number;
-  private readonly grid: Uint8Array;
-  constructor(w: number, h: number) {
-    this.nx = Math.ceil(w / 3) + 1;
-    this.ny = Math.ceil(h / 3) + 1;
-    this.grid = new Uint8Array(this.nx * this.ny);
-  }
-  line(x0: number, y0: number, x1: number, y1: number, width: number): void {
-    const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 1.5));
-    const r = Math.max(0, Math.floor(width / 6));
-    for (let s = 0; s <= steps; s++) {
-      const gx = Math.floor((x0 + ((x1 - x0) * s) / steps) / 3);
-      const gy = Math.floor((y0 + ((y1 - y0) * s) / steps) / 3);
-      for (let dy = -r; dy <= r; dy++) {
-        for (let dx = -r; dx <= r; dx++) {
-          const x = gx + dx;
-          const y = gy + dy;
-          if (x >= 0 && y >= 0 && x < this.nx && y < this.ny) this.grid[y * this.nx + x] = 1;
-        }
-      }
-    }
-  }
-  count(b: Box): number {
-    let n = 0;
-    for (let y = Math.max(0, Math.floor(b.y0 / 3)); y <= Math.min(this.ny - 1, Math.floor(b.y1 / 3)); y++) {
-      for (let x = Math.max(0, Math.floor(b.x0 / 3)); x <= Math.min(this.nx - 1, Math.floor(b.x1 / 3)); x++) n += this.grid[y * this.nx + x];
-    }
-    return n;
-  }
+/** The colour of a synapse type (the same type gets the same colour in every figure). */
+export function synapseColor(type: string, others: readonly string[] = []): string {
+  return SYNAPSE_COLORS[type] ?? SYNAPSE_FALLBACK[Math.max(0, others.filter((t) => !(t in SYNAPSE_COLORS)).indexOf(type)) % SYNAPSE_FALLBACK.length];
 }
 
 /** The shape figure as SVG text. */
 export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): string {
-  const proj = opts.projection ?? 'xy';
+  const proj: Projection = typeof opts.projection === 'object' ? opts.projection : viewProjection(m, opts.projection ?? 'xy');
   const [wMin, wMax] = opts.widthRange ?? [1, 6];
   const secs = m.sections;
   const color: ShapeColor = opts.color ?? distanceColor(m);
-  const fs = { title: 18, subtitle: 13, tick: 12, label: 13, marker: 13 };
+  const fs = { title: 18, subtitle: 13, tick: 12, label: 13, marker: 13, legend: 12 };
+  const P = (sec: ShapeSection, k: number): [number, number] => project(proj, sec.x[k], sec.y[k], sec.z[k]);
 
-  const P = (sec: ShapeSection, k: number): [number, number] =>
-    proj === 'xy' ? [sec.x[k], sec.y[k]] : proj === 'xz' ? [sec.x[k], sec.z[k]] : [sec.z[k], sec.y[k]];
-  const P3 = (p: [number, number, number]): [number, number] => (proj === 'xy' ? [p[0], p[1]] : proj === 'xz' ? [p[0], p[2]] : [p[2], p[1]]);
+  // --- markers: kind, section index; value colouring applies to probes only
+  const markers = (opts.markers ?? []).map((mk, k) => ({ ...mk, kind: mk.kind ?? 'probe', k, si: sectionIndex(m, mk.section) }));
+  const valued = (mk: (typeof markers)[number]) => color.by === 'marker' && mk.kind === 'probe' && mk.value !== undefined && Number.isFinite(mk.value);
 
   // --- value range and colour function
   let vLo = Infinity;
@@ -186,10 +171,9 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
     if (v < vLo) vLo = v;
     if (v > vHi) vHi = v;
   };
-  const markers = (opts.markers ?? []).map((mk, k) => ({ ...mk, k, si: sectionIndex(m, mk.section) }));
   if (color.by === 'point') for (const a of color.values) for (let i = 0; i < a.length; i++) take(a[i]);
   else if (color.by === 'section') for (let i = 0; i < color.values.length; i++) take(color.values[i]);
-  else if (color.by === 'marker') for (const mk of markers) if (mk.value !== undefined) take(mk.value);
+  else if (color.by === 'marker') for (const mk of markers) if (valued(mk)) take(mk.value!);
   const scale = color.by === 'none' ? undefined : color;
   const [dLo, dHi] = scale?.domain ?? (vLo <= vHi ? [vLo, vHi] : [0, 1]);
   const cTicks = niceTicks(dLo, dHi, 5, false);
@@ -198,8 +182,22 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   const level = (v: number) => (Number.isFinite(v) ? Math.round(((v - dLo) / (dHi - dLo || 1)) * (LEVELS - 1)) : -1);
   const levelColor = (l: number) => (l < 0 ? C_GREY : colormap(cmap, Math.min(LEVELS - 1, Math.max(0, l)) / (LEVELS - 1)));
 
-  // --- layout: title on top, the cell at equal x/y scale, colour bar beside it, scale bar below.
-  // Without a given size the figure fits the cell within 800 × 680 px (never narrower than 560).
+  // --- legend entries (what the symbols mean)
+  const kinds = new Set(markers.filter((mk) => mk.si >= 0).map((mk) => mk.kind));
+  const synTypes = [...new Set(markers.filter((mk) => mk.kind === 'synapse' && mk.si >= 0).map((mk) => mk.group ?? 'synapse'))];
+  const legend: LegendEntry[] = [];
+  if (kinds.has('probe')) legend.push({ kind: 'probe', text: color.by === 'marker' ? 'recording site (colour: peak V)' : 'recording site (colour as its trace)', color: color.by === 'marker' ? colormap(cmap, 0.6) : '#bbbbbb' });
+  if (kinds.has('probe') && color.by === 'marker' && markers.some((mk) => mk.kind === 'probe' && !valued(mk))) legend.push({ kind: 'probe', text: 'other recording', color: '#555555', hollow: true });
+  if (kinds.has('stimulus')) legend.push({ kind: 'stimulus', text: 'current stimulus', color: '#111111' });
+  if (kinds.has('clamp')) legend.push({ kind: 'clamp', text: 'voltage clamp', color: '#111111' });
+  for (const t of synTypes) {
+    const n = markers.filter((mk) => mk.kind === 'synapse' && mk.si >= 0 && (mk.group ?? 'synapse') === t).length;
+    legend.push({ kind: 'synapse', text: `${t} synapse${n === 1 ? '' : 's'} (${n})`, color: synapseColor(t, synTypes) });
+  }
+
+  // --- layout: title on top, the cell at equal scale, colour bar beside it, then a band with the
+  // scale bar and axis glyph and the legend below. Without a given size the figure fits the cell
+  // within 800 × 680 px (never narrower than 560).
   let top = 16;
   const titleY = opts.title ? (top += fs.title) : 0;
   const subtitleY = opts.subtitle ? (top += fs.subtitle + 6) : 0;
@@ -208,9 +206,10 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   const barTickW = scale ? Math.max(...cTicks.values.map((v) => textWidth(fmtTick(v, cTicks.decimals), fs.tick))) : 0;
   const barGap = 36;
   const right = scale ? barGap + barW + 6 + barTickW + 12 + fs.label + 16 : 24;
-  const bottom = opts.scaleBar === false ? 20 : 52;
   const left = 24;
-  const labelRoom = markers.length > 0 ? Math.min(160, 24 + Math.max(...markers.map((mk) => textWidth(mk.label + (color.by === 'marker' ? ' (−00.0)' : ''), fs.marker)))) : 12;
+  const labelled = markers.filter((mk) => mk.kind !== 'synapse');
+  const labelRoom = labelled.length > 0 ? Math.min(160, 24 + Math.max(...labelled.map((mk) => textWidth(markerLabelText({ label: mk.label, value: valued(mk) ? mk.value : undefined }), fs.marker)))) : 12;
+  const band = opts.scaleBar === false ? 20 : 76;
 
   let xLo = Infinity;
   let xHi = -Infinity;
@@ -229,30 +228,39 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   if (!(xLo <= xHi)) [xLo, xHi, yLo, yHi] = [0, 1, 0, 1];
   const spanX = Math.max(xHi - xLo, 1e-6);
   const spanY = Math.max(yHi - yLo, 1e-6);
+  // room above the cell for stimulus pins on its top edge
+  const pinRoom = kinds.has('stimulus') || kinds.has('clamp') ? 18 : 0;
   const maxW = (opts.width ?? 800) - left - right - 2 * labelRoom;
-  const maxH = (opts.height ?? 680) - top - bottom;
+  const legendGuess = legend.length > 0 ? 2 * (fs.legend + 10) + 8 : 0;
+  const maxH = (opts.height ?? 680) - top - pinRoom - band - legendGuess;
   const k = Math.min(maxW / spanX, maxH / spanY); // px per µm
   const titleW = Math.min(800 - left - 12, Math.max(opts.title ? boldTextWidth(opts.title, fs.title) : 0, opts.subtitle ? textWidth(opts.subtitle, fs.subtitle) : 0));
   const W = opts.width ?? Math.ceil(Math.max(560, left + titleW + 24, left + 2 * labelRoom + spanX * k + right));
-  const H = opts.height ?? Math.ceil(Math.max(360, top + spanY * k + bottom));
+  const leg = legendLayout(legend, W - 2 * left, fs.legend);
+  const legendH = leg.rows.length > 0 ? leg.rows.length * leg.rowHeight + 8 : 0;
+  const bottom = band + legendH;
+  const H = opts.height ?? Math.ceil(Math.max(360, top + pinRoom + spanY * k + bottom));
   // centre the cell and its colour bar together
   const groupW = spanX * k + right - 24;
   const ox = Math.max(left + labelRoom, (W - groupW) / 2);
-  const oy = top + (H - top - bottom - spanY * k) / 2;
+  const oy = top + pinRoom + (H - top - pinRoom - bottom - spanY * k) / 2;
   const SX = (a: number) => ox + (a - xLo) * k;
-  const SY = (b: number) => oy + (yHi - b) * k; // y up
+  const SY = (b: number) => oy + (yHi - b) * k; // up is up
   const width = (dUm: number, soma: boolean) => {
     const w = Math.abs(dUm) * k;
     return Math.min(soma ? 3 * wMax : wMax, Math.max(wMin, w));
   };
 
   const o = svgOpen(W, H, opts.title);
+  const viewName = proj.view === 'auto' ? `auto view (${proj.basis})` : `${proj.view[0]}–${proj.view[1]} view`;
+  o.push(`<desc>${esc(`${viewName}: screen right = ${fmtVec(proj.right)}, screen up = ${fmtVec(proj.up)} in SWC coordinates (µm).`)}</desc>`);
   if (opts.title) o.push(`<text x="${px(left)}" y="${titleY}" font-size="${fs.title}" font-weight="600" fill="${C_TEXT}">${esc(fitText(opts.title, W - left - 12, (s) => boldTextWidth(s, fs.title)))}</text>`);
   if (opts.subtitle) o.push(`<text x="${px(left)}" y="${subtitleY}" font-size="${fs.subtitle}" fill="${C_MUTED}">${esc(fitText(opts.subtitle, W - left - 12, (s) => textWidth(s, fs.subtitle)))}</text>`);
 
   const occ = new Occupancy(W, H);
   // --- the cell: one polyline per run of equal colour level and width, somata on top
-  o.push(`<g class="morphology" fill="none" stroke-linecap="round" stroke-linejoin="round">`);
+  const vec = (v: readonly number[]) => v.map((c) => c.toFixed(4)).join(' ');
+  o.push(`<g class="morphology" data-view="${proj.view}" data-right="${vec(proj.right)}" data-up="${vec(proj.up)}" fill="none" stroke-linecap="round" stroke-linejoin="round">`);
   const order = secs.map((_, i) => i).sort((a, b) => Number(secs[a].type === 1) - Number(secs[b].type === 1) || a - b);
   for (const i of order) {
     const sec = secs[i];
@@ -289,20 +297,20 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
       V.push(pv ? pv[j] : NaN);
       D.push(sec.d[j]);
     }
-    const m = X.length;
-    const segLevel = (j: number): number => (pv ? level(0.5 * (V[j] + V[Math.min(j + 1, m - 1)])) : secLevel);
-    const segWidth = (j: number) => Math.round(width(0.5 * (D[j] + D[Math.min(j + 1, m - 1)]), soma) * 4) / 4;
-    if (m === 1) {
+    const mm = X.length;
+    const segLevel = (j: number): number => (pv ? level(0.5 * (V[j] + V[Math.min(j + 1, mm - 1)])) : secLevel);
+    const segWidth = (j: number) => Math.round(width(0.5 * (D[j] + D[Math.min(j + 1, mm - 1)]), soma) * 4) / 4;
+    if (mm === 1) {
       occ.line(X[0], Y[0], X[0], Y[0], segWidth(0));
       o.push(`<circle data-section="${esc(sec.name)}" cx="${px(X[0])}" cy="${px(Y[0])}" r="${px(segWidth(0) / 2)}" fill="${levelColor(segLevel(0))}"/>`);
       continue;
     }
     let j0 = 0;
-    while (j0 < m - 1) {
+    while (j0 < mm - 1) {
       const l = segLevel(j0);
       const w = segWidth(j0);
       let j1 = j0 + 1;
-      while (j1 < m - 1 && segLevel(j1) === l && segWidth(j1) === w) j1++;
+      while (j1 < mm - 1 && segLevel(j1) === l && segWidth(j1) === w) j1++;
       const pts: string[] = [];
       for (let j = j0; j <= j1; j++) pts.push(px(X[j]) + ',' + px(Y[j]));
       for (let j = j0; j < j1; j++) occ.line(X[j], Y[j], X[j + 1], Y[j + 1], w);
@@ -312,78 +320,38 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   }
   o.push('</g>');
 
-  // --- markers with labels placed to avoid each other and the frame edges
-  if (markers.length > 0) {
-    const placed: Box[] = [];
-    const dots: string[] = [];
-    const labels: string[] = [];
-    const pts = markers
-      .filter((mk) => mk.si >= 0)
-      .map((mk) => {
-        const [a, b] = P3(pointAt(secs[mk.si], mk.x));
-        return { mk, cx: SX(a), cy: SY(b) };
-      });
-    for (const p of pts) placed.push({ x0: p.cx - 7, y0: p.cy - 7, x1: p.cx + 7, y1: p.cy + 7 });
-    for (const { mk, cx, cy } of pts) {
-      const fill = color.by === 'marker' && mk.value !== undefined ? levelColor(level(mk.value)) : (mk.color ?? paletteColor(mk.k));
-      dots.push(`<circle class="marker" data-label="${esc(mk.label)}" cx="${px(cx)}" cy="${px(cy)}" r="5.5" fill="${fill}" stroke="#111111" stroke-width="1.2"/>`);
-      const text = color.by === 'marker' && mk.value !== undefined ? `${mk.label} (${fmtValue(mk.value)})` : mk.label;
-      const tw = textWidth(text, fs.marker);
-      const th = fs.marker;
-      // candidates around the dot (anchor x, baseline y, text-anchor); the cheapest wins: covered
-      // drawing, then distance, and never on another label or dot or outside the frame
-      const candidates: [number, number, 'start' | 'end' | 'middle'][] = [];
-      for (const r of [10, 20, 34, 52]) {
-        const e = r * 0.7;
-        candidates.push([cx + r, cy + th * 0.35, 'start'], [cx - r, cy + th * 0.35, 'end']);
-        candidates.push([cx, cy - r + 2, 'middle'], [cx, cy + r + th - 2, 'middle']);
-        candidates.push([cx + e, cy - e + 2, 'start'], [cx - e, cy - e + 2, 'end'], [cx + e, cy + e + th - 2, 'start'], [cx - e, cy + e + th - 2, 'end']);
+  // --- markers (markers.ts)
+  const placed: PlacedMarker[] = markers
+    .filter((mk) => mk.si >= 0)
+    .map((mk) => {
+      const [a, b] = P3(proj, pointAt(secs[mk.si], mk.x));
+      const base = { label: mk.label, kind: mk.kind, cx: SX(a), cy: SY(b), group: mk.group };
+      if (mk.kind === 'synapse') {
+        const j = synTypes.indexOf(mk.group ?? 'synapse');
+        return { ...base, color: mk.color ?? synapseColor(mk.group ?? 'synapse', synTypes), radius: Math.max(1.2, 2.8 - 1.1 * j) };
       }
-      const boxOf = (c: (typeof candidates)[number]): Box => {
-        const x0 = c[2] === 'start' ? c[0] : c[2] === 'end' ? c[0] - tw : c[0] - tw / 2;
-        return { x0: x0 - 2, y0: c[1] - th + 1, x1: x0 + tw + 2, y1: c[1] + 3 };
-      };
-      const xMax = scale ? ox + spanX * k + barGap - 4 : W - 2;
-      let best = candidates[0];
-      let bestCost = Infinity;
-      candidates.forEach((c, i) => {
-        const box = boxOf(c);
-        let cost = occ.count(box) + 0.15 * Math.hypot(c[0] - cx, c[1] - th * 0.35 - cy) + 0.01 * i;
-        if (box.x0 < 2 || box.x1 > xMax || box.y0 < top - 12 || box.y1 > H - 2) cost += 1e6;
-        if (placed.some((b) => overlaps(b, box))) cost += 1e5;
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = c;
-        }
-      });
-      const box = boxOf(best);
-      placed.push(box);
-      // a leader line when the label sits away from its dot
-      const nx = Math.min(Math.max(cx, box.x0), box.x1);
-      const ny = Math.min(Math.max(cy, box.y0), box.y1);
-      if (Math.hypot(nx - cx, ny - cy) > 12) {
-        const f = 6.5 / Math.hypot(nx - cx, ny - cy);
-        dots.unshift(`<line x1="${px(cx + (nx - cx) * f)}" y1="${px(cy + (ny - cy) * f)}" x2="${px(nx)}" y2="${px(ny)}" stroke="#444444" stroke-width="0.9"/>`);
-      }
-      labels.push(
-        `<text class="marker-label" x="${px(best[0])}" y="${px(best[1])}" text-anchor="${best[2]}" font-size="${fs.marker}" fill="${C_TEXT}" stroke="#ffffff" stroke-width="3.5" stroke-linejoin="round" paint-order="stroke">${esc(text)}</text>`,
-      );
-    }
-    o.push('<g class="markers">', ...dots, ...labels, '</g>');
-  }
+      if (mk.kind !== 'probe') return { ...base, color: '#111111' };
+      if (valued(mk)) return { ...base, color: levelColor(level(mk.value!)), value: mk.value };
+      const own = mk.color ?? paletteColor(mk.k);
+      return color.by === 'marker' ? { ...base, color: own, hollow: true } : { ...base, color: own };
+    });
+  o.push(...drawMarkers(placed, occ, { W, H, top, xMax: scale ? ox + spanX * k + barGap - 4 : W - 2, fontSize: fs.marker }));
 
-  // --- scale bar
+  // --- scale bar and axis glyph
+  const cellBottom = oy + spanY * k;
   if (opts.scaleBar !== false) {
     let len = niceStep((spanX * 0.2) / 1.0001);
     if (len * k < 30) len = niceStep(30 / k);
     const bx = ox;
-    const by = Math.min(H - 28, oy + spanY * k + 20);
+    const by = cellBottom + 26;
     const label = `${fmtTick(len, len >= 1 ? 0 : 2)} µm`;
     o.push(
-      `<g class="scale-bar"><line x1="${px(bx)}" x2="${px(bx + len * k)}" y1="${by}" y2="${by}" stroke="${C_TEXT}" stroke-width="3" stroke-linecap="butt"/>` +
-        `<text x="${px(bx + (len * k) / 2)}" y="${by + 16}" font-size="${fs.tick + 1}" text-anchor="middle" fill="${C_TEXT}">${label}</text></g>`,
+      `<g class="scale-bar"><line x1="${px(bx)}" x2="${px(bx + len * k)}" y1="${px(by)}" y2="${px(by)}" stroke="${C_TEXT}" stroke-width="3" stroke-linecap="butt"/>` +
+        `<text x="${px(bx + (len * k) / 2)}" y="${px(by + 16)}" font-size="${fs.tick + 1}" text-anchor="middle" fill="${C_TEXT}">${label}</text></g>`,
     );
+    o.push(...axisGlyph(proj, Math.max(bx + len * k, bx + textWidth(label, fs.tick + 1)) + 48, by + 4, fs.tick));
   }
+  if (leg.rows.length > 0) o.push(...drawLegend(leg, left, H - legendH + leg.rowHeight / 2, fs.legend));
 
   // --- colour bar
   if (scale) {
@@ -408,4 +376,35 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   }
   o.push('</svg>');
   return o.join('\n') + '\n';
+}
+
+/** Screen (right, up) of a 3-D point. */
+function P3(proj: Projection, p: [number, number, number]): [number, number] {
+  return project(proj, p[0], p[1], p[2]);
+}
+
+/**
+ * Where the SWC axes point on the page: an arrow per axis (x, y, z) from (x0, y0), as long as its
+ * projection; an axis whose projection is shorter than half its length (it points mostly into or
+ * out of the page) is left out.
+ */
+function axisGlyph(proj: Projection, x0: number, y0: number, fontSize: number): string[] {
+  const L = 18;
+  const o = [`<g class="axis-glyph" stroke="#444444" stroke-width="1.3" fill="#444444" font-size="${fontSize}">`];
+  (['x', 'y', 'z'] as const).forEach((name, i) => {
+    const e: [number, number, number] = [0, 0, 0];
+    e[i] = 1;
+    const [a, b] = P3(proj, e);
+    const len = Math.hypot(a, b);
+    if (len < 0.5) return; // mostly into or out of the page: left out (the <desc> has the exact axes)
+    const x1 = x0 + a * L;
+    const y1 = y0 - b * L;
+    const ux = a / len;
+    const uy = -b / len;
+    const head = `M${px(x1)},${px(y1)}L${px(x1 - 5 * ux + 3 * uy)},${px(y1 - 5 * uy - 3 * ux)}L${px(x1 - 5 * ux - 3 * uy)},${px(y1 - 5 * uy + 3 * ux)}Z`;
+    o.push(`<line data-axis="${name}" x1="${px(x0)}" y1="${px(y0)}" x2="${px(x1)}" y2="${px(y1)}"/><path d="${head}" stroke="none"/>`);
+    o.push(`<text x="${px(x1 + ux * 8)}" y="${px(y1 + uy * 8 + fontSize * 0.35)}" text-anchor="middle" stroke="none">${name}</text>`);
+  });
+  o.push('</g>');
+  return o;
 }

@@ -42,6 +42,29 @@ export function fitText(text: string, maxPx: number, width: (s: string) => numbe
   return s + '…';
 }
 
+/**
+ * Break `text` into lines of at most `maxPx` (by `width`), at `sep` (default a space; the separator
+ * stays at the end of the line it ends). A word longer than a line gets an ellipsis. At most
+ * `maxLines` lines; the last one is shortened with an ellipsis when text is left over.
+ */
+export function wrapText(text: string, maxPx: number, width: (s: string) => number, maxLines = 3, sep = ' '): string[] {
+  const parts = text.split(sep);
+  const lines: string[] = [];
+  let cur = '';
+  for (let i = 0; i < parts.length; i++) {
+    const piece = parts[i] + (i < parts.length - 1 ? sep : '');
+    if (cur !== '' && width((cur + piece).trimEnd()) > maxPx) {
+      lines.push(cur.trimEnd());
+      cur = '';
+    }
+    cur += piece;
+  }
+  if (cur.trim() !== '') lines.push(cur.trimEnd());
+  const out = lines.slice(0, maxLines).map((l) => fitText(l, maxPx, width));
+  if (lines.length > maxLines) out[maxLines - 1] = fitText(out[maxLines - 1] + ' …', maxPx, width);
+  return out;
+}
+
 /** The nicest step of the form {1, 2, 2.5, 5} × 10^k that is at least `raw`. */
 export function niceStep(raw: number): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
