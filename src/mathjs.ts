@@ -21,3 +21,25 @@ export function mathjs<T>(): T {
   }
   return instance as T;
 }
+
+/** Longest expression text handed to the mathjs parser (Hay's longest rule is about 100 characters). */
+export const MAX_EXPRESSION_CHARS = 2000;
+/** Deepest bracket nesting handed to the mathjs parser (it recurses once per level). */
+export const MAX_EXPRESSION_DEPTH = 50;
+
+/**
+ * Why an expression is too big for the parser (its length or bracket depth), or null. mathjs's
+ * recursive-descent parser overflows the stack on a few thousand nested brackets, so every text
+ * from a user file is checked with this first.
+ */
+export function expressionTooBig(text: string, maxChars = MAX_EXPRESSION_CHARS, maxDepth = MAX_EXPRESSION_DEPTH): string | null {
+  if (text.length > maxChars) return `is ${text.length} characters long (at most ${maxChars})`;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 40 || ch === 91 || ch === 123) depth++; // ( [ {
+    else if (ch === 41 || ch === 93 || ch === 125) depth--;
+    if (depth > maxDepth) return `nests brackets more than ${maxDepth} deep`;
+  }
+  return null;
+}

@@ -17,15 +17,25 @@ export interface ReplaceAxon {
   diam_um: number;
 }
 
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+
 export const REPLACE_AXON_KEYS = ['sections', 'length_um', 'diam_um'] as const;
 
 /** Check `morphology.replace_axon`: {"sections": 2, "length_um": 30, "diam_um": 1} (all required). */
 export function parseReplaceAxon(c: Checker, path: string, v: unknown): ReplaceAxon {
   const o = c.object(path, v, REPLACE_AXON_KEYS, REPLACE_AXON_KEYS);
+  // stubs are stored as float32 3-D points, as NEURON stores them: sizes must survive that
+  const size = (key: 'length_um' | 'diam_um') => {
+    const x = c.number(`${path}.${key}`, o[key], { positive: true });
+    if (!(Math.fround(x) >= FLOAT32_MIN_NORMAL && Math.fround(x) < Infinity)) {
+      c.fail(`${path}.${key}`, `${x} um is outside what a 3-D point can store (float32: about 1.2e-38 to 3.4e38 um)`);
+    }
+    return x;
+  };
   return {
     sections: c.number(`${path}.sections`, o.sections, { integer: true, min: 0, max: 1000 }),
-    length_um: c.number(`${path}.length_um`, o.length_um, { positive: true }),
-    diam_um: c.number(`${path}.diam_um`, o.diam_um, { positive: true }),
+    length_um: size('length_um'),
+    diam_um: size('diam_um'),
   };
 }
 

@@ -4,7 +4,7 @@
  * the catalogue; errors carry the protocol's JSON paths.
  */
 import { loadSwc, type Morphology } from '../morphology/index.ts';
-import { discretize, type DiscretizationPolicy, type SectionElectrical } from '../cable/discretize.ts';
+import { discretize, DiscretizeError, type DiscretizationPolicy, type SectionElectrical } from '../cable/discretize.ts';
 import { nodeAt, type CableLayout } from '../cable/layout.ts';
 import { selectSections, parseLocation } from '../cable/regions.ts';
 import { pathDistances, type PathDistances } from '../cable/distance.ts';
@@ -17,6 +17,7 @@ import { catalogueWithMechanismFiles } from '../channels/user/index.ts';
 import type { MechanismUse, Probe, SimulationRequest } from '../solvers/model.ts';
 import type { Protocol } from './protocol.ts';
 import { Checker, didYouMean } from './validate.ts';
+import { statSync } from 'node:fs';
 import { toMathUnit } from './units.ts';
 import { UserError } from '../errors.ts';
 import { ION_DEFAULTS } from '../channels/ions.ts';
@@ -70,6 +71,14 @@ export function protocolCatalogue(p: Protocol): Catalogue {
 
 /** Read the protocol's morphology with its options. */
 export function loadProtocolMorphology(p: Protocol): Morphology {
+  const name = JSON.stringify(p.morphology.length > 300 ? `${p.morphology.slice(0, 300)}...` : p.morphology);
+  let isFile = false;
+  try {
+    isFile = statSync(p.morphology).isFile();
+  } catch (e) {
+    new Checker(p.file).fail('$.morphology', `cannot read the morphology file ${name} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (!isFile) new Checker(p.file).fail('$.morphology', `${name} is not a file`);
   const m = loadSwc(p.morphology, {
     scale: p.morphologyOptions.scale,
     keepTypes: p.morphologyOptions.keep_types,
@@ -90,10 +99,14 @@ export function buildSimulation(
 
   // cm and Ra: global values, then region overrides in the order written
   const elec: SectionElectrical[] = secs.map(() => ({ cm_uF_per_cm2: p.biophysics.cm_uF_per_cm2, Ra_ohm_cm: p.biophysics.Ra_ohm_cm }));
+  const raFrom: string[] = secs.map(() => '$.biophysics.Ra_ohm_cm'); // which setting gave each section its Ra
   for (const [region, o] of Object.entries(p.biophysics.regions)) {
     for (const i of selectSections(secs, region, where(`$.biophysics.regions.${region}`))) {
       if (o.cm_uF_per_cm2 !== undefined) elec[i].cm_uF_per_cm2 = o.cm_uF_per_cm2;
-      if (o.Ra_ohm_cm !== undefined) elec[i].Ra_ohm_cm = o.Ra_ohm_cm;
+      if (o.Ra_ohm_cm !== undefined) {
+        elec[i].Ra_ohm_cm = o.Ra_ohm_cm;
+        raFrom[i] = `$.biophysics.regions.${region}.Ra_ohm_cm`;
+      }
     }
   }
 
@@ -118,7 +131,14 @@ export function buildSimulation(
     }
     policy = { kind: 'nseg', nseg: typeof d.nseg === 'number' ? d.nseg : 1, perSection };
   }
-  const { layout, nseg } = discretize(morphology, policy, elec);
+  let discretized: ReturnType<typeof discretize>;
+  try {
+    discretized = discretize(morphology, policy, elec);
+  } catch (e) {
+    if (e instanceof DiscretizeError) c.fail(discretizeErrorPath(p, secs[e.section], raFrom[e.section], e), e.message);
+    throw e;
+  }
+  const { layout, nseg } = discretized;
 
   // Mechanisms on the centre nodes of the selected sections
   const centres = (list: number[]) => {
@@ -132,9 +152,10 @@ export function buildSimulation(
   const ionE = new Map<string, Float64Array>();
   const ionSetBy = new Map<string, (string | undefined)[]>();
   // Path distances for density expressions, from biophysics.distance_origin (computed when first needed)
+  // (the origin itself is checked even when no expression uses it: a typo there is still a typo)
+  const origin = parseLocation(secs, p.biophysics.distance_origin, where('$.biophysics.distance_origin'));
   let pd: PathDistances | null = null;
-  const distances = (): PathDistances =>
-    (pd ??= pathDistances(morphology, parseLocation(secs, p.biophysics.distance_origin, where('$.biophysics.distance_origin'))));
+  const distances = (): PathDistances => (pd ??= pathDistances(morphology, origin));
   const mechanisms: MechanismUse[] = [];
   p.biophysics.mechanisms.forEach((m, k) => {
     const path = `$.biophysics.mechanisms[${k}]`;
@@ -270,6 +291,21 @@ export function buildSimulation(
     ...(network.events ? { events: network.events } : {}),
   };
   return { morphology, layout, nseg, request, probes, stimuli: placed.placed, synapses: network.placed };
+}
+
+/** The protocol setting to blame for a section that cannot be discretized (discretize.ts). */
+function discretizeErrorPath(p: Protocol, sec: Morphology['sections'][number], raPath: string, e: DiscretizeError): string {
+  const ra = p.morphologyOptions.replace_axon;
+  if (ra && sec.firstSampleId < 0 && sec.type === 2) {
+    // an axon stub of morphology.replace_axon: its size is what is out of range
+    return `$.morphology.replace_axon.${ra.diam_um <= ra.length_um ? 'diam_um' : 'length_um'}`;
+  }
+  if (e.kind === 'Ra') return raPath;
+  if (e.kind === 'nseg') {
+    const d = p.discretization;
+    return d.kind === 'd_lambda' ? '$.discretization.d_lambda' : d.kind === 'max_length' ? '$.discretization.max_length_um' : '$.discretization.nseg';
+  }
+  return '$.morphology';
 }
 
 /**

@@ -13,7 +13,7 @@
  * The distance origin is `biophysics.distance_origin` (default soma[0](0.5), as NEURON's
  * `h.distance()`); Hay et al. 2011 measure from apic[0](0).
  */
-import { mathjs } from '../mathjs.ts';
+import { expressionTooBig, mathjs } from '../mathjs.ts';
 import { distanceAt, distanceRange, type PathDistances } from '../cable/distance.ts';
 import type { CableLayout } from '../cable/layout.ts';
 import type { ParamSpec } from '../channels/mechanism.ts';
@@ -62,6 +62,8 @@ function symbols(node: MathNode): string[] {
  * misspelt variable gets a did-you-mean message instead of a unit error).
  */
 export function isDensityExpression(text: string): boolean {
+  // too big to parse: an expression, so that compileDensityExpression reports why
+  if (expressionTooBig(text) !== null) return true;
   let node: MathNode;
   try {
     node = math().parse(text);
@@ -90,6 +92,8 @@ export class DensityError extends Error {}
  */
 function parseWithNames(text: string, variables: readonly string[], units: boolean, hint: string): MathNode {
   const m = math();
+  const big = expressionTooBig(text);
+  if (big !== null) throw new DensityError(`the expression ${show(text)} ${big}`);
   let node: MathNode;
   try {
     node = m.parse(text);

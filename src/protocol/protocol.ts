@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { Checker, show } from './validate.ts';
+import { Checker, jsonTreeProblem, show } from './validate.ts';
 import type { Method } from '../solvers/model.ts';
 import { parseReplaceAxon, REPLACE_AXON_KEYS, type ReplaceAxon } from './axon.ts';
 import { ION_SETTING_KEYS, parseIonSettings, type IonSetting } from './ions.ts';
@@ -139,6 +139,11 @@ export const DEFAULTS = {
 
 export const METHODS: readonly Method[] = ['backward_euler', 'crank_nicolson'];
 
+/** Most fixed steps one run may take (tstop/dt): 250 s of simulated time at dt = 0.025 ms. */
+export const MAX_STEPS = 1e7;
+/** Highest d_lambda frequency (NEURON's rule is meant for 100 Hz; far above it nseg explodes). */
+export const MAX_FREQUENCY_HZ = 1e6;
+
 /** Read and check a protocol file. */
 export function loadProtocol(path: string): Protocol {
   let text: string;
@@ -163,7 +168,10 @@ function numberList(c: Checker, path: string, v: unknown): number[] {
 /** Check a parsed JSON value as protocol v1. `file` locates relative paths and names the file in errors. */
 export function parseProtocol(raw: unknown, file: string): Protocol {
   const c = new Checker(file);
+  const shape = jsonTreeProblem(raw);
+  if (shape) c.fail(...shape);
   const top = c.object('$', raw, SCHEMA_KEYS.$, ['morphology', 'run']);
+  if (top.description !== undefined && typeof top.description !== 'string') c.fail('$.description', `expected a string, got ${show(top.description)}`);
   const base = dirname(resolve(file));
 
   // morphology: "file.swc" or {"file": ..., "scale": ..., "keep_types": [...], "drop_types": [...]}
@@ -193,7 +201,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       discretization = {
         kind: 'd_lambda',
         d_lambda: c.number(`${p}.d_lambda`, d.d_lambda, { positive: true }),
-        frequency_Hz: d.frequency_Hz === undefined ? 100 : c.number(`${p}.frequency_Hz`, d.frequency_Hz, { positive: true }),
+        frequency_Hz: d.frequency_Hz === undefined ? 100 : c.number(`${p}.frequency_Hz`, d.frequency_Hz, { positive: true, max: MAX_FREQUENCY_HZ }),
       };
     } else if ('nseg' in d) {
       if ('frequency_Hz' in d) c.fail(`${p}.frequency_Hz`, 'frequency_Hz goes with "d_lambda"');
@@ -316,6 +324,10 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
     network: parseNetwork(c, top, record.map((r) => r.label)),
   };
   if (protocol.run.dt_ms > protocol.run.tstop_ms) c.fail('$.run.dt_ms', `dt ${protocol.run.dt_ms} ms is longer than tstop ${protocol.run.tstop_ms} ms`);
+  // tstop/dt, not a step count: checking must not take time proportional to the run
+  if (protocol.run.tstop_ms / protocol.run.dt_ms > MAX_STEPS) {
+    c.fail(protocol.run.dt_ms < 1e-4 ? '$.run.dt_ms' : '$.run.tstop_ms', `tstop ${protocol.run.tstop_ms} ms at dt ${protocol.run.dt_ms} ms is ${show(Number((protocol.run.tstop_ms / protocol.run.dt_ms).toPrecision(3)))} steps; at most ${MAX_STEPS} steps per run (use a larger dt or split the run)`);
+  }
   const rdt = protocol.run.record_dt_ms;
   if (rdt !== null && rdt < protocol.run.dt_ms) c.fail('$.run.record_dt_ms', `record_dt ${rdt} ms is shorter than dt ${protocol.run.dt_ms} ms`);
   return protocol;

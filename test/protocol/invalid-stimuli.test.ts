@@ -129,7 +129,7 @@ const CASES: Case[] = [
   ['distance nearer than the region', (p) => (p.stimuli[0].at = { region: 'soma', distance_um: 100, origin: 'dend[0](1)' }), /\$\.stimuli\[0\]\.at\.distance_um: 100 um is nearer than the closest point of soma, 200 um from dend\[0\]\(1\)/],
   ['pick unknown', (p) => (p.stimuli[6].at.pick = 'thickest'), /\$\.stimuli\[6\]\.at\.pick: expected one of "trunk", "all", got "thickest"/],
   ['region unknown', (p) => (p.stimuli[6].at.region = 'dends'), /\$\.stimuli\[6\]\.at\.region: unknown region "dends".*\(did you mean "dend"\?\)/],
-  ['region absent on this cell', (p) => (p.stimuli[6].at.region = 'apic'), /\$\.stimuli\[6\]\.at\.region: region "apic" has no sections on this cell/],
+  ['region absent on this cell', (p) => (p.stimuli[6].at.region = 'apic'), /\$\.stimuli\[6\]\.at\.region: region "apic" matches no section of this cell; it has "soma", "dend"/],
   ['region list empty', (p) => (p.stimuli[6].at.region = []), /\$\.stimuli\[6\]\.at\.region: expected at least one region, got \[\]/],
   ['region list with a bad entry', (p) => (p.stimuli[6].at.region = ['dend', 7]), /\$\.stimuli\[6\]\.at\.region\[1\]: expected a non-empty string, got 7/],
   ['origin unknown section', (p) => (p.stimuli[6].at.origin = 'soma[3](0.5)'), /\$\.stimuli\[6\]\.at\.origin: no section named "soma\[3\]"/],

@@ -41,7 +41,7 @@ const CASES: Case[] = [
   ['unknown top-level key', (p) => (p.stimulus = []), /\$\.stimulus: unknown key "stimulus" \(did you mean "stimuli"\?\)/],
   ['missing run', (p) => delete p.run, /\$\.run: missing/],
   ['morphology not a string', (p) => (p.morphology = 3), /\$\.morphology: expected an object, got 3/],
-  ['missing morphology file', (p) => (p.morphology = 'nope.swc'), /nope\.swc: cannot read the morphology file \(ENOENT\)/],
+  ['missing morphology file', (p) => (p.morphology = 'nope.swc'), /\$\.morphology: cannot read the morphology file "[^"]*nope\.swc" \(ENOENT\)/],
   ['morphology scale negative', (p) => (p.morphology = { file: p.morphology, scale: -1 }), /\$\.morphology\.scale: expected a number > 0, got -1/],
   ['morphology object without file', (p) => (p.morphology = { scale: 1 }), /\$\.morphology\.file: missing/],
   // discretization
