@@ -49,4 +49,5 @@ export { writeTracesCsv, writeTracesJson } from './io/traces.ts';
 export { writeTracesNpy, readNpy, type NpyArray } from './io/npy.ts';
 export { tracesSvg, shapeSvg, plotRunDir, type TraceSeries } from './io/svg/index.ts';
 
-// Sweeps (docs/sweeps.md): exported here when src/sweep/ lands.
+// Sweeps (docs/sweeps.md): thousands of variants of a protocol on worker threads, resumable, shardable.
+export { sweep, loadSweep, collect as collectSweep, status as sweepStatus, resultsTable as sweepResultsTable, FEATURES as SWEEP_FEATURES, type SweepOptions, type SweepResult, type SweepProgress, type SweepStatus, type SweepSpec, type ResultsTable, type Shard } from './sweep/index.ts';
