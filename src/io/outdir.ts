@@ -539,18 +539,19 @@ function onSignal(sig: NodeJS.Signals): void {
 }
 
 /**
- * Catch SIGINT/SIGTERM/SIGHUP while `txn` is open. The returned release takes effect one
- * event-loop turn later, so a signal that arrived during the (synchronous) write still reaches
- * the handler instead of being dropped.
+ * Catch SIGINT/SIGTERM/SIGHUP while `txn` is open. A signal that arrives during the
+ * (synchronous) write waits in libuv's signal pipe until the event loop next polls; the returned
+ * release therefore takes effect only after one full loop turn (two setImmediate hops, so a poll
+ * phase comes between), or the pending signal would be dropped with the listener.
  */
 function guardSignals(txn: Txn): () => void {
   if (guarded.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
   guarded.add(txn);
   return () => {
-    setImmediate(() => {
+    setImmediate(() => setImmediate(() => {
       guarded.delete(txn);
       if (guarded.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
-    });
+    }));
   };
 }
 
