@@ -43,12 +43,12 @@ describe('sweep files', () => {
     const s = loadSweep(FI);
     expect(s.total).toBe(33);
     expect(s.parameters[0].canonical).toBe('$.biophysics.mechanisms[1].params.gnabar');
-    expect(runPoint(s, 0).values).toEqual([0.08, 0]);
-    expect(runPoint(s, 1).values).toEqual([0.08, 0.1]);
+    expect(runPoint(s, 0).values).toEqual([0.1, 0]);
+    expect(runPoint(s, 1).values).toEqual([0.1, 0.025]);
     expect(runPoint(s, 11).values).toEqual([0.12, 0]);
-    expect(runPoint(s, 32).values).toEqual([0.16, 1]);
+    expect(runPoint(s, 32).values).toEqual([0.16, 0.25]);
     const p = variantProtocol(s, 14);
-    expect(p.stimuli[0]).toMatchObject({ amp_nA: 0.3 });
+    expect(p.stimuli[0]).toMatchObject({ amp_nA: 0.075 });
     expect(p.biophysics.mechanisms[1].params.gnabar).toBe(0.12);
     // the base is never modified
     expect((s.protocolJson as { stimuli: { amp_nA: number }[] }).stimuli[0].amp_nA).toBe(0.2);
