@@ -432,7 +432,9 @@ function cleanStaleTempFiles(dir: string): void {
  * hidden `.NAME.partial-PID-T` folders are removed and a `.NAME.old-PID-T` folder (the previous
  * output, moved aside for the swap) is put back when `dir` is missing, or removed when the swap had
  * finished. Only folders recognised by name, by the stamp inside (same host, that PID) and whose
- * process is gone are touched. Returns one line per action.
+ * process is gone are touched; the one exception is an unfinished folder of the format before
+ * stamps (`.NAME.partial-PID-MS`, dead PID), removed only when it holds nothing but the files
+ * `dendrite run` writes. Returns one line per action.
  */
 export function recoverOutputTarget(dir: string): string[] {
   const target = resolve(dir);
