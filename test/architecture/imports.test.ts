@@ -1,7 +1,8 @@
 /**
  * The import direction the README states (Architecture), checked on every import in src/ and cli/:
  *
- *   shared leaves (src/errors.ts, src/suggest.ts, src/mathjs.ts: the unit table) import nothing of ours;
+ *   shared leaves, the files directly in src/ but index.ts (errors.ts, suggest.ts, mathjs.ts: the
+ *   unit table, ...), import nothing of ours;
  *   channels imports only the leaves and itself;
  *   morphology → cable → solvers → protocol / io → sweep → src/index.ts (public API) → cli;
  *   a layer imports only layers to its left (and channels from solvers upward); src never imports
@@ -71,11 +72,12 @@ function importsOf(file: string): Import[] {
   return out;
 }
 
-const LEAVES = new Set(['src/errors.ts', 'src/suggest.ts', 'src/mathjs.ts']);
+/** The shared leaves: files directly in src/ except the public entry. */
+const isLeaf = (file: string) => /^src\/[^/]+\.ts$/.test(file) && file !== 'src/index.ts';
 
 /** Layer of a repo-relative file, with its rank (higher may import lower). */
 function layer(file: string): { name: string; rank: number } {
-  if (LEAVES.has(file)) return { name: 'leaf', rank: 0 };
+  if (isLeaf(file)) return { name: 'leaf', rank: 0 };
   if (file === 'src/index.ts') return { name: 'index', rank: 7 };
   const [top, area] = file.split('/');
   if (top === 'cli') return { name: 'cli', rank: 8 };
@@ -97,7 +99,7 @@ function violation(i: Import): string | null {
   const where = `${i.from}:${i.line} imports ${i.spec}`;
   if (b.name === 'test' || b.name === 'bench') return `${where}: src/ and cli/ never import test/ or bench/`;
   if (a.name === b.name) return null;
-  if (a.name === 'leaf') return `${where}: src/errors.ts, src/suggest.ts and src/mathjs.ts are leaves and import nothing of ours`;
+  if (a.name === 'leaf') return `${where}: files directly in src/ (errors.ts, suggest.ts, mathjs.ts, ...) are shared leaves and import nothing of ours`;
   if (a.name === 'channels' && b.name !== 'leaf') return `${where}: channels imports only its own files and the shared leaves (errors, suggest, the unit table)`;
   if (b.rank >= a.rank) return `${where}: ${a.name} may not import ${b.name} (imports flow morphology → cable → solvers → protocol/io → sweep → index → cli)`;
   return null;
@@ -154,7 +156,7 @@ describe('dendrite --help loads nothing heavy (cli/main.ts)', () => {
 
   it('only commander, node built-ins, cli/ registration files and the error classes', () => {
     const { files, packages } = staticClosure('cli/main.ts');
-    const heavy = [...files].filter((f) => f.startsWith('src/') && !['src/errors.ts', 'src/solvers/errors.ts', 'src/suggest.ts'].includes(f));
+    const heavy = [...files].filter((f) => f.startsWith('src/') && !isLeaf(f) && f !== 'src/solvers/errors.ts');
     expect(heavy, 'import these inside the command action (await import(...))').toEqual([]);
     expect([...packages].filter((p) => p !== 'commander' && !p.startsWith('node:'))).toEqual([]);
     expect(files.has('cli/run.ts')).toBe(false);
