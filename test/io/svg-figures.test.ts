@@ -308,7 +308,7 @@ describe('plotRunDir: a run folder with stimuli, synapses, a current record and 
     protocol: 'demo.json',
     morphology: BS,
     probes: [
-      { label: 'soma', section: 'soma[0]', x: 0.5, unit: 'mV', spike_threshold_mV: -20, spike_rule: 'action_potential', peak_mV: 40 },
+      { label: 'soma', section: 'soma[0]', x: 0.5, unit: 'mV', spike_threshold_mV: -20, spike_rule: 'action_potential', spike_criterion: { min_height_mV: 5, max_rise_ms: 5, min_slope_mV_per_ms: 10 }, peak_mV: 40 },
       { label: 'dend_end', section: 'dend[0]', x: 1, unit: 'mV', spike_threshold_mV: -20, spike_rule: 'action_potential', peak_mV: -15 },
       { label: 'I_clamp', section: 'dend[0]', x: 0.5, unit: 'nA', stimulus: 1, peak_mV: 1 },
     ],
@@ -337,8 +337,8 @@ describe('plotRunDir: a run folder with stimuli, synapses, a current record and 
     expect(els.filter((e) => e.attrs.class === 'event-marks').map((e) => e.attrs['data-label'])).toEqual(['volley (input)']);
     const caption = els.filter((e) => e.attrs.class === 'caption').map((e) => unescapeXml(e.text)).join(' ');
     expect(caption).toMatch(/spikes\.csv/);
-    expect(caption).toMatch(/action potentials/);
-    expect(caption).toMatch(/\u221220 mV/);
+    // the criterion as the run states it, in words
+    expect(caption).toMatch(/action potentials: upward crossings of \u221220 mV peaking ≥ 5 mV above it, within 5 ms of the crossing, dV\/dt ≥ 10 mV\/ms/);
     // the current is in its own figure
     const nA = parseXml(readFileSync(join(dir, 'traces_nA.svg'), 'utf8'));
     expect(nA.filter((e) => e.attrs.class === 'trace').map((e) => e.attrs['data-label'])).toEqual(['I_clamp']);

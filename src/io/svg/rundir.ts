@@ -103,8 +103,8 @@ interface RunJsonProbe {
   spike_threshold_mV?: number;
   /** "action_potential" (crossings that are action potentials) or "crossing" (every crossing). */
   spike_rule?: string;
-  /** The action-potential test's numbers, when the run lists them. */
-  spike_criterion?: { min_height_mV?: number; max_rise_ms?: number; min_slope_mV_per_ms?: number };
+  /** The action-potential test's numbers, when the run lists them (e.g. min_height_mV, max_rise_ms). */
+  spike_criterion?: Record<string, unknown>;
 }
 
 /** A placed stimulus as run.json lists it: type, site, and the entry's numeric parameters. */
@@ -177,16 +177,28 @@ export function stimulusLabel(s: { type: string; [k: string]: unknown }): string
   }
 }
 
+/** The action-potential test in words, from its numbers (known keys; others as "key = value"). */
+export function describeSpikeCriterion(c: Record<string, unknown>): string {
+  const words: Record<string, (v: string) => string> = {
+    min_height_mV: (v) => `peaking ≥ ${v} mV above it`,
+    max_rise_ms: (v) => `within ${v} ms of the crossing`,
+    min_slope_mV_per_ms: (v) => `dV/dt ≥ ${v} mV/ms`,
+    max_width_ms: (v) => `back below within ${v} ms`,
+  };
+  return Object.entries(c)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => (words[k] ? words[k](num(v)) : `${k} = ${num(v)}`))
+    .join(', ');
+}
+
 /** How the spikes in spikes.csv were found, for the figure's caption (from run.json's probes). */
 function spikeCriterion(probes: readonly RunJsonProbe[]): string {
   const one = (p: RunJsonProbe): string => {
     const th = `${num(p.spike_threshold_mV)} mV`;
     if (p.spike_rule === 'crossing') return `every upward crossing of ${th}`;
     if (p.spike_rule === 'action_potential') {
-      const c = p.spike_criterion;
-      return c && typeof c === 'object'
-        ? `action potentials: upward crossings of ${th} peaking ≥ ${num(c.min_height_mV)} mV above it within ${num(c.max_rise_ms)} ms, dV/dt ≥ ${num(c.min_slope_mV_per_ms)} mV/ms`
-        : `action potentials crossing ${th} (criterion: docs/protocol.md, Spikes)`;
+      const c = p.spike_criterion && typeof p.spike_criterion === 'object' ? describeSpikeCriterion(p.spike_criterion) : '';
+      return c !== '' ? `action potentials: upward crossings of ${th} ${c}` : `action potentials crossing ${th}`;
     }
     return p.spike_threshold_mV !== undefined ? `upward crossings of ${th}` : 'as detected by the run';
   };
@@ -272,7 +284,7 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
       ? [
           spiking > 0 ? `Spike marks: the run's spikes (spikes.csv), ${criterion}` : undefined,
           figEvents.length > 0 ? `grey rows: ${eventKinds}` : undefined,
-        ].filter(Boolean).join('; ') + '.'
+        ].filter(Boolean).join('; ').replace(/^./, (c) => c.toUpperCase()) + '.'
       : undefined;
     const yLabel = unit === 'mV' ? 'V (mV)' : unit === 'nA' ? 'I (nA)' : unit === 'mM' ? 'concentration (mM)' : unit === 'uS' || unit === 'µS' ? 'g (µS)' : `value (${unit})`;
     const file = g === 0 ? 'traces.svg' : `traces_${unit.replace(/[^A-Za-z0-9]+/g, '_')}.svg`;

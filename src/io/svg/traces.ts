@@ -168,7 +168,8 @@ export function tracesSvg(t: ArrayLike<number>, series: readonly TraceSeries[], 
 
   // --- x scale
   const [tLo, tHi] = opts.xDomain ?? finiteRange([t]);
-  const xt = niceTicks(tLo, tHi, 7, opts.xDomain === undefined);
+  // the time axis spans the run exactly (no padding to a round number past tstop)
+  const xt = niceTicks(tLo, tHi, 7, false);
 
   // --- raster rows: traces with at least one spike, then the event rows
   const rows: { label: string; times: ArrayLike<number>; color: string; trace: boolean }[] = [];
