@@ -375,6 +375,22 @@ describe('plotRunDir: a run folder with stimuli, synapses, a current record and 
     expect(legend.join(' ')).toMatch(/x–y view/);
   });
 
+  it('a stimulus entry placed at several sites (pick "all"): a triangle at each, labelled once with ×n', () => {
+    const multi = join(dir, 'multi');
+    mkdirSync(multi);
+    writeFileSync(join(multi, 'traces.csv'), readFileSync(join(dir, 'traces.csv')));
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    run.stimuli = [0.2, 0.5, 0.8].map((x) => ({ entry: 0, type: 'iclamp', section: 'dend[0]', x, amp_nA: 0.1 }));
+    writeFileSync(join(multi, 'run.json'), JSON.stringify(run));
+    plotRunDir(multi, { view: 'xy' });
+    const els = parseXml(readFileSync(join(multi, 'shape.svg'), 'utf8'));
+    const pins = els.filter((e) => e.attrs.class === 'stimulus-marker');
+    expect(pins.length).toBe(3);
+    expectProjected(loadSwc(BS), 'xy', pins.map((e, i) => ({ screen: at(e), section: 'dend[0]', x: [0.2, 0.5, 0.8][i] })));
+    const labels = els.filter((e) => e.attrs.class === 'marker-label' && e.attrs['data-kind'] === 'stimulus').map((e) => unescapeXml(e.text));
+    expect(labels).toEqual(['IClamp 0.1 nA ×3']);
+  });
+
   it('a run.json without "stimuli" (older runs): the recorded stimulus current still marks its site', () => {
     const old = join(dir, 'old');
     mkdirSync(old);
