@@ -18,7 +18,7 @@ import { LEDGER_DIR } from './ledger.ts';
 import type { SweepSpec } from './spec.ts';
 
 export const MANIFEST = 'sweep.json';
-export const SWEEP_FILES = [MANIFEST, LEDGER_DIR, 'results.parquet', 'results.csv', 'traces'] as const;
+export const SWEEP_FILES = [MANIFEST, LEDGER_DIR, 'results.parquet', 'results.csv', 'traces', 'sweep.svg'] as const;
 
 export interface SweepManifest {
   format: 'dendrite-sweep';
