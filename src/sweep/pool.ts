@@ -31,6 +31,8 @@ export interface PoolOptions {
   done: (run: number, outcome: RunOutcome) => void;
   /** Stop handing out runs when this returns true (checked before each). */
   stop?: () => boolean;
+  /** Start a worker (default: src/sweep/worker); tests pass their own. */
+  start?: () => Worker;
 }
 
 /** Run `runs` on up to `jobs` workers; resolves when all have ended (or `stop` said so and the busy ones ended). */
@@ -56,7 +58,7 @@ export function runPool(runs: readonly number[], o: PoolOptions): Promise<void> 
       }
     };
     const launch = () => {
-      const w = startWorker();
+      const w = (o.start ?? startWorker)();
       live++;
       let current: number | null = null;
       let crash: Error | null = null;
