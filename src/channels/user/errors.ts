@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.ts';
+import { showValue } from '../../jsontree.ts';
 
 /** A mistake in a mechanism file, located by file and JSON path (`$.states[1].tau`). */
 export class MechanismFileError extends UserError {
@@ -15,7 +16,5 @@ export class MechanismFileError extends UserError {
 export { editDistance, didYouMean } from '../../suggest.ts';
 
 export function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 70 ? s.slice(0, 67) + '...' : s;
+  return showValue(v, 70);
 }

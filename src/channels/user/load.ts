@@ -11,6 +11,7 @@ import type { Mechanism } from '../mechanism.ts';
 import { compileMechanism, type UserMechanism } from './compile.ts';
 import { MechanismFileError } from './errors.ts';
 import { jsonErrorOffset } from './jsonpos.ts';
+import { jsonTreeProblem } from '../../jsontree.ts';
 import { parseMechanismSpec } from './spec.ts';
 
 const cache = new Map<string, UserMechanism>();
@@ -34,6 +35,8 @@ export function parseMechanism(text: string, file: string): UserMechanism {
     const msg = (e as Error).message.replace(/\s+/g, " ");
     throw new MechanismFileError(file, '$', `not valid JSON at ${lineCol(text, jsonErrorOffset(text))} (${msg})`);
   }
+  const shape = jsonTreeProblem(raw);
+  if (shape) throw new MechanismFileError(file, ...shape);
   const mech = compileMechanism(parseMechanismSpec(raw, file));
   cache.set(key, mech);
   return mech;

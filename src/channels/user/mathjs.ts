@@ -2,7 +2,7 @@
  * The parts of mathjs the mechanism loader uses: the expression parser and the unit table. Loaded
  * lazily (importing mathjs takes about a second) and only at load time: compiled kernels never call it.
  */
-import { mathjs } from '../../mathjs.ts';
+import { expressionTooBig, mathjs } from '../../mathjs.ts';
 import { dim, type Dim } from './dims.ts';
 
 /** The subset of the mathjs node API the compiler reads. */
@@ -50,6 +50,8 @@ function math(): MathJs {
 }
 
 export function parseExpression(text: string): MathNode {
+  const big = expressionTooBig(text);
+  if (big !== null) throw new Error(`the expression ${big}`);
   return math().parse(text);
 }
 
