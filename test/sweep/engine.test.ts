@@ -93,6 +93,15 @@ describe('sweep engine', () => {
     expect(retry.failed).toBe(2);
   }, 120_000);
 
+  it('a run the solver stops on an instability is recorded as unstable', async () => {
+    const dir = tempDir('sweep-unstable-');
+    const file = smallSweep(dir, { gna: [0.12], amps: [0.1, 1e6] });
+    const r = await sweep(file, { out: join(dir, 'out'), jobs: 1 });
+    expect(r.table.data.status).toEqual(['ok', 'unstable']);
+    expect(r.unstable).toBe(1);
+    expect(String(r.table.data.error[1])).toMatch(/dt = 0\.05 ms/);
+  }, 120_000);
+
   it('an unterminated last ledger line (killed mid-write) is ignored and its run done again', async () => {
     const dir = tempDir('sweep-partial-');
     const file = smallSweep(dir, { gna: [0.12] });
