@@ -2,6 +2,7 @@
 import { basename, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { loadProtocol, runProtocol } from '../src/protocol/index.ts';
+import { checkDt, type CheckDtResult } from '../src/protocol/checkdt.ts';
 import { writeTracesCsv, writeTracesJson, writeJson } from '../src/io/traces.ts';
 import { prepareOutputTarget, writeOutputDir, type OutputInput } from '../src/io/outdir.ts';
 import type { Protocol } from '../src/protocol/index.ts';
@@ -21,6 +22,8 @@ export interface RunFlags {
   view?: string;
   /** No progress bar or summary line. */
   quiet?: boolean;
+  /** Also rerun at dt/2 and report whether dt is small enough (src/protocol/checkdt.ts). */
+  checkDt?: boolean;
   /** Replace a non-empty --out folder that is not a Dendrite output (never a protected one; src/io/outdir.ts). */
   overwrite?: boolean;
 }
@@ -57,6 +60,18 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
   } finally {
     progress.done();
   }
+  let check: CheckDtResult | null = null;
+  if (flags.checkDt) {
+    const again = createProgress({ quiet: flags.quiet });
+    try {
+      check = checkDt(protocol, run, { onProgress: again.enabled ? again.update : undefined });
+    } finally {
+      again.done();
+    }
+    log(`dendrite: check-dt: ${check.verdict}`);
+    if (!check.converged) run.warnings.push({ code: 'dt_too_coarse', message: check.verdict, dt_ms: check.dt_ms });
+  }
+  if (!flags.quiet) for (const w of run.warnings) if (w.code !== 'dt_too_coarse') log(`dendrite: warning: ${w.message}`);
   const { built, result, output, probes, wall_s } = run;
   const labels = built.probes.map((p) => p.label);
   let plotted: string[] = [];
@@ -92,7 +107,6 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       wall_s,
       probes: built.probes.map((q, k) => ({
         ...q,
-        spike_threshold_mV: protocol.record[k].spike_threshold_mV,
         ...probes[k].features,
       })),
       ...(built.stimuli.length > 0
@@ -104,6 +118,8 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       ...(result.spikes && result.spikes.length > 0
         ? { spike_sources: result.spikes.map((s) => ({ label: s.label, kind: s.kind, spike_count: s.t_ms.length })) }
         : {}),
+      warnings: run.warnings,
+      ...(check ? { check_dt: check } : {}),
     });
     // The figures go in with the rest, so the folder appears complete or not at all.
     if (flags.plot) {

@@ -1,6 +1,7 @@
 /**
  * What we compute from recorded traces: NEURON-style sampling at an interval, spike times
- * (upward threshold crossings, linearly interpolated) and per-probe summary features.
+ * (upward threshold crossings that are action potentials, linearly interpolated) and per-probe
+ * summary features named with their column's unit.
  */
 
 /**
@@ -25,7 +26,10 @@ export function sampleIndices(t_ms: Float64Array, dt_ms: number, recordDt_ms: nu
   return { index: Int32Array.from(idx), t_ms: Float64Array.from(times) };
 }
 
-/** Upward crossings of `threshold` (v[k-1] < θ ≤ v[k]), time linearly interpolated between samples. */
+/**
+ * Upward crossings of `threshold` (v[k-1] < θ ≤ v[k]), time linearly interpolated between samples.
+ * Every crossing, as NEURON's APCount counts them; `spikeTimesAP` keeps only action potentials.
+ */
 export function spikeTimes(t_ms: Float64Array, v: Float64Array, threshold_mV: number): number[] {
   const out: number[] = [];
   for (let k = 1; k < v.length; k++) {
@@ -39,25 +43,109 @@ export function spikeTimes(t_ms: Float64Array, v: Float64Array, threshold_mV: nu
   return out;
 }
 
-export interface TraceFeatures {
-  /** Mean over the last ms before the first stimulus (or the value at t = 0 without a stimulus or window). */
-  rest_mV: number;
-  peak_mV: number;
-  peak_t_ms: number;
-  min_mV: number;
-  min_t_ms: number;
-  spike_count: number;
-  /** First spike time minus the earliest stimulus onset (from t = 0 without stimuli); null without spikes. */
-  first_spike_latency_ms: number | null;
+/**
+ * When an upward threshold crossing is an action potential (docs/protocol.md, "Spikes"):
+ * - from the crossing until v falls back below the threshold, v peaks at least `min_height_mV`
+ *   above the threshold, within `max_rise_ms` of the crossing;
+ * - dV/dt (between consecutive samples, from the sample before the crossing up to the peak)
+ *   reaches `min_slope_mV_per_ms` somewhere on the way;
+ * - v falls back below the threshold within `max_width_ms` of the crossing (a trace that ends
+ *   sooner is not held against it).
+ * Patterned on the Allen Institute's IPFX spike detector (dV/dt ≥ 20 mV/ms onset, peak within 5 ms,
+ * ≥ 2 mV high) plus a width limit: a depolarisation that creeps past the threshold (a current step
+ * into a passive cell) fails the slope or rise-time test, one that stays up (a plateau, a depolarisation
+ * block, a passive cell under a strong step) fails the width test.
+ */
+export interface SpikeCriterion {
+  min_height_mV: number;
+  max_rise_ms: number;
+  min_slope_mV_per_ms: number;
+  max_width_ms: number;
 }
 
-export function traceFeatures(t_ms: Float64Array, v: Float64Array, spikes: number[], firstOnset_ms: number | null): TraceFeatures {
+export const SPIKE_CRITERION: SpikeCriterion = { min_height_mV: 5, max_rise_ms: 5, min_slope_mV_per_ms: 10, max_width_ms: 10 };
+
+/** How a probe counts spikes: action potentials only (default) or every upward crossing (APCount). */
+export const SPIKE_RULES = ['action_potential', 'crossing'] as const;
+export type SpikeRule = (typeof SPIKE_RULES)[number];
+
+/**
+ * The upward crossings of `threshold` that are action potentials by `criterion`, each at its
+ * interpolated crossing time (the same times `spikeTimes` gives for them).
+ */
+export function spikeTimesAP(t_ms: Float64Array, v: Float64Array, threshold_mV: number, criterion: SpikeCriterion = SPIKE_CRITERION): number[] {
+  const out: number[] = [];
+  const n = v.length;
+  let k = 1;
+  while (k < n) {
+    const a = v[k - 1];
+    const b = v[k];
+    if (!(a < threshold_mV && b >= threshold_mV)) {
+      k++;
+      continue;
+    }
+    const tc = t_ms[k - 1] + ((threshold_mV - a) / (b - a)) * (t_ms[k] - t_ms[k - 1]);
+    let peak = b;
+    let peakT = t_ms[k];
+    let slope = (b - a) / (t_ms[k] - t_ms[k - 1]);
+    let slopeAtPeak = slope;
+    let j = k + 1;
+    for (; j < n && v[j] >= threshold_mV; j++) {
+      const s = (v[j] - v[j - 1]) / (t_ms[j] - t_ms[j - 1]);
+      if (s > slope) slope = s;
+      if (v[j] > peak) {
+        peak = v[j];
+        peakT = t_ms[j];
+        slopeAtPeak = slope;
+      }
+    }
+    // back below at step j (interpolated); a trace that ends above the threshold is given the benefit
+    const width = j < n ? t_ms[j - 1] + ((v[j - 1] - threshold_mV) / (v[j - 1] - v[j])) * (t_ms[j] - t_ms[j - 1]) - tc : 0;
+    if (peak - threshold_mV >= criterion.min_height_mV && peakT - tc <= criterion.max_rise_ms && slopeAtPeak >= criterion.min_slope_mV_per_ms && width <= criterion.max_width_ms) out.push(tc);
+    k = j;
+  }
+  return out;
+}
+
+/** Spike times of a voltage trace by `rule`. */
+export function detectSpikes(t_ms: Float64Array, v: Float64Array, threshold_mV: number, rule: SpikeRule = 'action_potential'): number[] {
+  return rule === 'crossing' ? spikeTimes(t_ms, v, threshold_mV) : spikeTimesAP(t_ms, v, threshold_mV);
+}
+
+/**
+ * Summary features of one column, named with the column's unit (`unitKey`):
+ * - the membrane potential (`spikes` given): `rest_mV` (mean over the last ms before the first
+ *   onset: stimulus or synaptic event) or, with no onset after t = 0, `v_initial_mV` (the value
+ *   at t = 0); `peak_mV`, `peak_t_ms`, `min_mV`, `min_t_ms`, `spike_count`,
+ *   `first_spike_latency_ms` (first spike minus the first onset, from t = 0 without one; null
+ *   without spikes);
+ * - any other column (`spikes` null), e.g. mM: `baseline_mM` (or `initial_mM`), `peak_mM`,
+ *   `peak_t_ms`, `min_mM`, `min_t_ms`.
+ */
+export type TraceFeatures = Record<string, number | null>;
+
+/** A unit as a key suffix: "mA/cm2" → "mA_per_cm2", "1" (dimensionless) → "". */
+export function unitKey(unit: string): string {
+  if (unit === '1' || unit === '') return '';
+  return unit.replace(/\//g, '_per_').replace(/\^/g, '').replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function named(base: string, unit: string): string {
+  const u = unitKey(unit);
+  return u === '' ? base : `${base}_${u}`;
+}
+
+/**
+ * Features of one column. `spikes`: the spike times of a membrane-potential column, null for any
+ * other column. `firstOnset_ms`: the first stimulus onset or synaptic event, null when there is none.
+ */
+export function traceFeatures(t_ms: Float64Array, v: Float64Array, spikes: number[] | null, firstOnset_ms: number | null, unit = 'mV'): TraceFeatures {
   let peak = -Infinity, peakT = 0, min = Infinity, minT = 0;
   for (let k = 0; k < v.length; k++) {
     if (v[k] > peak) { peak = v[k]; peakT = t_ms[k]; }
     if (v[k] < min) { min = v[k]; minT = t_ms[k]; }
   }
-  let rest = v[0];
+  let rest: number | null = null;
   if (firstOnset_ms !== null && firstOnset_ms > 0) {
     let sum = 0, n = 0;
     for (let k = 0; k < v.length && t_ms[k] < firstOnset_ms; k++) {
@@ -65,13 +153,17 @@ export function traceFeatures(t_ms: Float64Array, v: Float64Array, spikes: numbe
     }
     if (n > 0) rest = sum / n;
   }
-  return {
-    rest_mV: rest,
-    peak_mV: peak,
-    peak_t_ms: peakT,
-    min_mV: min,
-    min_t_ms: minT,
-    spike_count: spikes.length,
-    first_spike_latency_ms: spikes.length > 0 ? spikes[0] - (firstOnset_ms ?? 0) : null,
-  };
+  const voltage = spikes !== null;
+  const out: TraceFeatures = {};
+  if (rest !== null) out[voltage ? 'rest_mV' : named('baseline', unit)] = rest;
+  else out[voltage ? 'v_initial_mV' : named('initial', unit)] = v[0];
+  out[named('peak', unit)] = peak;
+  out.peak_t_ms = peakT;
+  out[named('min', unit)] = min;
+  out.min_t_ms = minT;
+  if (spikes !== null) {
+    out.spike_count = spikes.length;
+    out.first_spike_latency_ms = spikes.length > 0 ? spikes[0] - (firstOnset_ms ?? 0) : null;
+  }
+  return out;
 }

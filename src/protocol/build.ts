@@ -5,43 +5,26 @@
  */
 import { loadSwc, type Morphology } from '../morphology/index.ts';
 import { discretize, DiscretizeError, type DiscretizationPolicy, type SectionElectrical } from '../cable/discretize.ts';
-import { nodeAt, type CableLayout } from '../cable/layout.ts';
+import type { CableLayout } from '../cable/layout.ts';
 import { selectSections, parseLocation } from '../cable/regions.ts';
 import { pathDistances, type PathDistances } from '../cable/distance.ts';
 import { replaceAxon } from './axon.ts';
 import { compileNsegRule, DensityError, evaluateDensity, isDensityExpression, maxDistance, segmentDistances, segmentsOf } from './densities.ts';
 import { resolveIons } from './ions.ts';
-import { ProbeError, resolveWhat } from './probes.ts';
+import { resolveRecords, type ResolvedProbe } from './record.ts';
 import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
 import { catalogueWithMechanismFiles } from '../channels/user/index.ts';
-import type { MechanismUse, Probe, SimulationRequest } from '../solvers/model.ts';
+import type { MechanismUse, SimulationRequest } from '../solvers/model.ts';
 import type { Protocol } from './protocol.ts';
 import { Checker, didYouMean } from './validate.ts';
 import { statSync } from 'node:fs';
 import { toMathUnit } from './units.ts';
 import { UserError } from '../errors.ts';
 import { ION_DEFAULTS } from '../channels/ions.ts';
-import { placeStimuli, resolveLocations, type PlacedStimulus } from './stimuli.ts';
+import { placeStimuli, type PlacedStimulus } from './stimuli.ts';
 import { buildNetwork, type PlacedSynapse } from './synapses.ts';
 
-export interface ResolvedProbe {
-  label: string;
-  at: string;
-  section: string;
-  x: number;
-  node: number;
-  /** Position of the node on its section (segment centre, or 0 / 1 for end nodes). */
-  node_x: number;
-  /**
-   * Unit of the column: mV for the membrane potential, nA for `stimulus` records (that stimulus's
-   * current), else the unit of the recorded `what` (mM for cai, mA/cm2 for ica, ...).
-   */
-  unit: string;
-  /** The recorded quantity when it is not v (`record[].what`). */
-  what?: string;
-  /** The recorded stimulus (index into the protocol's `stimuli`), for current records. */
-  stimulus?: number;
-}
+export type { ResolvedProbe } from './record.ts';
 
 export interface BuiltSimulation {
   morphology: Morphology;
@@ -53,13 +36,6 @@ export interface BuiltSimulation {
   stimuli: PlacedStimulus[];
   /** Where each synapse went (src/protocol/synapses.ts). */
   synapses?: PlacedSynapse[];
-}
-
-/** x of the node `nodeAt(sec, x)` returns, on the section it is reported for. */
-function nodeX(nseg: number, x: number): number {
-  if (x === 0 || x === 1) return x;
-  const j = Math.min(Math.floor(nseg * x), nseg - 1);
-  return (j + 0.5) / nseg;
 }
 
 /** The built-in mechanisms plus those of the protocol's `mechanism_files` (loaded and compiled here). */
@@ -234,47 +210,13 @@ export function buildSimulation(
   // Stimuli (src/protocol/stimuli.ts): IClamps, and point-process uses appended after the densities.
   const ctx = { c, morphology, layout, where };
   const placed = placeStimuli(ctx, p.stimuli, p.run.dt_ms, catalogue);
-  const record: Probe[] = [];
-  const probes: ResolvedProbe[] = p.record.map((r, k) => {
-    let loc: { section: number; x: number; node: number };
-    let whatUnit: string | undefined;
-    if (r.stimulus !== undefined) {
-      const sites = placed.placed.filter((q) => q.entry === r.stimulus);
-      if (sites.length !== 1) {
-        c.fail(`$.record[${k}].stimulus`, `stimulus ${r.stimulus} was placed at ${sites.length} sites (pick "all"); a current record needs a stimulus at one site`);
-      }
-      const cur = sites[0].current;
-      record.push('stimulus' in cur ? { stimulus: cur.stimulus } : { mechanism: merged.length + cur.use, variable: cur.variable, instance: cur.instance });
-      loc = sites[0];
-    } else {
-      loc = resolveLocations(ctx, r.at!, `$.record[${k}].at`)[0];
-      record.push(loc.node);
-      if (r.what !== undefined && r.what !== 'v') {
-        // an ion variable or a mechanism variable there (src/protocol/probes.ts)
-        const s = layout.sections[loc.section];
-        try {
-          const w = resolveWhat(r.what, loc.node, merged, catalogue, `${s.name}(${nodeX(s.nseg, loc.x)})`);
-          record[record.length - 1] = w.probe;
-          whatUnit = w.unit;
-        } catch (e) {
-          if (e instanceof ProbeError) c.fail(`$.record[${k}].what`, e.message);
-          throw e;
-        }
-      }
-    }
-    const sec = layout.sections[loc.section];
-    const at = typeof r.at === 'string' ? r.at : `${sec.name}(${loc.x})`;
-    const probe: ResolvedProbe = { label: r.label, at, section: sec.name, x: loc.x, node: loc.node, node_x: nodeX(sec.nseg, loc.x), unit: r.stimulus === undefined ? 'mV' : 'nA' };
-    if (r.stimulus !== undefined) probe.stimulus = r.stimulus;
-    if (whatUnit !== undefined) {
-      probe.unit = whatUnit;
-      probe.what = r.what;
-    }
-    return probe;
-  });
-  if (probes.length === 0) c.fail('$.record', 'nothing to record: add at least one {"label": ..., "at": ...}');
   // Synapses, spike sources and connections (src/protocol/synapses.ts): uses appended after the stimuli.
   const network = buildNetwork(ctx, p.network, placed.catalogue, merged.length + placed.uses.length, p.run.tstop_ms);
+  // Recordings (src/protocol/record.ts): locations, stimulus currents, synapse variables.
+  const { probes, record } = resolveRecords({
+    ...ctx, densities: merged, catalogue, stimuli: placed.placed, stimulusUse0: merged.length,
+    synapses: network.placed, synapseUse0: merged.length + placed.uses.length, synapseCatalogue: placed.catalogue,
+  }, p);
 
   const request: SimulationRequest = {
     layout,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { Checker, jsonTreeProblem, show } from './validate.ts';
+import { SPIKE_RULES, type SpikeRule } from './analysis.ts';
 import type { Method } from '../solvers/model.ts';
 import { parseReplaceAxon, REPLACE_AXON_KEYS, type ReplaceAxon } from './axon.ts';
 import { ION_SETTING_KEYS, parseIonSettings, type IonSetting } from './ions.ts';
@@ -49,12 +50,16 @@ export interface MechanismEntry {
 
 export interface RecordEntry {
   label: string;
-  /** Where to record v; or, with `stimulus`, absent. */
-  at?: LocationSpec;
+  /** Where to record (`"all"`: every segment); absent with `stimulus` or `synapse` (src/protocol/record.ts). */
+  at?: LocationSpec | 'all';
   /** Index of a `stimuli` entry whose current (nA) is recorded instead of v. */
   stimulus?: number;
+  /** A `synapses` entry (name or index) whose variable `what` is recorded, one column per synapse. */
+  synapse?: string | number;
   /** Spike detection threshold for this probe (upward crossings). */
   spike_threshold_mV: number;
+  /** Which crossings are spikes (src/protocol/analysis.ts): action potentials (default) or every crossing. */
+  spike_rule?: SpikeRule;
   /** What to record at `at` (src/protocol/probes.ts): "v" (default), "cai", "ica", "NaTa_t.m", ... */
   what?: string;
 }
@@ -111,7 +116,7 @@ export const SCHEMA_KEYS = {
   '$.stimuli[](waveform)': STIMULUS_KEYS.waveform,
   '$.stimuli[](epsp)': STIMULUS_KEYS.epsp,
   '$.stimuli[](seclamp)': STIMULUS_KEYS.seclamp,
-  '$.record[]': ['label', 'at', 'stimulus', 'spike_threshold_mV', 'what'],
+  '$.record[]': ['label', 'at', 'stimulus', 'synapse', 'spike_threshold_mV', 'spike_rule', 'what'],
   '$.record[].at': DISTANCE_LOCATION_KEYS,
   '$.run': ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'],
   '$.synapses[]': SYNAPSE_KEYS,
@@ -275,20 +280,26 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       if (/[",\r\n]/.test(label)) c.fail(`${path}.label`, `labels may not contain commas, quotes or line breaks, got ${show(label)}`);
       if (labels.has(label)) c.fail(`${path}.label`, `duplicate label ${show(label)}`);
       labels.add(label);
-      if (('at' in o) === ('stimulus' in o)) {
-        c.fail(`${path}.${'at' in o ? 'stimulus' : 'at'}`, 'at' in o
-          ? 'give either "at" (record v there) or "stimulus" (record its current), not both'
-          : 'missing (required): "at" (where to record v) or "stimulus" (the index of a stimulus whose current to record)');
+      const given = (['at', 'stimulus', 'synapse'] as const).filter((key) => key in o);
+      if (given.length !== 1) {
+        c.fail(`${path}.${given.length === 0 ? 'at' : given[1]}`, given.length === 0
+          ? 'missing (required): "at" (where to record), "stimulus" (the index of a stimulus whose current to record) or "synapse" (the name of a synapse whose variable to record)'
+          : `give one of "at" (record at a location), "stimulus" (its current) or "synapse" (its variable), not ${given.map((g) => `"${g}"`).join(' and ')}`);
       }
       const stimulus = o.stimulus === undefined ? undefined : c.number(`${path}.stimulus`, o.stimulus, { integer: true, min: 0 });
       if (stimulus !== undefined && stimulus >= stimuli.length) {
         c.fail(`${path}.stimulus`, `there ${stimuli.length === 1 ? 'is 1 stimulus' : `are ${stimuli.length} stimuli`} (indices from 0), got ${stimulus}`);
       }
-      if (o.what !== undefined && stimulus !== undefined) c.fail(`${path}.what`, '"what" goes with "at" (a stimulus record holds its current)');
+      if (o.what !== undefined && stimulus !== undefined) c.fail(`${path}.what`, '"what" goes with "at" or "synapse" (a stimulus record holds its current)');
+      const synapse = o.synapse === undefined ? undefined
+        : typeof o.synapse === 'number' ? c.number(`${path}.synapse`, o.synapse, { integer: true, min: 0 }) : c.string(`${path}.synapse`, o.synapse);
+      if (synapse !== undefined && o.what === undefined) c.fail(`${path}.what`, 'missing (required with "synapse"): the variable to record, e.g. "g" or "i"');
+      const at = 'at' in o ? (o.at === 'all' ? 'all' as const : parseLocationSpec(c, `${path}.at`, o.at, true)) : undefined;
       record.push({
         label,
-        ...(stimulus === undefined ? { at: parseLocationSpec(c, `${path}.at`, o.at, false) } : { stimulus }),
+        ...(at !== undefined ? { at } : stimulus !== undefined ? { stimulus } : { synapse }),
         ...(o.what === undefined ? {} : { what: c.string(`${path}.what`, o.what) }),
+        ...(o.spike_rule === undefined ? {} : { spike_rule: c.oneOf(`${path}.spike_rule`, o.spike_rule, SPIKE_RULES) }),
         spike_threshold_mV: o.spike_threshold_mV === undefined ? DEFAULTS.spike_threshold_mV : c.number(`${path}.spike_threshold_mV`, o.spike_threshold_mV),
       });
     });

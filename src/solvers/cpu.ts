@@ -51,6 +51,12 @@ export interface CpuState {
   readonly cfac: number;
   readonly vLimit: number;
   /**
+   * The bound `fixedStep` checks |v| against: the warning bound (model `vWarn_mV`) until a step
+   * exceeds it, then `vLimit` (the run loop raises it). Checking costs nothing extra: the
+   * back-substitution compares every new v with a bound anyway.
+   */
+  vCheck: number;
+  /**
    * The part of the diagonal that never changes: capacitance 1e-3·cj·cm plus the axial terms
    * (−b[i] − Σ_children a[c]). Each step starts from it; mechanisms add their conductances.
    */
@@ -153,6 +159,7 @@ export function createCpuState(model: CompiledModel): CpuState {
     secondOrder,
     cfac,
     vLimit: model.vLimit_mV,
+    vCheck: Math.min(model.vWarn_mV, model.vLimit_mV),
     dConst,
     ab: model.a.map((x, i) => x * model.b[i]),
     linear,
@@ -238,7 +245,7 @@ export function worstNode(v: Float64Array): number {
 
 /**
  * One fixed step (NEURON `fadvance`). Returns −1, or the first node whose new v is non-finite or
- * beyond ±vLimit (the run loop turns that into an InstabilityError).
+ * beyond ±vCheck (the run loop turns that into a warning, or beyond vLimit an InstabilityError).
  */
 export function fixedStep(s: CpuState): number {
   const ctx = s.ctx;
@@ -274,7 +281,7 @@ export function fixedStep(s: CpuState): number {
     hinesAxialTriangularize(n, s.parent, s.a, s.b, s.ab, s.v, d, rhs);
     dinv = d;
   }
-  const bad = hinesBacksubstituteInv(n, s.parent, s.b, dinv, rhs, s.v, s.secondOrder ? 2.0 : 1.0, s.vLimit);
+  const bad = hinesBacksubstituteInv(n, s.parent, s.b, dinv, rhs, s.v, s.secondOrder ? 2.0 : 1.0, s.vCheck);
   // 5. Only for ion totals that something reads after the solve.
   if (s.secondOrder) {
     const ci = s.correctedIons;

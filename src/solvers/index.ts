@@ -28,4 +28,4 @@ export {
   type SpikeRecord,
   type SpikeSourceSpec,
 } from './events.ts';
-export { cpuBackend, countSteps, neuronRunDt, simulate, type Backend, type RunOptions, type SimulationResult } from './simulate.ts';
+export { cpuBackend, countSteps, neuronRunDt, nodeLocation, simulate, type Backend, type RunOptions, type SimulationResult, type SimulationWarning, type VOutOfRangeWarning } from './simulate.ts';

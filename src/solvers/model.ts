@@ -63,6 +63,11 @@ export interface SimulationRequest {
   catalogue?: Catalogue;
   /** A step that leaves any |v| above this (or v non-finite) stops the run. Default 1000 mV. */
   vLimit_mV?: number;
+  /**
+   * A step that leaves some |v| above this (but finite and within vLimit_mV) adds a
+   * `v_out_of_range` warning to the result (where and when first, and the largest |v|). Default 200 mV.
+   */
+  vWarn_mV?: number;
   /** Spike sources, threshold detectors and connections to point processes with NET_RECEIVE (events.ts). */
   events?: EventsRequest;
 }
@@ -108,6 +113,7 @@ export interface CompiledModel {
   readonly v_init_mV: number;
   readonly celsius: number;
   readonly vLimit_mV: number;
+  readonly vWarn_mV: number;
   /** Spike trains, detectors and connections (targets index `mechanisms`); absent without events. */
   readonly events?: CompiledEvents | null;
 }
@@ -271,6 +277,8 @@ export function compileModel(req: SimulationRequest): CompiledModel {
   const celsius = finite('celsius', req.celsius ?? 6.3);
   const vLimit = finite('vLimit_mV', req.vLimit_mV ?? 1000);
   if (!(vLimit > 0)) throw new SimulationSpecError('vLimit_mV', `expected > 0, got ${vLimit}`);
+  const vWarn = finite('vWarn_mV', req.vWarn_mV ?? 200);
+  if (!(vWarn > 0)) throw new SimulationSpecError('vWarn_mV', `expected > 0, got ${vWarn}`);
   const catalogue = req.catalogue ?? builtinCatalogue();
 
   const uses = req.mechanisms ?? [];
@@ -385,6 +393,7 @@ export function compileModel(req: SimulationRequest): CompiledModel {
     v_init_mV: vInit,
     celsius,
     vLimit_mV: vLimit,
+    vWarn_mV: vWarn,
     events: req.events
       ? compileEvents(req.events, layout.nNodes, uses.length, (u) => {
           const c = compiled[u].c;

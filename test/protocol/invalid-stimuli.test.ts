@@ -135,8 +135,8 @@ const CASES: Case[] = [
   ['origin unknown section', (p) => (p.stimuli[6].at.origin = 'soma[3](0.5)'), /\$\.stimuli\[6\]\.at\.origin: no section named "soma\[3\]"/],
   ['origin not a location', (p) => (p.stimuli[6].at.origin = 'soma'), /\$\.stimuli\[6\]\.at\.origin: "soma" is not a location/],
   // recording stimuli and recording by distance
-  ['record with at and stimulus', (p) => (p.record[0].stimulus = 0), /\$\.record\[0\]\.stimulus: give either "at" \(record v there\) or "stimulus" \(record its current\), not both/],
-  ['record with neither at nor stimulus', (p) => delete p.record[2].stimulus, /\$\.record\[2\]\.at: missing \(required\): "at" .* or "stimulus"/],
+  ['record with at and stimulus', (p) => (p.record[0].stimulus = 0), /\$\.record\[0\]\.stimulus: give one of "at" \(record at a location\), "stimulus" \(its current\) or "synapse" \(its variable\), not "at" and "stimulus"/],
+  ['record with neither at nor stimulus', (p) => delete p.record[2].stimulus, /\$\.record\[2\]\.at: missing \(required\): "at" .*, "stimulus" .* or "synapse"/],
   ['record stimulus out of range', (p) => (p.record[2].stimulus = 9), /\$\.record\[2\]\.stimulus: there are 8 stimuli \(indices from 0\), got 9/],
   ['record stimulus negative', (p) => (p.record[2].stimulus = -1), /\$\.record\[2\]\.stimulus: expected a number >= 0, got -1/],
   ['record stimulus fractional', (p) => (p.record[2].stimulus = 1.5), /\$\.record\[2\]\.stimulus: expected an integer, got 1\.5/],
@@ -146,7 +146,7 @@ const CASES: Case[] = [
     p.stimuli[0].at = { region: 'all', distance_um: 5, pick: 'all' };
     p.record[2].stimulus = 0;
   }, /\$\.record\[2\]\.stimulus: stimulus 0 was placed at 3 sites \(pick "all"\); a current record needs a stimulus at one site/],
-  ['record pick all', (p) => (p.record[1].at.pick = 'all'), /\$\.record\[1\]\.at\.pick: a record entry records one point/],
+  ['record pick unknown', (p) => (p.record[1].at.pick = 'every'), /\$\.record\[1\]\.at\.pick: .*"trunk".*"all"/],
   ['record distance beyond', (p) => (p.record[1].at.distance_um = 900), /\$\.record\[1\]\.at\.distance_um: 900 um is beyond the farthest point of dend, 200 um/],
   ['record unknown key in at', (p) => (p.record[1].at.label = 'x'), /\$\.record\[1\]\.at\.label: unknown key "label"/],
 ];
