@@ -46,12 +46,15 @@ export function shardFromFlags(flags: SweepFlags, env: NodeJS.ProcessEnv = proce
   };
   let index: number, count: number;
   if (env.SLURM_ARRAY_TASK_ID !== undefined) {
-    index = int('SLURM_ARRAY_TASK_ID') - (env.SLURM_ARRAY_TASK_MIN !== undefined ? int('SLURM_ARRAY_TASK_MIN') : 0);
-    if (env.SLURM_ARRAY_TASK_COUNT !== undefined) {
+    if (shards !== undefined) {
+      // The task id is the shard: a lost task resubmitted alone (sbatch --array=5) still runs shard 5 of N.
+      index = int('SLURM_ARRAY_TASK_ID');
+      count = shards;
+    } else {
+      if (env.SLURM_ARRAY_TASK_COUNT === undefined) throw new UserError('--array: SLURM_ARRAY_TASK_COUNT is not set; give --shards N');
+      index = int('SLURM_ARRAY_TASK_ID') - (env.SLURM_ARRAY_TASK_MIN !== undefined ? int('SLURM_ARRAY_TASK_MIN') : 0);
       count = int('SLURM_ARRAY_TASK_COUNT');
-      if (shards !== undefined && shards !== count) throw new UserError(`--shards ${shards} but the Slurm array has ${count} tasks (SLURM_ARRAY_TASK_COUNT); leave out --shards`);
-    } else if (shards !== undefined) count = shards;
-    else throw new UserError('--array: SLURM_ARRAY_TASK_COUNT is not set; give --shards N');
+    }
   } else if (env.JOB_COMPLETION_INDEX !== undefined) {
     index = int('JOB_COMPLETION_INDEX');
     if (shards === undefined) throw new UserError('--array with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) needs --shards N (the Job\'s completions)');
@@ -144,8 +147,8 @@ export function registerSweep(program: Command, io: Io): void {
     .option('-o, --out <dir>', 'the sweep folder: created, or resumed (the same sweep file only); results.parquet and results.csv when complete')
     .option('-j, --jobs <n>', 'worker threads (default: the number of CPU cores)')
     .option('--shard <i/n>', 'run only share I of N (I from 0): runs r with r mod N = I; shards may share one --out folder')
-    .option('--array', 'take the share from a Slurm job array (SLURM_ARRAY_TASK_ID, _MIN, _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards)')
-    .option('--shards <n>', 'with --array: the number of shards (required for Kubernetes)')
+    .option('--array', 'take the share from a Slurm job array (I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, N = SLURM_ARRAY_TASK_COUNT; with --shards N: I = SLURM_ARRAY_TASK_ID, so a resubmitted task keeps its shard) or a Kubernetes Indexed Job (I = JOB_COMPLETION_INDEX, N from --shards)')
+    .option('--shards <n>', 'with --array: the number of shards (required for Kubernetes; with Slurm, the task id is then the shard)')
     .option('--retry-failed', 'also run again the runs recorded as failed')
     .option('--json', 'with status: print JSON {total, done, failed, missing, missing_runs}')
     .option('--list-features', 'print the measure catalogue with units')

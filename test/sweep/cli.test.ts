@@ -23,7 +23,10 @@ describe('dendrite sweep: shares', () => {
     expect(shardFromFlags({})).toBeUndefined();
     expect(shardFromFlags({ array: true }, { SLURM_ARRAY_TASK_ID: '7', SLURM_ARRAY_TASK_MIN: '5', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 2, count: 4 });
     expect(shardFromFlags({ array: true }, { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({ index: 2, count: 3 });
-    expect(() => shardFromFlags({ array: true, shards: '5' }, { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toThrow(/3 tasks/);
+    // with --shards the task id is the shard: a lost task resubmitted alone (sbatch --array=5) keeps it
+    expect(shardFromFlags({ array: true, shards: '16' }, { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '5', SLURM_ARRAY_TASK_COUNT: '1' })).toEqual({ index: 5, count: 16 });
+    expect(() => shardFromFlags({ array: true, shards: '4' }, { SLURM_ARRAY_TASK_ID: '5' })).toThrow(/task 5 of 4 is out of range/);
+    expect(() => shardFromFlags({ array: true }, { SLURM_ARRAY_TASK_ID: '5' })).toThrow(/SLURM_ARRAY_TASK_COUNT is not set; give --shards N/);
     expect(shardFromFlags({ array: true, shards: '10' }, { JOB_COMPLETION_INDEX: '9' })).toEqual({ index: 9, count: 10 });
     expect(() => shardFromFlags({ array: true }, { JOB_COMPLETION_INDEX: '9' })).toThrow(/needs --shards N/);
     expect(() => shardFromFlags({ array: true }, {})).toThrow(/neither SLURM_ARRAY_TASK_ID .* nor JOB_COMPLETION_INDEX/);
