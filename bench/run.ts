@@ -24,6 +24,7 @@ import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, type BenchCase, type SimCase } from './cases.ts';
+import { COLDSTART_CASES, benchColdStart, renderColdStart, summariseColdStart, type ColdStartCase, type ColdStartResult } from './coldstart.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
@@ -104,7 +105,7 @@ export interface LoaderResult {
   quick: boolean;
 }
 
-type Result = SimResult | LoaderResult;
+type Result = SimResult | LoaderResult | ColdStartResult;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -371,6 +372,7 @@ function renderMarkdown(doc: ReturnType<typeof loadResults>): string {
     }
     for (const r of loaders) L.push(`\n- **${r.name}**: ${r.title}; measured ${r.measured_at}, load average at start ${r.loadavg_start.map((x) => x.toFixed(2)).join(' ')}.`);
   }
+  L.push(...renderColdStart(COLDSTART_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'coldstart' ? [doc.results[c.name] as ColdStartResult] : []))));
   L.push('');
   L.push('## Machine');
   L.push('');
@@ -397,6 +399,7 @@ function main(): void {
     console.log('  --no-write   do not update bench/results.json and bench/RESULTS.md');
     console.log('benchmarks:');
     for (const c of CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
+    for (const c of COLDSTART_CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
     return;
   }
   const quick = argv.includes('--quick');
@@ -406,13 +409,14 @@ function main(): void {
   const repeats = ri >= 0 ? Number(argv[ri + 1]) : quick ? 3 : 5;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats: expected an integer >= 1, got ${argv[ri + 1]}`);
   const names = argv.filter((a, i) => !a.startsWith('--') && !(ri >= 0 && i === ri + 1));
+  const ALL: (BenchCase | ColdStartCase)[] = [...CASES, ...COLDSTART_CASES];
   for (const n of names) {
-    if (!CASES.some((c) => c.name === n)) {
-      console.error(`unknown benchmark "${n}"; known: ${CASES.map((c) => c.name).join(', ')}`);
+    if (!ALL.some((c) => c.name === n)) {
+      console.error(`unknown benchmark "${n}"; known: ${ALL.map((c) => c.name).join(', ')}`);
       process.exit(2);
     }
   }
-  const selected = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
+  const selected = names.length ? ALL.filter((c) => names.includes(c.name)) : ALL;
   mkdirSync(OUT, { recursive: true });
 
   const neuron = noNeuron ? { skip: '--no-neuron given' } : detectNeuron();
@@ -425,9 +429,11 @@ function main(): void {
   const fresh: Result[] = [];
   for (const c of selected) {
     console.log(`\n${c.name}: ${c.title}`);
-    const r = c.kind === 'loader' ? benchLoader(c, repeats, quick) : benchSimulation(c, repeats, neuron, quick);
+    const r = c.kind === 'coldstart' ? benchColdStart(c, repeats, quick) : c.kind === 'loader' ? benchLoader(c, repeats, quick) : benchSimulation(c, repeats, neuron, quick);
     fresh.push(r);
-    if (r.kind === 'simulation') {
+    if (r.kind === 'coldstart') {
+      console.log(summariseColdStart(r));
+    } else if (r.kind === 'simulation') {
       console.log(
         `  => ${r.compartments} compartments (${r.nodes} nodes), ${r.steps} steps: ours ${fmtS(r.ours.median_wall_s)} s` +
           (r.neuron
@@ -444,7 +450,7 @@ function main(): void {
   const doc = loadResults();
   for (const r of fresh) doc.results[r.name] = r;
   // Keep the benchmarks in CASES order.
-  doc.results = Object.fromEntries(CASES.filter((c) => doc.results[c.name]).map((c) => [c.name, doc.results[c.name]]));
+  doc.results = Object.fromEntries(ALL.filter((c) => doc.results[c.name]).map((c) => [c.name, doc.results[c.name]]));
   doc.machine = machineInfo(neuron);
   doc.date = new Date().toISOString();
   doc.command = `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`;
