@@ -4,12 +4,17 @@
  * a resubmitted task without SHARDS (run here with bash, no Slurm needed), and the manifest has the
  * structure an Indexed Job sweep needs. No Kubernetes cluster can run here, so the manifest is
  * parsed (a small YAML reader for the block subset it uses, cross-checked against PyYAML where
- * python3 has it) and its fields are checked against each other.
+ * python3 has it) and its fields are checked against each other; then its pods are played by real
+ * `dendrite` processes, each with its JOB_COMPLETION_INDEX and the manifest's own command line (the
+ * volume's /data mapped to a temporary folder), and the collected results must equal a local run.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SBATCH = `${ROOT}examples/cluster/sweep-array.sbatch`;
@@ -253,4 +258,80 @@ describe('the Kubernetes Indexed Job manifest', () => {
     expect(() => parseYamlSubset("a: 'single'\nb: [1, x]\n")).toThrow(/line 2: only JSON-style/);
     expect(() => parseYamlSubset('a: 1\na: 2\n')).toThrow(/duplicate key a/);
   });
+});
+
+describe('the Indexed Job\'s command line, run as its pods would run it', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'dendrite-k8s-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('every index does its share; collected, the results equal a local sweep but for wall_s', async () => {
+    const [, job] = parseYamlSubset(readFileSync(MANIFEST, 'utf8')) as { [k: string]: any }[];
+    const completions = job.spec.completions as number;
+    const [c] = job.spec.template.spec.containers;
+    const mount = c.volumeMounts[0].mountPath as string;
+    const args = (c.command as string[]).slice(1).map((a) => (a.startsWith(`${mount}/`) ? join(tmp, a.slice(mount.length + 1)) : a));
+    const sweepFile = args[1];
+    const out = args[args.indexOf('--out') + 1];
+    // A small sweep on the "volume": 2 x 5 = 10 runs of a ball-and-stick cell, so some indexes get 2 runs, some 1.
+    writeFileSync(
+      join(tmp, 'cell.json'),
+      JSON.stringify({
+        morphology: join(ROOT, 'fixtures/morphologies/ball_and_stick.swc'),
+        discretization: { nseg: 5, sections: { soma: 1 } },
+        biophysics: { mechanisms: [{ name: 'pas', region: 'dend', params: { g: 1e-4, e: -65 } }, { name: 'hh', region: 'soma', params: { gnabar: 0.12 } }] },
+        stimuli: [{ type: 'iclamp', at: 'soma[0](0.5)', delay_ms: 2, dur_ms: 20, amp_nA: 0.1 }],
+        record: [{ label: 'soma', at: 'soma[0](0.5)' }],
+        run: { tstop_ms: 25, dt_ms: 0.025 },
+      }),
+    );
+    writeFileSync(
+      sweepFile,
+      JSON.stringify({
+        protocol: 'cell.json',
+        parameters: [
+          { name: 'gnabar', path: '$.biophysics.mechanisms[name=hh].params.gnabar', values: [0.1, 0.14] },
+          { name: 'amp', path: '$.stimuli[0].amp_nA', values: [0, 0.1, 0.2, 0.3, 0.4] },
+        ],
+        measures: [{ name: 'v_peak', feature: 'peak', probe: 'soma', window_ms: [0, 25] }],
+      }),
+    );
+    const pod = (index: number) => {
+      const prev = process.env.JOB_COMPLETION_INDEX;
+      process.env.JOB_COMPLETION_INDEX = String(index); // runCli passes the environment on
+      try {
+        return runCli(args, { cwd: tmp });
+      } finally {
+        if (prev === undefined) delete process.env.JOB_COMPLETION_INDEX;
+        else process.env.JOB_COMPLETION_INDEX = prev;
+      }
+    };
+    // Two pods at a time (the machine has few cores); each must succeed.
+    for (let i = 0; i < completions; i += 2) {
+      const done = await Promise.all([i, i + 1].filter((k) => k < completions).map(pod));
+      for (const r of done) expect(r.stderr, r.stderr).toBe('');
+      for (const r of done) expect(r.code).toBe(0);
+    }
+    // Each pod wrote its own ledger as shard I of `completions`, and no run was done twice.
+    const ledgers = readdirSync(join(out, 'ledger')).filter((f) => f.endsWith('.jsonl'));
+    expect(ledgers.map((f) => /^shard-(\d+)-of-(\d+)\./.exec(f)?.slice(1).join('/')).sort()).toEqual(
+      Array.from({ length: completions }, (_, i) => `${i}/${completions}`).sort(),
+    );
+    const records = ledgers.flatMap((f) => readFileSync(join(out, 'ledger', f), 'utf8').split('\n').filter(Boolean));
+    expect(records).toHaveLength(10);
+    const status = await runCli(['sweep', 'status', out, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ total: 10, done: 10, failed: 0, missing: 0 });
+    const collected = await runCli(['sweep', 'collect', out]);
+    expect(collected.code, collected.stderr).toBe(0);
+    const local = await runCli(['sweep', sweepFile, '--out', join(tmp, 'local'), '--jobs', '1', '--quiet']);
+    expect(local.code, local.stderr).toBe(0);
+    const table = (f: string) => {
+      const [header, ...rows] = readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split(','));
+      const k = header.indexOf('wall_s');
+      expect(k).toBeGreaterThanOrEqual(0);
+      return [header, ...rows].map((r) => r.filter((_, i) => i !== k));
+    };
+    const fromPods = table(join(out, 'results.csv'));
+    expect(fromPods).toHaveLength(11);
+    expect(fromPods).toEqual(table(join(tmp, 'local', 'results.csv')));
+  }, 300_000);
 });
