@@ -152,7 +152,7 @@ export function checkDt(p: Protocol, run: ProtocolRun, opts: ProtocolRunOptions 
     }
   }
   const others = probes.filter((q) => q.spike_count === undefined && !q.converged);
-  if (others.length > 0) parts.push(others.map((q) => `${q.label} differs by ${fmt(q.max_abs_diff_away_from_spikes)} ${q.unit}`).join('; '));
+  if (others.length > 0) parts.push(others.map((q) => `${q.label} differs by ${fmt(q.max_abs_diff_away_from_spikes)}${q.unit === '1' ? '' : ` ${q.unit}`}`).join('; '));
   const offenders = probes.filter((q) => !q.converged).map((q) => q.label);
   const verdict = converged
     ? `dt ${fmt(dt)} ms looks converged: ${parts.join(', ') || 'all columns agree'} (against dt ${fmt(dt / 2)} ms)`

@@ -5,7 +5,10 @@
  * against single-site recordings of the same run.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/main.ts';
 import { fileURLToPath } from 'node:url';
 import { parseProtocol, runProtocol, type ProtocolRun } from '../../src/protocol/index.ts';
 
@@ -105,6 +108,32 @@ describe('synapse variables', () => {
     const same = all.find((q) => q.node === c.node)!;
     expect(Array.from(column(run, same.label))).toEqual(Array.from(column(run, 'cluster')));
   });
+});
+
+describe('units in the outputs', () => {
+  it('traces.json, traces.npy.json and run.json give each synapse column its unit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dendrite-record-'));
+    const file = join(dir, 'p.json');
+    const raw = { ...BASE, morphology: fileURLToPath(new URL('../../fixtures/morphologies/L23PC_human_2013_03_06_cell03_789_H41_03.CNG.swc', import.meta.url)),
+      record: [{ label: 'cluster', at: 'dend[23](0.5)' }, { label: 'gn', synapse: 'nmda', what: 'g' }, { label: 'in', synapse: 'nmda', what: 'i' }],
+      run: { ...BASE.run, tstop_ms: 10 } };
+    writeFileSync(file, JSON.stringify(raw));
+    const code = await main(['node', 'dendrite', 'run', file, '--out', join(dir, 'out'), '--format', 'json,npy', '--quiet'], { out: () => {}, err: () => {} });
+    expect(code).toBe(0);
+    const tj = JSON.parse(readFileSync(join(dir, 'out', 'traces.json'), 'utf8'));
+    expect(tj.units.cluster).toBe('mV');
+    expect(tj.units['gn[0]']).toBe('uS');
+    expect(tj.units['in[19]']).toBe('nA');
+    const side = readFileSync(join(dir, 'out', 'traces.npy.json'), 'utf8');
+    expect(side).toContain('gn[7]');
+    expect(side).toContain('"uS"');
+    const rj = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8'));
+    const gn7 = rj.probes.find((q: { label: string }) => q.label === 'gn[7]');
+    expect(gn7).toMatchObject({ unit: 'uS', what: 'g', synapse: { entry: 1, name: 'nmda', type: 'NMDA', site: 7 } });
+    expect(gn7).toHaveProperty('peak_uS');
+    expect(gn7).not.toHaveProperty('peak_mV');
+    expect(gn7).not.toHaveProperty('spike_count');
+  }, 60000);
 });
 
 describe('pick "all" for recordings', () => {
