@@ -92,8 +92,8 @@ export function discretize(m: Morphology, policy: DiscretizationPolicy, elec: re
         throw new DiscretizeError('area', i, `${m.file}: section ${s.name}${from} segment ${j} has ${g.area_um2[j] > 0 ? 'an infinite' : 'zero'} membrane area (${g.area_um2[j] > 0 ? 'huge' : 'zero'} diameters or length); it cannot be simulated`);
       }
       for (const r of [left[j], right[j]]) {
-        if (!(r > 0 && r < Infinity)) {
-          throw new DiscretizeError('Ra', i, `section ${s.name}${from} segment ${j}: with Ra = ${Ra} ohm cm its axial resistance is ${r > 0 ? 'infinite' : 'zero'} (${describeNumber(r)} MOhm); it cannot be simulated`);
+        if (!(r > 0 && r < Infinity && 1 / r < Infinity)) {
+          throw new DiscretizeError('Ra', i, `section ${s.name}${from} segment ${j}: with Ra = ${Ra} ohm cm its axial resistance is ${r === Infinity ? 'infinite' : r > 0 ? 'too small to invert' : 'zero'} (${describeNumber(r)} MOhm); it cannot be simulated`);
         }
       }
     }

@@ -337,7 +337,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
   if (protocol.run.dt_ms > protocol.run.tstop_ms) c.fail('$.run.dt_ms', `dt ${protocol.run.dt_ms} ms is longer than tstop ${protocol.run.tstop_ms} ms`);
   // tstop/dt, not a step count: checking must not take time proportional to the run
   if (protocol.run.tstop_ms / protocol.run.dt_ms > MAX_STEPS) {
-    c.fail(protocol.run.dt_ms < 1e-4 ? '$.run.dt_ms' : '$.run.tstop_ms', `tstop ${protocol.run.tstop_ms} ms at dt ${protocol.run.dt_ms} ms is ${show(Number((protocol.run.tstop_ms / protocol.run.dt_ms).toPrecision(3)))} steps; at most ${MAX_STEPS} steps per run (use a larger dt or split the run)`);
+    c.fail(protocol.run.dt_ms < 1e-4 ? '$.run.dt_ms' : '$.run.tstop_ms', `tstop ${protocol.run.tstop_ms} ms at dt ${protocol.run.dt_ms} ms is ${Number.isFinite(protocol.run.tstop_ms / protocol.run.dt_ms) ? Number((protocol.run.tstop_ms / protocol.run.dt_ms).toPrecision(3)) : 'more than 1e308'} steps; at most ${MAX_STEPS} steps per run (use a larger dt or split the run)`);
   }
   const rdt = protocol.run.record_dt_ms;
   if (rdt !== null && rdt < protocol.run.dt_ms) c.fail('$.run.record_dt_ms', `record_dt ${rdt} ms is shorter than dt ${protocol.run.dt_ms} ms`);

@@ -26,7 +26,7 @@ describe('unit expressions in parameters', () => {
     expect(convertQuantity('2 * 0.25 nA', 'nA')).toBe(0.5);
     expect(convertQuantity('(1 mV - 3 mV) / 2', 'mV')).toBe(-1);
     const built = buildSimulation(withLeak('1/(10000 ohm cm^2)'));
-    expect(Array.from(built.request.mechanisms[0].params!.g as Float64Array).every((x) => x === 1e-4)).toBe(true);
+    expect(Array.from(built.request.mechanisms![0].params!.g as Float64Array).every((x) => x === 1e-4)).toBe(true);
     const a = runProtocol(withLeak('1/(10000 ohm cm^2)')).result.traces[1];
     const b = runProtocol(withLeak(1e-4)).result.traces[1];
     expect(a).toEqual(b);
