@@ -191,12 +191,10 @@ export function writeResults(dir: string): { written: string[]; table: ResultsTa
   const table = buildTable(m.parameters.map((p) => p.name), m.measures.map((x) => x.name), records.values());
   writeOutputFile(dir, 'results.parquet', tableParquet(table));
   writeOutputFile(dir, 'results.csv', tableCsv(table));
-  if (m.keep_traces.length > 0) {
-    const run = (m.protocol as { run?: { dt_ms?: unknown; record_dt_ms?: unknown } }).run ?? {};
-    const dt = typeof run.record_dt_ms === 'number' ? run.record_dt_ms : typeof run.dt_ms === 'number' ? run.dt_ms : 0.025;
-    TraceWriter.collect(dir, m.keep_traces, records, dt);
-  }
-  return { written: ['results.parquet', 'results.csv'], table, status: sweepStatus(dir) };
+  // sampled as the base protocol writes its traces (a sweep that varies that gets NaN-padded rows)
+  if (m.keep_traces.length > 0) TraceWriter.collect(dir, m.keep_traces, records, m.sample_dt_ms);
+  const written = ['results.parquet', 'results.csv', ...m.keep_traces.flatMap((p) => [`traces/${p}.npy`, `traces/${p}.npy.json`])];
+  return { written, table, status: sweepStatus(dir) };
 }
 
 export { describeRun };

@@ -32,6 +32,8 @@ export interface SweepManifest {
   parameters: { name: string; path: string; values?: unknown[]; labels?: unknown[] }[];
   measures: { name: string; feature: string; probe: string; relative_to?: string; unit: string }[];
   keep_traces: string[];
+  /** Sampling interval of kept traces: the base protocol's record_dt_ms, else its dt_ms. */
+  sample_dt_ms: number;
   /** The sweep file and the base protocol, as they were. */
   sweep: unknown;
   protocol: unknown;
@@ -56,6 +58,7 @@ export function manifestOf(spec: SweepSpec): SweepManifest {
       return { name: m.name, feature: m.feature, probe: m.probe, ...(m.relative_to ? { relative_to: m.relative_to, unit: '1' } : { unit: u }) };
     }),
     keep_traces: spec.keepTraces,
+    sample_dt_ms: spec.base.run.record_dt_ms ?? spec.base.run.dt_ms,
     sweep: JSON.parse(readFileSync(spec.file, 'utf8')),
     protocol: spec.protocolJson,
   };
