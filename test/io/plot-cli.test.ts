@@ -28,8 +28,6 @@ function hasRsvg(): boolean {
   }
 }
 
-if (!hasRsvg()) console.log('plot-cli: the rsvg-convert check is skipped: rsvg-convert not installed (apt-get install librsvg2-bin)');
-
 describe('dendrite run --plot --format csv,npy', () => {
   const base = mkdtempSync(join(tmpdir(), 'dendrite-plot-'));
   const dir = join(base, 'out');
