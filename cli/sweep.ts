@@ -89,7 +89,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       lastDraw = now;
       drawn = true;
       const label = `sweep ${p.before + p.ran}/${p.share}${p.failed > 0 ? ` (${p.failed} failed)` : ''}`;
-      process.stderr.write('\r' + renderBar(label, p.ran / p.todo, p.elapsed_s, process.stderr.columns ?? 80) + '\x1b[K');
+      process.stderr.write('\r' + renderBar(label, p.ran / p.todo, p.elapsed_s, process.stderr.columns || 80) + '\x1b[K');
     },
   });
   if (drawn) process.stderr.write('\r\x1b[K');
