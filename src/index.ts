@@ -31,6 +31,7 @@ export {
   countSteps,
   type SimulationRequest,
   type SimulationResult,
+  type SimulationWarning,
   type RunOptions,
   type Method,
   type MechanismUse,
@@ -42,7 +43,7 @@ export {
 export { loadProtocol, parseProtocol, DEFAULTS, METHODS, type Protocol } from './protocol/protocol.ts';
 export { buildSimulation, loadProtocolMorphology, type BuiltSimulation, type ResolvedProbe } from './protocol/build.ts';
 export { runProtocol, type ProtocolRun, type ProbeOutput } from './protocol/run.ts';
-export { spikeTimes, traceFeatures, type TraceFeatures } from './protocol/analysis.ts';
+export { detectSpikes, spikeTimes, spikeTimesAP, traceFeatures, SPIKE_CRITERION, type SpikeCriterion, type SpikeRule, type TraceFeatures } from './protocol/analysis.ts';
 
 // Outputs: trace files and SVG figures, as `dendrite run` writes them.
 export { writeTracesCsv, writeTracesJson } from './io/traces.ts';
