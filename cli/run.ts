@@ -10,6 +10,7 @@ import { VERSION } from './version.ts';
 import { writeTracesNpy } from '../src/io/npy.ts';
 import { createProgress, formatRunSummary } from '../src/io/progress.ts';
 import { parseView, plotRunDir } from '../src/io/svg/index.ts';
+import { SPIKE_CRITERION } from '../src/protocol/analysis.ts';
 import { UserError } from '../src/errors.ts';
 
 /** `--format`, `--plot`, `--quiet`. */
@@ -107,6 +108,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       wall_s,
       probes: built.probes.map((q, k) => ({
         ...q,
+        ...(q.what === undefined && q.stimulus === undefined && q.synapse === undefined && q.spike_rule === 'action_potential' ? { spike_criterion: SPIKE_CRITERION } : {}),
         ...probes[k].features,
       })),
       ...(built.stimuli.length > 0

@@ -60,6 +60,19 @@ describe('dendrite run --plot --format csv,npy', () => {
     expect(shape.some((e) => e.attrs.class === 'colorbar-label' && unescapeXml(e.text) === 'path distance from soma (µm)')).toBe(true);
   });
 
+  it('run.json states the spike criterion of each voltage probe, and traces.svg says it under the spike rows', () => {
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    const soma = run.probes.find((p: { label: string }) => p.label === 'soma');
+    expect(soma.spike_rule).toBe('action_potential');
+    expect(Object.keys(soma.spike_criterion)).toEqual(expect.arrayContaining(['min_height_mV', 'max_rise_ms', 'min_slope_mV_per_ms']));
+    expect(soma.spike_count).toBeGreaterThan(0);
+    const els = parseXml(readFileSync(join(dir, 'traces.svg'), 'utf8'));
+    expect(els.filter((e) => e.attrs.class === 'spike-marks').map((e) => e.attrs['data-label'])).toContain('soma');
+    const caption = els.filter((e) => e.attrs.class === 'caption').map((e) => unescapeXml(e.text)).join(' ').replace(/\u00a0/g, ' ');
+    expect(caption).toContain(`peaking ≥ ${soma.spike_criterion.min_height_mV} mV above it`);
+    expect(caption).toContain(`dV/dt ≥ ${soma.spike_criterion.min_slope_mV_per_ms} mV/ms`);
+  });
+
   it('run.json lists the placed stimuli (type, site, parameters) for the shape plot', () => {
     const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
     const protocol = JSON.parse(readFileSync(PROTOCOL, 'utf8'));

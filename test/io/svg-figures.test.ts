@@ -335,7 +335,7 @@ describe('plotRunDir: a run folder with stimuli, synapses, a current record and 
     const els = parseXml(readFileSync(join(dir, 'traces.svg'), 'utf8'));
     expect(els.filter((e) => e.attrs.class === 'spike-marks').map((e) => e.attrs['data-label'])).toEqual(['soma']);
     expect(els.filter((e) => e.attrs.class === 'event-marks').map((e) => e.attrs['data-label'])).toEqual(['volley (input)']);
-    const caption = els.filter((e) => e.attrs.class === 'caption').map((e) => unescapeXml(e.text)).join(' ');
+    const caption = els.filter((e) => e.attrs.class === 'caption').map((e) => unescapeXml(e.text)).join(' ').replace(/\u00a0/g, ' ');
     expect(caption).toMatch(/spikes\.csv/);
     // the criterion as the run states it, in words
     expect(caption).toMatch(/action potentials: upward crossings of \u221220 mV peaking ≥ 5 mV above it, within 5 ms of the crossing, dV\/dt ≥ 10 mV\/ms/);

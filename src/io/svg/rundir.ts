@@ -99,6 +99,10 @@ interface RunJsonProbe {
   unit?: string;
   /** Index of the protocol stimulus whose current this probe records. */
   stimulus?: number;
+  /** The recorded quantity when it is not v (e.g. "ek", "cai"). */
+  what?: string;
+  /** The recorded synapse, for synapse variables. */
+  synapse?: unknown;
   peak_mV?: number;
   spike_threshold_mV?: number;
   /** "action_potential" (crossings that are action potentials) or "crossing" (every crossing). */
@@ -180,10 +184,10 @@ export function stimulusLabel(s: { type: string; [k: string]: unknown }): string
 /** The action-potential test in words, from its numbers (known keys; others as "key = value"). */
 export function describeSpikeCriterion(c: Record<string, unknown>): string {
   const words: Record<string, (v: string) => string> = {
-    min_height_mV: (v) => `peaking ≥ ${v} mV above it`,
-    max_rise_ms: (v) => `within ${v} ms of the crossing`,
-    min_slope_mV_per_ms: (v) => `dV/dt ≥ ${v} mV/ms`,
-    max_width_ms: (v) => `back below within ${v} ms`,
+    min_height_mV: (v) => `peaking ≥\u00a0${v}\u00a0mV above it`,
+    max_rise_ms: (v) => `within ${v}\u00a0ms of the crossing`,
+    min_slope_mV_per_ms: (v) => `dV/dt ≥\u00a0${v}\u00a0mV/ms`,
+    max_width_ms: (v) => `back below within ${v}\u00a0ms`,
   };
   return Object.entries(c)
     .filter(([, v]) => typeof v === 'number')
@@ -194,7 +198,7 @@ export function describeSpikeCriterion(c: Record<string, unknown>): string {
 /** How the spikes in spikes.csv were found, for the figure's caption (from run.json's probes). */
 function spikeCriterion(probes: readonly RunJsonProbe[]): string {
   const one = (p: RunJsonProbe): string => {
-    const th = `${num(p.spike_threshold_mV)} mV`;
+    const th = `${num(p.spike_threshold_mV)}\u00a0mV`; // no line break between number and unit
     if (p.spike_rule === 'crossing') return `every upward crossing of ${th}`;
     if (p.spike_rule === 'action_potential') {
       const c = p.spike_criterion && typeof p.spike_criterion === 'object' ? describeSpikeCriterion(p.spike_criterion) : '';
@@ -315,7 +319,8 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
   for (const p of probes) {
     if (p.stimulus !== undefined || !has(p.section, `probe "${p.label}"`)) continue; // a stimulus current: marked with its stimulus
     const k = tr.labels.indexOf(p.label);
-    const voltage = (p.unit ?? 'mV') === 'mV';
+    // the membrane potential (not a current, a concentration, a synapse variable, an ion's E)
+    const voltage = (p.unit ?? 'mV') === 'mV' && p.what === undefined && p.synapse === undefined;
     const peak = k >= 0 ? finiteRange([tr.traces[k]])[1] : undefined;
     markers.push({ kind: 'probe', label: p.label, section: p.section, x: p.x, color: paletteColor(k >= 0 ? k : markers.length), value: voltage ? (p.peak_mV ?? peak) : undefined });
   }
