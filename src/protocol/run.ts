@@ -6,7 +6,7 @@ import type { Morphology } from '../morphology/index.ts';
 import { simulate, type RunOptions, type SimulationResult } from '../solvers/index.ts';
 import { buildSimulation, loadProtocolMorphology, type BuiltSimulation } from './build.ts';
 import type { Protocol } from './protocol.ts';
-import { detectSpikes, sampleIndices, spikeTimes, SPIKE_CRITERION, traceFeatures, type TraceFeatures } from './analysis.ts';
+import { detectSpikes, sampleIndices, spikeTimes, traceFeatures, type TraceFeatures } from './analysis.ts';
 
 export interface ProbeOutput {
   label: string;
@@ -18,7 +18,6 @@ export interface ProbeOutput {
 /**
  * Something about a run a user should know (stderr and run.json `warnings`): `code` for programs,
  * `message` for people, and details. Codes: `v_out_of_range` (src/solvers/simulate.ts),
- * `crossings_not_spikes` (a probe's threshold crossings that are not action potentials),
  * `dt_too_coarse` (checkdt.ts, with --check-dt).
  */
 export interface RunWarning {
@@ -63,10 +62,6 @@ export function firstOnset(p: Protocol, result: SimulationResult): number | null
   return onsets.length > 0 ? Math.min(...onsets) : null;
 }
 
-function fmt(x: number): string {
-  return String(Number(x.toPrecision(4)));
-}
-
 export function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): ProtocolRun {
   const morphology = opts.morphology ?? loadProtocolMorphology(p);
   const t0 = performance.now();
@@ -81,34 +76,15 @@ export function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): Protoco
   }
   const onset = firstOnset(p, result);
   const warnings: RunWarning[] = (result.warnings ?? []).map((w) => ({ ...w }));
-  const rejected: { probe: number; n: number }[] = [];
   const probes = built.probes.map((q, k) => {
     // spikes and features from every step, whatever the output sampling; spikes only where v is recorded
     const voltage = q.what === undefined && q.stimulus === undefined && q.synapse === undefined;
     const trace = result.traces[k];
     const spikes_ms = voltage ? detectSpikes(result.t_ms, trace, q.spike_threshold_mV, q.spike_rule) : [];
-    if (voltage && q.spike_rule === 'action_potential') {
-      const crossings = spikeTimes(result.t_ms, trace, q.spike_threshold_mV).length;
-      if (crossings > spikes_ms.length) rejected.push({ probe: k, n: crossings - spikes_ms.length });
-    }
-    return { label: q.label, spikes_ms, features: traceFeatures(result.t_ms, trace, voltage ? spikes_ms : null, onset, q.unit) };
+    const features = traceFeatures(result.t_ms, trace, voltage ? spikes_ms : null, onset, q.unit);
+    // every upward crossing, next to the spikes: a crossing that is no action potential shows here
+    if (voltage) features.threshold_crossings = q.spike_rule === 'crossing' ? spikes_ms.length : spikeTimes(result.t_ms, trace, q.spike_threshold_mV).length;
+    return { label: q.label, spikes_ms, features };
   });
-  // one warning per record entry whose columns have crossings that are not action potentials
-  const c = SPIKE_CRITERION;
-  for (const entry of new Set(rejected.map((r) => built.probes[r.probe].entry))) {
-    const mine = rejected.filter((r) => built.probes[r.probe].entry === entry);
-    const n = mine.reduce((a, r) => a + r.n, 0);
-    const first = built.probes[mine[0].probe];
-    const cols = mine.length === 1 ? first.label : `${mine.length} columns of record[${entry}] ("${p.record[entry].label}", e.g. ${first.label})`;
-    warnings.push({
-      code: 'crossings_not_spikes',
-      message: `${cols}: ${n} upward crossing${n === 1 ? '' : 's'} of ${fmt(first.spike_threshold_mV)} mV ${n === 1 ? 'is not an action potential' : 'are not action potentials'} ` +
-        `(peak ≥ ${c.min_height_mV} mV above threshold within ${c.max_rise_ms} ms, ≥ ${c.min_slope_mV_per_ms} mV/ms on the way up, back below within ${c.max_width_ms} ms) and ` +
-        `${n === 1 ? 'is not counted as a spike' : 'are not counted as spikes'}; "spike_rule": "crossing" counts every crossing`,
-      record: entry,
-      labels: mine.map((r) => built.probes[r.probe].label),
-      crossings_not_counted: n,
-    });
-  }
   return { built, result, output, probes, first_onset_ms: onset, warnings, wall_s };
 }

@@ -75,7 +75,7 @@ describe('v beyond ±200 mV', () => {
 });
 
 describe('spike criterion on simulated cells', () => {
-  it('a passive cell driven above −20 mV: crossings, but no spikes, and a warning that says why', () => {
+  it('a passive cell driven above −20 mV: crossings, but no spikes (run.json shows both counts)', () => {
     const run = runProtocol(parseProtocol(passive(0.2), 'mem.json'));
     const soma = run.result.traces[0];
     expect(Math.max(...soma)).toBeGreaterThan(0);
@@ -83,14 +83,15 @@ describe('spike criterion on simulated cells', () => {
     expect(spikeTimes(run.result.t_ms, soma, -20).length).toBe(1);
     expect(run.probes[0].spikes_ms).toEqual([]);
     expect(run.probes[0].features.spike_count).toBe(0);
-    const w = run.warnings.filter((x) => x.code === 'crossings_not_spikes');
-    expect(w.map((x) => x.labels)).toEqual([['soma'], ['tip']]);
-    expect(w.every((x) => x.crossings_not_counted === 1)).toBe(true);
+    expect(run.probes[0].features.threshold_crossings).toBe(1);
+    expect(run.probes[1].features.threshold_crossings).toBe(1);
+    expect(run.probes[1].features.spike_count).toBe(0);
+    expect(run.warnings).toEqual([]);
     // "crossing" restores APCount's count
     const p = passive(0.2);
     const crossing = runProtocol(parseProtocol({ ...p, record: [{ label: 'soma', at: 'soma(0.5)', spike_rule: 'crossing' }] }, 'mem.json'));
     expect(crossing.probes[0].spikes_ms).toEqual(spikeTimes(run.result.t_ms, soma, -20));
-    expect(crossing.warnings).toEqual([]);
+    expect(crossing.probes[0].features).toMatchObject({ spike_count: 1, threshold_crossings: 1 });
   });
 
   it('hh spiking: every crossing is an action potential, at the same times as before', () => {
@@ -103,6 +104,6 @@ describe('spike criterion on simulated cells', () => {
     const crossings = spikeTimes(run.result.t_ms, run.result.traces[0], -20);
     expect(crossings.length).toBeGreaterThanOrEqual(4);
     expect(run.probes[0].spikes_ms).toEqual(crossings);
-    expect(run.warnings.filter((w) => (w.labels as string[] | undefined)?.includes('soma'))).toEqual([]);
+    expect(run.probes[0].features.threshold_crossings).toBe(crossings.length);
   });
 });
