@@ -11,6 +11,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fsUserError } from '../io/outdir.ts';
 import type { RunStatus } from './execute.ts';
 import type { TraceRef } from './traces.ts';
 
@@ -57,16 +58,24 @@ export class LedgerWriter {
   /** The file name without `.jsonl` (kept traces use it too). */
   readonly stem: string;
   constructor(dir: string, shard: Shard) {
-    mkdirSync(join(dir, LEDGER_DIR), { recursive: true });
     const name = ledgerName(shard);
     this.stem = name.replace(/\.jsonl$/, '');
     this.path = join(dir, LEDGER_DIR, name);
-    this.fd = openSync(this.path, 'wx');
+    try {
+      mkdirSync(join(dir, LEDGER_DIR), { recursive: true });
+      this.fd = openSync(this.path, 'wx');
+    } catch (e) {
+      throw fsUserError(e, this.path, 'create the ledger file');
+    }
   }
   append(rec: Omit<LedgerRecord, 't' | 'host' | 'pid'>): LedgerRecord {
     const full: LedgerRecord = { ...rec, t: Date.now(), host: safeHost(), pid: process.pid };
-    writeSync(this.fd, JSON.stringify(full) + '\n');
-    fsyncSync(this.fd);
+    try {
+      writeSync(this.fd, JSON.stringify(full) + '\n');
+      fsyncSync(this.fd);
+    } catch (e) {
+      throw fsUserError(e, this.path, 'append to the ledger (the runs recorded so far are kept; the same command resumes)');
+    }
     return full;
   }
   close(): void {
