@@ -35,7 +35,8 @@ export interface Import3dSection {
   nSamples: number;
 }
 
-export type SomaRule = 'one-point' | 'neuromorpho-3point' | 'multi-point' | 'no-soma';
+/** How the soma was built: SWC rules (one-point, 3-point, multi-point) or a Neurolucida contour (asc.ts). */
+export type SomaRule = 'one-point' | 'neuromorpho-3point' | 'multi-point' | 'no-soma' | 'contour';
 
 export interface Import3dResult {
   /** Surviving sections in creation order (parents before children). */

@@ -8,6 +8,7 @@ import { parseSwcText, type SwcRecords } from './swc.ts';
 import { buildTree, type TreeOptions } from './tree.ts';
 import { import3d, type Import3dSection, type SomaRule } from './import3d.ts';
 import { arcLengths, sectionLength, segmentIntegrals } from './geometry.ts';
+import { loadAsc } from './asc.ts';
 
 /** A section as Import3d makes it (name, type, parent, parentX, wire, 3-D points), with its geometry. */
 export interface Section extends Omit<Import3dSection, 'firstSample' | 'nSamples'> {
@@ -42,12 +43,22 @@ export function parseSwc(text: string, file = '<input>', opts: LoadOptions = {})
   return buildMorphology(rec, file, opts);
 }
 
+/**
+ * Read a morphology file by its extension (case-insensitive): `.asc` as Neurolucida ASC
+ * (asc.ts, NEURON's Import3d_Neurolucida3 rules), anything else as SWC.
+ */
+export function loadMorphology(path: string, opts: LoadOptions = {}): Morphology {
+  if (/\.asc$/i.test(path)) return loadAsc(path, opts);
+  return loadSwc(path, opts);
+}
+
 /** Read and parse an SWC file. */
 export function loadSwc(path: string, opts: LoadOptions = {}): Morphology {
   const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
   const other: Record<string, string> = { asc: 'Neurolucida ASC', nml: 'NeuroML', xml: 'NeuroML/XML', h5: 'HDF5', hoc: 'hoc' };
   if (ext && other[ext]) {
-    throw new UserError(`${path}: this is a ${other[ext]} file; Dendrite reads SWC only for now (convert it to SWC, e.g. with NeuroM's morph-tool)`);
+    const how = ext === 'asc' ? 'load it with loadMorphology' : "Dendrite reads SWC and Neurolucida ASC only for now (convert it to SWC, e.g. with NeuroM's morph-tool)";
+    throw new UserError(`${path}: this is a ${other[ext]} file; ${how}`);
   }
   let text: string;
   try {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadSwc, SwcError } from '../../src/morphology/index.ts';
+import { loadMorphology, loadSwc, SwcError } from '../../src/morphology/index.ts';
 import { ROOT, SHARED_MORPHOLOGIES, morphologyPath, REFUSED_ON_PURPOSE } from './paths.ts';
 
 type Expect = { sections: number } | { error: string };
@@ -240,11 +240,11 @@ describe('soma surfaces (MorphIO test_9_surfaces values, NEURON geometry)', () =
 });
 
 describe('other formats in the fixtures are refused clearly', () => {
-  for (const rel of ['L5PC_rat_C060114A7.asc', 'arbor_detailed.nml']) {
+  for (const rel of ['arbor_detailed.nml']) {
     const p = morphologyPath(rel);
     if (!p) console.log(`fixture morphologies: the ${rel} refusal check is skipped: the file is not in this repository`);
     it.skipIf(!p)(rel, () => {
-      expect(() => loadSwc(p!)).toThrow(/Dendrite reads SWC only/);
+      expect(() => loadMorphology(p!)).toThrow(/Dendrite reads SWC and Neurolucida ASC only/);
     });
   }
 });
