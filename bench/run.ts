@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, type BenchCase, type SimCase } from './cases.ts';
 import { COLDSTART_CASES, benchColdStart, renderColdStart, summariseColdStart, type ColdStartCase, type ColdStartResult } from './coldstart.ts';
+import { SWEEP_CASES, SWEEP_GROUP, benchSweep, renderSweeps, summariseSweep, type SweepCase, type SweepResult } from './sweep.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
@@ -105,7 +106,7 @@ export interface LoaderResult {
   quick: boolean;
 }
 
-type Result = SimResult | LoaderResult | ColdStartResult;
+type Result = SimResult | LoaderResult | SweepResult | ColdStartResult;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -372,6 +373,7 @@ function renderMarkdown(doc: ReturnType<typeof loadResults>): string {
     }
     for (const r of loaders) L.push(`\n- **${r.name}**: ${r.title}; measured ${r.measured_at}, load average at start ${r.loadavg_start.map((x) => x.toFixed(2)).join(' ')}.`);
   }
+  L.push(...renderSweeps(SWEEP_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'sweep' ? [doc.results[c.name] as SweepResult] : []))));
   L.push(...renderColdStart(COLDSTART_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'coldstart' ? [doc.results[c.name] as ColdStartResult] : []))));
   L.push('');
   L.push('## Machine');
@@ -390,7 +392,7 @@ function renderMarkdown(doc: ReturnType<typeof loadResults>): string {
   return L.join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log('usage: npm run bench [-- NAME ...] [--quick] [--repeats N] [--no-neuron] [--no-write]');
@@ -400,6 +402,8 @@ function main(): void {
     console.log('benchmarks:');
     for (const c of CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
     for (const c of COLDSTART_CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
+    for (const c of SWEEP_CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
+    console.log(`  ${SWEEP_GROUP.padEnd(16)} all sweep-* benchmarks`);
     return;
   }
   const quick = argv.includes('--quick');
@@ -409,14 +413,14 @@ function main(): void {
   const repeats = ri >= 0 ? Number(argv[ri + 1]) : quick ? 3 : 5;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats: expected an integer >= 1, got ${argv[ri + 1]}`);
   const names = argv.filter((a, i) => !a.startsWith('--') && !(ri >= 0 && i === ri + 1));
-  const ALL: (BenchCase | ColdStartCase)[] = [...CASES, ...COLDSTART_CASES];
+  const ALL: (BenchCase | SweepCase | ColdStartCase)[] = [...CASES, ...SWEEP_CASES, ...COLDSTART_CASES];
   for (const n of names) {
-    if (!ALL.some((c) => c.name === n)) {
-      console.error(`unknown benchmark "${n}"; known: ${ALL.map((c) => c.name).join(', ')}`);
+    if (!ALL.some((c) => c.name === n) && n !== SWEEP_GROUP) {
+      console.error(`unknown benchmark "${n}"; known: ${ALL.map((c) => c.name).join(', ')}, ${SWEEP_GROUP}`);
       process.exit(2);
     }
   }
-  const selected = names.length ? ALL.filter((c) => names.includes(c.name)) : ALL;
+  const selected = names.length ? ALL.filter((c) => names.includes(c.name) || (c.kind === 'sweep' && names.includes(SWEEP_GROUP))) : ALL;
   mkdirSync(OUT, { recursive: true });
 
   const neuron = noNeuron ? { skip: '--no-neuron given' } : detectNeuron();
@@ -429,10 +433,19 @@ function main(): void {
   const fresh: Result[] = [];
   for (const c of selected) {
     console.log(`\n${c.name}: ${c.title}`);
-    const r = c.kind === 'coldstart' ? benchColdStart(c, repeats, quick) : c.kind === 'loader' ? benchLoader(c, repeats, quick) : benchSimulation(c, repeats, neuron, quick);
+    const r =
+      c.kind === 'coldstart'
+        ? benchColdStart(c, repeats, quick)
+        : c.kind === 'sweep'
+        ? await benchSweep(c, ri >= 0 ? repeats : 3, quick, neuron, PYTHON) // each repeat takes 10-40 s
+        : c.kind === 'loader'
+          ? benchLoader(c, repeats, quick)
+          : benchSimulation(c, repeats, neuron, quick);
     fresh.push(r);
     if (r.kind === 'coldstart') {
       console.log(summariseColdStart(r));
+    } else if (r.kind === 'sweep') {
+      console.log(summariseSweep(r));
     } else if (r.kind === 'simulation') {
       console.log(
         `  => ${r.compartments} compartments (${r.nodes} nodes), ${r.steps} steps: ours ${fmtS(r.ours.median_wall_s)} s` +
@@ -473,4 +486,4 @@ function main(): void {
   }
 }
 
-main();
+await main();
