@@ -1,4 +1,4 @@
-/** `dendrite info FILE.swc`: what the loader made of a morphology. */
+/** `dendrite info FILE.swc` or `FILE.asc`: what the loader made of a morphology. */
 import { loadSwc, neuronOrder, typeName, type Morphology } from '../src/morphology/index.ts';
 
 export interface InfoFlags {

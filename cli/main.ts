@@ -44,17 +44,17 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('info')
-    .description('load an SWC morphology as NEURON 8 does and summarise it')
-    .argument('<file>', 'SWC file')
+    .description('load an SWC or Neurolucida ASC morphology as NEURON 8 does and summarise it')
+    .argument('<file>', 'SWC or Neurolucida .asc file')
     .option('--json', 'print JSON (sections in NEURON order)')
     .option('--scale <factor>', 'multiply coordinates and radii (e.g. 0.001 for nm files)')
     .option('--keep-types <list>', 'keep only these SWC types, e.g. 1,3,4 (subtrees of dropped samples go too)')
     .option('--drop-types <list>', 'drop these SWC types with their subtrees, e.g. 2')
     .action(async (file: string, flags) => {
-      const { loadSwc } = await import('../src/morphology/index.ts');
+      const { loadMorphology } = await import('../src/morphology/index.ts');
       const { loadOptions } = await import('./options.ts');
       const { infoJson, infoText } = await import('./info.ts');
-      const m = loadSwc(file, loadOptions(flags));
+      const m = loadMorphology(file, loadOptions(flags));
       out(flags.json ? JSON.stringify(infoJson(m), null, 1) : infoText(m));
     });
 

@@ -3,7 +3,7 @@
  * mechanisms, stimuli and probes on NEURON's nodes. Names are checked here against the cell and
  * the catalogue; errors carry the protocol's JSON paths.
  */
-import { loadSwc, type Morphology } from '../morphology/index.ts';
+import { loadMorphology, type Morphology } from '../morphology/index.ts';
 import { discretize, DiscretizeError, type DiscretizationPolicy, type SectionElectrical } from '../cable/discretize.ts';
 import type { CableLayout } from '../cable/layout.ts';
 import { selectSections, parseLocation } from '../cable/regions.ts';
@@ -55,7 +55,7 @@ export function loadProtocolMorphology(p: Protocol): Morphology {
     new Checker(p.file).fail('$.morphology', `cannot read the morphology file ${name} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   if (!isFile) new Checker(p.file).fail('$.morphology', `${name} is not a file`);
-  const m = loadSwc(p.morphology, {
+  const m = loadMorphology(p.morphology, {
     scale: p.morphologyOptions.scale,
     keepTypes: p.morphologyOptions.keep_types,
     dropTypes: p.morphologyOptions.drop_types,

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
-import { loadSwc } from '../../morphology/index.ts';
+import { loadMorphology } from '../../morphology/index.ts';
 import { readNpy } from '../npy.ts';
 import { shapeSvg, type ShapeColor, type ShapeMarker } from './shape.ts';
 import { clusterByRange, finiteRange, tracesSvg, type EventRow, type TraceSeries } from './traces.ts';
@@ -307,7 +307,7 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
   const swc = candidates.find((p) => existsSync(p));
   if (!swc) throw new UserError(`${runPath}: morphology "${run.morphology}" not found (looked at ${candidates.join(', ')})`);
   const mo = run.morphology_options ?? {};
-  const morph = loadSwc(swc, { scale: mo.scale, keepTypes: mo.keep_types, dropTypes: mo.drop_types });
+  const morph = loadMorphology(swc, { scale: mo.scale, keepTypes: mo.keep_types, dropTypes: mo.drop_types });
   const has = (section: string, what: string) => {
     if (morph.sections.some((s) => s.name === section)) return true;
     log(`${runPath}: ${what} is on ${section}, which ${basename(swc)} does not have; not marked`);
