@@ -108,7 +108,7 @@ function sourceRun() {
 describe('the packed package', () => {
   it('holds the compiled code, declarations, docs and bundled examples, not the test fixtures', () => {
     const paths = packedFiles.map((f) => f.path);
-    for (const p of ['package.json', 'README.md', 'LICENSE', 'bin/dendrite.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cli/main.js', 'docs/api.md', 'docs/protocol.md', PROTOCOL, MORPHOLOGY, 'fixtures/mechanisms/hh.json']) {
+    for (const p of ['package.json', 'README.md', 'LICENSE', 'bin/dendrite.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cli/main.js', 'docs/api.md', 'docs/protocol.md', PROTOCOL, MORPHOLOGY, 'fixtures/mechanisms/hh.json', 'fixtures/sweeps/attenuation.json']) {
       expect(paths, p).toContain(p);
     }
     expect(paths.filter((p) => p.startsWith('fixtures/neuron/') || p.startsWith('test/') || p.startsWith('src/') || p.startsWith('cli/') || p.startsWith('bench/'))).toEqual([]);
@@ -168,6 +168,25 @@ describe('the packed package', () => {
     expect(meta.dendrite_version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     expect(existsSync(join(out, 'spikes.csv'))).toBe(true);
   }, 120_000);
+
+  it('(b2) the installed `dendrite sweep` runs a bundled sweep on worker threads (the compiled worker.js)', (ctx) => {
+    if (skipReason !== null) return ctx.skip();
+    const out = join(work, 'sweep-out');
+    const sweepFile = join(proj, 'node_modules/dendrite/fixtures/sweeps/attenuation.json');
+    const r = run(join(proj, 'node_modules/.bin/dendrite'), ['sweep', sweepFile, '--out', out, '--jobs', '2', '--quiet'], proj, 180_000);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const [head, ...lines] = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
+    const cols = head.split(',');
+    const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+    expect(rows).toHaveLength(16);
+    expect(rows.every((x) => x.status === 'ok')).toBe(true);
+    // Passive cable: attenuation falls with distance, and a thicker dendrite (longer λ) attenuates less.
+    const att = (d: string, x: string) => Number(rows.find((q) => q.diam_um === d && q.distance_um === x)!.attenuation);
+    for (const d of ['0.5', '1', '2', '4']) expect(att(d, '100')).toBeGreaterThan(att(d, '1000'));
+    expect(att('4', '1000')).toBeGreaterThan(att('0.5', '1000'));
+    expect(att('0.5', '1000')).toBeGreaterThan(0);
+  }, 200_000);
 
   it('(c) a TypeScript file type-checks against the shipped declarations, and a type mistake is caught', (ctx) => {
     if (skipReason !== null) return ctx.skip();
