@@ -75,6 +75,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   const spec = loadSweep(file);
   const tty = !flags.quiet && process.stderr.isTTY === true;
   let lastDraw = -Infinity;
+  const firstFailures: { run: number; params: Record<string, number | string>; error: string | null }[] = [];
   let drawn = false;
   const summary = await runSweep(spec, {
     out: flags.out,
@@ -83,6 +84,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
     retryFailed: flags.retryFailed,
     version: dendriteVersion(),
     onProgress: (p) => {
+      if (p.last && p.last.status !== 'ok' && firstFailures.length < 3) firstFailures.push(p.last);
       if (!tty) return;
       const now = performance.now();
       if (now - lastDraw < 100 && p.ran < p.todo) return;
@@ -99,8 +101,13 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   const before = summary.before > 0 ? ` (${summary.before} recorded before)` : '';
   io.err(
     `${who}${summary.share} runs${before}: ran ${summary.ran} in ${formatDuration(summary.wall_s)}, ${summary.ok} ok` +
-      `${failed > 0 ? `, ${failed} failed (${summary.unstable} unstable)` : ''}`,
+      `${summary.failed > 0 ? `, ${summary.failed} failed` : ''}${summary.unstable > 0 ? `, ${summary.unstable} unstable` : ''}`,
   );
+  for (const f of firstFailures) {
+    const values = Object.entries(f.params).map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ');
+    io.err(`  run ${f.run} (${values}): ${f.error}`);
+  }
+  if (failed > firstFailures.length) io.err(`  ... the status and error columns of the results list every failed run`);
   if (summary.written.length > 0) io.err(`wrote ${summary.written.map((f) => `${flags.out}/${f}`).join(', ')}`);
   else if (shard && shard.count > 1) io.err(`when every shard has finished: dendrite sweep collect ${flags.out}`);
   else if (!summary.complete) io.err(`not complete; see dendrite sweep status ${flags.out}`);
