@@ -103,16 +103,25 @@ function newestTs(dir: string): number {
   return t;
 }
 
-/** The `dendrite` command: the compiled package when dist/ is newer than the sources, else tsx. */
+/**
+ * The `dendrite` command users run: the compiled package (dist/, rebuilt with `npm run build` when
+ * missing or older than the sources); the sources through tsx only if that build fails.
+ */
 function cliCommand(): { argv: string[]; how: string } {
   const dist = join(ROOT, 'dist/cli/main.js');
-  if (existsSync(dist) && statSync(dist).mtimeMs >= Math.max(newestTs(join(ROOT, 'src')), newestTs(join(ROOT, 'cli')))) {
-    return { argv: [process.execPath, join(ROOT, 'bin/dendrite.mjs')], how: 'compiled dist/ (node bin/dendrite.mjs)' };
+  const fresh = () => existsSync(dist) && statSync(dist).mtimeMs >= Math.max(newestTs(join(ROOT, 'src')), newestTs(join(ROOT, 'cli')));
+  let built = '';
+  if (!fresh()) {
+    log('dist/ missing or older than the sources: npm run build');
+    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    built = b.status === 0 ? ', rebuilt for this run' : '';
+    if (b.status !== 0) log(`npm run build failed, using the sources through tsx:\n${(b.stdout + b.stderr).slice(-1500)}`);
   }
+  if (fresh()) return { argv: [process.execPath, join(ROOT, 'bin/dendrite.mjs')], how: `compiled dist/ (node bin/dendrite.mjs${built})` };
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const entry = join(OUT, 'cli-entry.mjs');
   writeFileSync(entry, `const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'cli/main.ts')).href)});\nprocess.exitCode = await main(process.argv);\n`);
-  return { argv: [process.execPath, '--import', tsx, entry], how: 'TypeScript sources through tsx (dist/ missing or older than src/)' };
+  return { argv: [process.execPath, '--import', tsx, entry], how: 'TypeScript sources through tsx (npm run build failed)' };
 }
 
 /** bash's `times` line for its children: "0m1.234s 0m0.056s" (user, system) → seconds. */
