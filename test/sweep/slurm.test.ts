@@ -192,7 +192,7 @@ describe.skipIf(why !== null)('a sweep as a Slurm job array', () => {
     };
 
     // 1. The whole array: one task fails, sbatch --wait says so.
-    const first = await sbatchWait([`--array=0-${SHARDS - 1}`, `--chdir=${tmp}`, logs('first'), SBATCH], env, 240_000);
+    const first = await sbatchWait([`--array=0-${SHARDS - 1}`, `--chdir=${tmp}`, logs('first'), SBATCH], env, 300_000);
     expect(first.status, `sbatch --wait of the array: ${first.stderr}`).not.toBe(0);
     expect(taskLog('first', first.jobId, FAIL_TASK)).toContain('simulated node failure');
     for (let t = 0; t < SHARDS; t++) {
@@ -209,7 +209,7 @@ describe.skipIf(why !== null)('a sweep as a Slurm job array', () => {
     expect(`${early.stdout}${early.stderr}`).toMatch(new RegExp(`${lost.length}\\b.*missing|missing.*\\b${lost.length}\\b`));
 
     // 3. Resubmit the lost task alone; the sweep is complete.
-    const again = await sbatchWait([`--array=${FAIL_TASK}`, `--chdir=${tmp}`, logs('again'), SBATCH], env, 240_000);
+    const again = await sbatchWait([`--array=${FAIL_TASK}`, `--chdir=${tmp}`, logs('again'), SBATCH], env, 300_000);
     expect(again.status, `resubmitted task: ${again.stderr}\n${taskLog('again', again.jobId, FAIL_TASK)}`).toBe(0);
     expect(status()).toMatchObject({ total, done: total, failed: 0, missing: 0, missing_runs: [] });
     const collected = dendrite('sweep', 'collect', out);
@@ -232,5 +232,5 @@ describe.skipIf(why !== null)('a sweep as a Slurm job array', () => {
     const spikes = col('spikes').map(Number);
     expect(Math.min(...spikes)).toBe(0);
     expect(Math.max(...spikes)).toBeGreaterThan(1);
-  }, 600_000);
+  }, 900_000);
 });
