@@ -8,13 +8,14 @@
 // line or JSON path and the value. SimulationSpecError and InstabilityError come from the solver.
 export { UserError } from './errors.ts';
 export { SwcError, type SwcErrorCode } from './morphology/swc.ts';
+export { AscError, type AscErrorCode } from './morphology/asc.ts';
 export { ProtocolError } from './protocol/validate.ts';
 export { MechanismFileError } from './channels/user/errors.ts';
 export { LayoutError } from './cable/layout.ts';
 export { SimulationSpecError, InstabilityError } from './solvers/errors.ts';
 
-// Morphology: SWC files read as NEURON 8.2's Import3d reads them.
-export { loadSwc, parseSwc, neuronOrder, typeName, type Morphology, type Section, type LoadOptions, type SomaRule } from './morphology/index.ts';
+// Morphology: SWC and Neurolucida ASC files read as NEURON 8.2's Import3d reads them.
+export { loadMorphology, loadSwc, parseSwc, neuronOrder, typeName, type Morphology, type Section, type LoadOptions, type SomaRule } from './morphology/index.ts';
 
 // Cable: discretization into NEURON's compartments and the node layout.
 export { discretize, chooseNseg, type DiscretizationPolicy, type SectionElectrical, type Discretized } from './cable/discretize.ts';
