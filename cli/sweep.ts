@@ -5,6 +5,7 @@
  * imported when the command runs (cli/main.ts's rule for a fast `dendrite --help`).
  */
 import type { Command } from 'commander';
+import { constants } from 'node:os';
 import { UserError } from '../src/errors.ts';
 
 export interface SweepFlags {
@@ -77,23 +78,37 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   let lastDraw = -Infinity;
   const firstFailures: { run: number; params: Record<string, number | string>; error: string | null }[] = [];
   let drawn = false;
-  const summary = await runSweep(spec, {
-    out: flags.out,
-    jobs,
-    shard,
-    retryFailed: flags.retryFailed,
-    version: dendriteVersion(),
-    onProgress: (p) => {
-      if (p.last && p.last.status !== 'ok' && firstFailures.length < 3) firstFailures.push(p.last);
-      if (!tty) return;
-      const now = performance.now();
-      if (now - lastDraw < 100 && p.ran < p.todo) return;
-      lastDraw = now;
-      drawn = true;
-      const label = `sweep ${p.before + p.ran}/${p.share}${p.failed > 0 ? ` (${p.failed} failed)` : ''}`;
-      process.stderr.write('\r' + renderBar(label, p.ran / p.todo, p.elapsed_s, process.stderr.columns || 80) + '\x1b[K');
-    },
-  });
+  let recorded = 0;
+  // Ctrl-C, or a scheduler's SIGTERM: every finished run is already on disk; say how to go on.
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(`${drawn ? '\r\x1b[K' : ''}dendrite: interrupted (${sig}); ${recorded} runs recorded in this session are kept. The same command resumes.\n`);
+    process.exit(128 + (constants.signals[sig] ?? 0));
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
+  let summary;
+  try {
+    summary = await runSweep(spec, {
+      out: flags.out,
+      jobs,
+      shard,
+      retryFailed: flags.retryFailed,
+      version: dendriteVersion(),
+      onProgress: (p) => {
+        recorded = p.ran;
+        if (p.last && p.last.status !== 'ok' && firstFailures.length < 3) firstFailures.push(p.last);
+        if (!tty) return;
+        const now = performance.now();
+        if (now - lastDraw < 100 && p.ran < p.todo) return;
+        lastDraw = now;
+        drawn = true;
+        const label = `sweep ${p.before + p.ran}/${p.share}${p.failed > 0 ? ` (${p.failed} failed)` : ''}`;
+        process.stderr.write('\r' + renderBar(label, p.ran / p.todo, p.elapsed_s, process.stderr.columns || 80) + '\x1b[K');
+      },
+    });
+  } finally {
+    for (const sig of signals) process.removeListener(sig, onSignal);
+  }
   if (drawn) process.stderr.write('\r\x1b[K');
   if (flags.quiet) return;
   const who = shard && shard.count > 1 ? `shard ${shard.index}/${shard.count}: ` : '';

@@ -5,7 +5,8 @@ import { main } from '../../cli/main.ts';
 import { shardFromFlags } from '../../cli/sweep.ts';
 import { FEATURES } from '../../src/sweep/features.ts';
 import { sweep } from '../../src/sweep/index.ts';
-import { csvWithoutTiming, runCli, smallSweep, tempDir } from './helpers.ts';
+import { csvWithoutTiming, runCli, smallSweep, spawnCli, tempDir } from './helpers.ts';
+import { readLedgers } from '../../src/sweep/ledger.ts';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -66,6 +67,27 @@ describe('dendrite sweep: shares', () => {
     expect(c2.err).toMatch(/7 runs: 7 ok, 0 failed, 0 missing/);
     expect(csvWithoutTiming(readFileSync(join(out, 'results.csv'), 'utf8'))).toBe(csvWithoutTiming(readFileSync(join(ref, 'results.csv'), 'utf8')));
   }, 180_000);
+});
+
+describe('dendrite sweep: signals', () => {
+  it('SIGTERM (a scheduler\'s time limit) exits 143 with one line; the same command finishes the rest', async () => {
+    const dir = tempDir('sweep-term-');
+    const file = smallSweep(dir, { gna: [0.1, 0.12, 0.14, 0.16], amps: [0, 0.05, 0.1, 0.15, 0.2] });
+    const out = join(dir, 'out');
+    const p = spawnCli(['sweep', file, '--out', out, '--jobs', '1']);
+    const t0 = Date.now();
+    while (readLedgers(out).records.size < 2 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect(r.code).toBe(143);
+    expect(r.stderr).toMatch(/^dendrite: interrupted \(SIGTERM\); \d+ runs recorded in this session are kept\. The same command resumes\.\n$/);
+    const done = readLedgers(out).records.size;
+    expect(done).toBeGreaterThanOrEqual(2);
+    expect(done).toBeLessThan(20);
+    const again = await runCli(['sweep', file, '--out', out, '--jobs', '2']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`20 runs (${done} recorded before): ran ${20 - done}`);
+  }, 120_000);
 });
 
 describe('dendrite sweep: messages', () => {
