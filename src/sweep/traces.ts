@@ -7,7 +7,7 @@
  * with NaN), and traces/PROBE.npy.json, a sidecar with the run index of every row and the
  * sampling interval.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/outdir.ts';
 import { npyHeader } from '../io/npy.ts';
@@ -64,27 +64,32 @@ export class TraceWriter {
     const tdir = join(dir, TRACES_DIR);
     mkdirSync(tdir, { recursive: true });
     for (const p of probes) {
+      // streamed row by row into a temporary file, renamed when complete
       const header = npyHeader([rows.length, width]);
-      const out = new Uint8Array(header.length + rows.length * width * 8);
-      out.set(header, 0);
-      const view = new DataView(out.buffer);
+      const tmp = join(tdir, `.${p}.npy.tmp-${process.pid}-c`);
+      const row = new Uint8Array(width * 8);
+      const view = new DataView(row.buffer);
       const fds = new Map<string, number>();
+      const out = openSync(tmp, 'w');
       try {
-        rows.forEach((r, i) => {
+        writeSync(out, header);
+        for (const r of rows) {
           const ref = r.trace!;
           let fd = fds.get(ref.file);
           if (fd === undefined) {
             fd = openSync(join(tdir, `${p}.${ref.file}.f64`), 'r');
             fds.set(ref.file, fd);
           }
-          const base = header.length + i * width * 8;
-          readSync(fd, out, base, ref.length * 8, ref.offset * 8);
-          for (let k = ref.length; k < width; k++) view.setFloat64(base + 8 * k, NaN, true);
-        });
+          readSync(fd, row, 0, ref.length * 8, ref.offset * 8);
+          for (let k = ref.length; k < width; k++) view.setFloat64(8 * k, NaN, true);
+          writeSync(out, row);
+        }
+        fsyncSync(out);
       } finally {
+        closeSync(out);
         for (const fd of fds.values()) closeSync(fd);
       }
-      writeFileAtomic(join(tdir, `${p}.npy`), out);
+      renameSync(tmp, join(tdir, `${p}.npy`));
       const sidecar = {
         format: 'npy',
         file: `${p}.npy`,
