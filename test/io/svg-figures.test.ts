@@ -391,6 +391,30 @@ describe('plotRunDir: a run folder with stimuli, synapses, a current record and 
     expect(labels).toEqual(['IClamp 0.1 nA ×3']);
   });
 
+  it('many recordings (e.g. "at": "all"): 40 evenly spaced traces drawn and the caption says so; sites as small unlabelled dots', () => {
+    const many = join(dir, 'many');
+    mkdirSync(many);
+    const labels = Array.from({ length: 101 }, (_, k) => `v${k}`);
+    const lines = ['t_ms,' + labels.join(',')];
+    for (let i = 0; i < 50; i++) lines.push([i * 0.1, ...labels.map((_, k) => -65 + k * 0.01 * Math.sin(i))].join(','));
+    writeFileSync(join(many, 'traces.csv'), lines.join('\n') + '\n');
+    const probes = labels.map((label, k) => ({ label, section: 'dend[0]', x: k / 100, unit: 'mV', peak_mV: -65 + k * 0.01 }));
+    writeFileSync(join(many, 'run.json'), JSON.stringify({ morphology: BS, probes }));
+    plotRunDir(many, { view: 'xy' });
+    const tr = parseXml(readFileSync(join(many, 'traces.svg'), 'utf8'));
+    const drawn = tr.filter((e) => e.attrs.class === 'trace').map((e) => e.attrs['data-label']);
+    expect(drawn.length).toBe(40);
+    expect(drawn).toContain('v0');
+    expect(drawn).toContain('v100');
+    expect(tr.filter((e) => e.attrs.class === 'caption').map((e) => e.text).join(' ')).toMatch(/40 of 101 traces shown, evenly spaced/);
+    const sh = parseXml(readFileSync(join(many, 'shape.svg'), 'utf8'));
+    const dots = sh.filter((e) => e.attrs.class === 'marker');
+    expect(dots.length).toBe(101);
+    expect(dots.every((e) => Number(e.attrs.r) < 3)).toBe(true);
+    expect(sh.filter((e) => e.attrs.class === 'marker-label').length).toBe(0);
+    expect(texts(sh)).toContain('recording site (101, small, unlabelled)');
+  });
+
   it('a run.json without "stimuli" (older runs): the recorded stimulus current still marks its site', () => {
     const old = join(dir, 'old');
     mkdirSync(old);

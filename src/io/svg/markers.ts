@@ -110,6 +110,9 @@ export interface MarkerFrame {
   fontSize: number;
 }
 
+/** Above this many recording sites they are drawn small and unlabelled (a label each would bury the cell). */
+export const MAX_LABELLED_PROBES = 40;
+
 /**
  * SVG for the markers: synapse dots first, then recording circles, then stimulus pins, then the
  * labels (never on another label or symbol, preferring places where no branch is drawn).
@@ -131,8 +134,15 @@ export function drawMarkers(markers: readonly PlacedMarker[], occ: Occupancy, f:
   }
   // what each label belongs to: its symbol's box and the point its leader line starts from
   const owned: { m: PlacedMarker; box: Box; ax: number; ay: number }[] = [];
+  const crowd = probes.length > MAX_LABELLED_PROBES;
   for (const m of probes) {
-    symbols.push(symbol('probe', m.cx, m.cy, m.color, `class="marker" data-label="${esc(m.label)}" `, m.hollow));
+    const attrs = `class="marker" data-label="${esc(m.label)}" `;
+    if (crowd) {
+      // small dots: dark grey, or their value's colour when the figure colours by value
+      symbols.push(`<circle ${attrs}cx="${px(m.cx)}" cy="${px(m.cy)}" r="2.2" fill="${m.value !== undefined ? m.color : m.hollow ? '#ffffff' : '#333333'}"${m.hollow ? ' stroke="#333333" stroke-width="0.6"' : ''}/>`);
+      continue;
+    }
+    symbols.push(symbol('probe', m.cx, m.cy, m.color, attrs, m.hollow));
     owned.push({ m, box: { x0: m.cx - 7, y0: m.cy - 7, x1: m.cx + 7, y1: m.cy + 7 }, ax: m.cx, ay: m.cy });
   }
   // pins at (nearly) the same site stand side by side
@@ -175,11 +185,17 @@ export function drawMarkers(markers: readonly PlacedMarker[], occ: Occupancy, f:
       const x0 = c[2] === 'start' ? c[0] : c[2] === 'end' ? c[0] - tw : c[0] - tw / 2;
       return { x0: x0 - 2, y0: c[1] - th + 1, x1: x0 + tw + 2, y1: c[1] + 3 };
     };
+    // distance from a point to a box (0 inside)
+    const toBox = (x: number, y: number, b: Box) => Math.hypot(Math.max(b.x0 - x, 0, x - b.x1), Math.max(b.y0 - y, 0, y - b.y1));
     let best = candidates[0];
     let bestCost = Infinity;
     candidates.forEach((c, i) => {
       const box = boxOf(c);
-      let cost = occ.count(box) + 0.15 * Math.hypot(c[0] - ax, c[1] - th * 0.35 - ay) + 0.01 * i;
+      let cost = 0.4 * occ.count(box) + 0.15 * Math.hypot(c[0] - ax, c[1] - th * 0.35 - ay) + 0.01 * i;
+      // a label nearer another symbol than its own would be read as that one's
+      const mine = toBox(ax, ay, box);
+      // (symbols stacked at one site, like a stimulus over its recording, do not count)
+      if (owned.some((o) => Math.hypot(o.ax - ax, o.ay - ay) > 24 && toBox(o.ax, o.ay, box) < mine + 4)) cost += 300;
       if (box.x0 < 2 || box.x1 > f.xMax || box.y0 < f.top - 12 || box.y1 > f.H - 2) cost += 1e6;
       if (placed.some((b) => b !== own && overlaps(b, box))) cost += 1e5;
       if (cost < bestCost) {

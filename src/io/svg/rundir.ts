@@ -154,6 +154,9 @@ export interface PlotRunResult {
   files: string[];
 }
 
+/** The most traces one traces figure draws (the rest: evenly spaced ones are left out, and the caption says so). */
+export const MAX_TRACES = 40;
+
 /** Write `text` to `path` via a temporary file and rename, so a reader never sees half a figure. */
 function writeAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
@@ -267,7 +270,9 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
   // and within a figure one panel per cluster of similar ranges (clusterByRange)
   const groups = [...new Set(tr.units)].sort((a, b) => (a === 'mV' ? -1 : b === 'mV' ? 1 : a.localeCompare(b)));
   groups.forEach((unit, g) => {
-    const ks = tr.labels.map((_, k) => k).filter((k) => tr.units[k] === unit);
+    const all = tr.labels.map((_, k) => k).filter((k) => tr.units[k] === unit);
+    // a figure with hundreds of lines is unreadable and huge: at most MAX_TRACES, evenly spaced
+    const ks = all.length <= MAX_TRACES ? all : [...new Set(Array.from({ length: MAX_TRACES }, (_, j) => all[Math.round((j * (all.length - 1)) / (MAX_TRACES - 1))]))];
     const ranges = ks.map((k) => {
       const [lo, hi] = finiteRange([tr.traces[k]]);
       return hi - lo;
@@ -284,12 +289,12 @@ export function plotRunDir(dir: string, opts: PlotRunOptions = {}): PlotRunResul
     series.sort((a, b) => a.panel! - b.panel!);
     const figEvents = g === 0 ? events : [];
     const spiking = series.filter((s) => (s.spikes?.length ?? 0) > 0).length;
-    const caption = spiking > 0 || figEvents.length > 0
-      ? [
-          spiking > 0 ? `Spike marks: the run's spikes (spikes.csv), ${criterion}` : undefined,
-          figEvents.length > 0 ? `grey rows: ${eventKinds}` : undefined,
-        ].filter(Boolean).join('; ').replace(/^./, (c) => c.toUpperCase()) + '.'
-      : undefined;
+    const parts = [
+      spiking > 0 ? `Spike marks: the run's spikes (spikes.csv), ${criterion}` : undefined,
+      figEvents.length > 0 ? `grey rows: ${eventKinds}` : undefined,
+    ].filter((x): x is string => x !== undefined);
+    if (ks.length < all.length) parts.push(`${ks.length} of ${all.length} traces shown, evenly spaced in recording order (all are in ${basename(tr.file)})`);
+    const caption = parts.length > 0 ? parts.join('; ').replace(/^./, (c) => c.toUpperCase()) + '.' : undefined;
     const yLabel = unit === 'mV' ? 'V (mV)' : unit === 'nA' ? 'I (nA)' : unit === 'mM' ? 'concentration (mM)' : unit === 'uS' || unit === 'µS' ? 'g (µS)' : `value (${unit})`;
     const file = g === 0 ? 'traces.svg' : `traces_${unit.replace(/[^A-Za-z0-9]+/g, '_')}.svg`;
     const tracesPath = join(dir, file);

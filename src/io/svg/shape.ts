@@ -6,7 +6,7 @@
  * µm scale bar, an axis glyph, and markers (src/io/svg/markers.ts) for recording sites, stimuli,
  * clamps and synapses with a legend.
  */
-import { drawLegend, drawMarkers, legendLayout, markerLabelText, Occupancy, type LegendEntry, type PlacedMarker } from './markers.ts';
+import { drawLegend, drawMarkers, legendLayout, markerLabelText, MAX_LABELLED_PROBES, Occupancy, type LegendEntry, type PlacedMarker } from './markers.ts';
 import { boldTextWidth, colormap, esc, fitText, fmtTick, niceStep, niceTicks, paletteColor, px, svgOpen, textWidth, type ColormapName } from './util.ts';
 import { fmtVec, project, viewProjection, type Projection, type ViewName } from './view.ts';
 
@@ -186,7 +186,10 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   const kinds = new Set(markers.filter((mk) => mk.si >= 0).map((mk) => mk.kind));
   const synTypes = [...new Set(markers.filter((mk) => mk.kind === 'synapse' && mk.si >= 0).map((mk) => mk.group ?? 'synapse'))];
   const legend: LegendEntry[] = [];
-  if (kinds.has('probe')) legend.push({ kind: 'probe', text: color.by === 'marker' ? 'recording site (colour: peak V)' : 'recording site (colour as its trace)', color: color.by === 'marker' ? colormap(cmap, 0.6) : '#bbbbbb' });
+  const nProbes = markers.filter((mk) => mk.kind === 'probe' && mk.si >= 0).length;
+  const crowd = nProbes > MAX_LABELLED_PROBES;
+  const probeText = color.by === 'marker' ? 'recording site (colour: peak V)' : crowd ? 'recording site' : 'recording site (colour as its trace)';
+  if (kinds.has('probe')) legend.push({ kind: 'probe', text: probeText + (crowd ? ` (${nProbes}, small, unlabelled)` : ''), color: color.by === 'marker' ? colormap(cmap, 0.6) : crowd ? '#333333' : '#bbbbbb' });
   if (kinds.has('probe') && color.by === 'marker' && markers.some((mk) => mk.kind === 'probe' && !valued(mk))) legend.push({ kind: 'probe', text: 'other recording', color: '#555555', hollow: true });
   if (kinds.has('stimulus')) legend.push({ kind: 'stimulus', text: 'current stimulus', color: '#111111' });
   if (kinds.has('clamp')) legend.push({ kind: 'clamp', text: 'voltage clamp', color: '#111111' });
@@ -207,7 +210,7 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   const barGap = 36;
   const right = scale ? barGap + barW + 6 + barTickW + 12 + fs.label + 16 : 24;
   const left = 24;
-  const labelled = markers.filter((mk) => mk.kind !== 'synapse');
+  const labelled = markers.filter((mk) => mk.kind !== 'synapse' && (mk.kind !== 'probe' || nProbes <= MAX_LABELLED_PROBES));
   const labelRoom = labelled.length > 0 ? Math.min(160, 24 + Math.max(...labelled.map((mk) => textWidth(markerLabelText({ label: mk.label, value: valued(mk) ? mk.value : undefined }), fs.marker)))) : 12;
   const band = opts.scaleBar === false ? 20 : 76;
 

@@ -20,11 +20,14 @@ export const FONT = "Helvetica Neue, Helvetica, Arial, 'Liberation Sans', 'DejaV
 /** Approximate advance width of `text` at `size` px in a sans-serif font (for layout only). */
 export function textWidth(text: string, size: number): number {
   let w = 0;
+  // advance widths of DejaVu Sans (the widest of the fonts in FONT, and the usual fallback)
   for (const ch of text) {
-    if ('il.,:;|!\'()[] '.includes(ch)) w += 0.32;
-    else if ('mwMW@%'.includes(ch)) w += 0.9;
-    else if (ch >= 'A' && ch <= 'Z') w += 0.68;
-    else w += 0.58;
+    if ('il.,:;|!\' '.includes(ch)) w += 0.32;
+    else if ('()[]{}'.includes(ch)) w += 0.4;
+    else if ('mwMW@%'.includes(ch)) w += 0.95;
+    else if (ch >= 'A' && ch <= 'Z') w += 0.7;
+    else if (ch >= '0' && ch <= '9') w += 0.64;
+    else w += 0.6;
   }
   return w * size;
 }
