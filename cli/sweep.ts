@@ -79,6 +79,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   const firstFailures: { run: number; params: Record<string, number | string>; error: string | null }[] = [];
   let drawn = false;
   let recorded = 0;
+  let firstDone_s = 0;
   // Ctrl-C, or a scheduler's SIGTERM: every finished run is already on disk; say how to go on.
   const onSignal = (sig: NodeJS.Signals) => {
     process.stderr.write(`${drawn ? '\r\x1b[K' : ''}dendrite: interrupted (${sig}); ${recorded} runs recorded in this session are kept. The same command resumes.\n`);
@@ -102,8 +103,12 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
         if (now - lastDraw < 100 && p.ran < p.todo) return;
         lastDraw = now;
         drawn = true;
+        if (p.ran === 1) firstDone_s = p.elapsed_s;
         const label = `sweep ${p.before + p.ran}/${p.share}${p.failed > 0 ? ` (${p.failed} failed)` : ''}`;
-        process.stderr.write('\r' + renderBar(label, p.ran / p.todo, p.elapsed_s, process.stderr.columns || 80) + '\x1b[K');
+        // time left from the pace since the first run ended (starting the workers is not a run)
+        const left = p.ran >= 2 ? `, ~${formatDuration(((p.todo - p.ran) * (p.elapsed_s - firstDone_s)) / (p.ran - 1))} left` : '';
+        const bar = renderBar(label, p.ran / p.todo, p.elapsed_s, (process.stderr.columns || 80) - 8).replace(/, ~.* left$/, '') + left;
+        process.stderr.write('\r' + bar + '\x1b[K');
       },
     });
   } finally {
