@@ -32,7 +32,7 @@ describe('unit expressions in parameters', () => {
     expect(a).toEqual(b);
     // and the soma did depolarise (the run is not trivially equal)
     expect(Math.max(...a)).toBeGreaterThan(-65 + 0.5);
-  });
+  }, 60_000); // the first use of mathjs loads it: seconds on a busy machine
 
   it.each([
     ['1/(20000 ohm cm^)', /cannot read "1\/\(20000 ohm cm\^\)" as a quantity .* or as an expression of numbers and units \(Value expected/],
