@@ -96,7 +96,7 @@ describe.skipIf(!haveSwc)('Hay 2011 L5PC on a real SWC reproduces NEURON 8.2.2',
         }
       }
     }
-  });
+  }, 60_000); // the first build also loads mathjs: seconds on a busy machine
 
   it('evaluates Hay’s distance rules (hay_bac_l5pc_rules.json) as NEURON did at every segment centre', () => {
     // NEURON's values are rounded to 10 decimals, and each apical section's last segment holds
