@@ -287,3 +287,96 @@ function trieig(a: number[], b: number[], q: number[][]): boolean {
   }
   return true;
 }
+
+// ---- soma contour stacks (several CellBody contours with overlapping x-y boxes) ----------
+
+const dist3 = (c: Contour, i: number, p: number[]) => {
+  const dx = c.x[i] - p[0], dy = c.y[i] - p[1], dz = c.z[i] - p[2];
+  return Math.sqrt(dx * dx + dy * dy + dz * dz);
+};
+const col = (c: Contour, i: number) => [c.x[i], c.y[i], c.z[i]];
+
+/** hoc `stk_center`: the point half way along the polyline through the contour centres. */
+export function stackCenter(stack: Contour[]): number[] {
+  const centroids = stack.map((c) => contourCenter(c).center);
+  const lenvec = [0];
+  let len = 0;
+  for (let i = 1; i < centroids.length; i++) {
+    const a = centroids[i], b = centroids[i - 1];
+    len += Math.sqrt((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2);
+    lenvec.push(len);
+  }
+  len = len / 2;
+  if (len === 0) return centroids[0];
+  const i = lenvec.findIndex((v) => v > len + 1e-11);
+  const th = (len - lenvec[i - 1]) / (lenvec[i] - lenvec[i - 1]);
+  return [0, 1, 2].map((j) => th * centroids[i][j] + (1 - th) * centroids[i - 1][j]);
+}
+
+/** hoc `approximate_contour_by_circle`: contour centre and a diameter (mean radius + perimeter / 2π). */
+export function approximateContourByCircle(c: Contour): { center: number[]; d: number } {
+  const n = c.x.length;
+  let perim = 0;
+  for (let i = 0; i < n; i++) perim += dist3(c, i, col(c, (i + 1) % n));
+  const { center, resampled } = contourCenter(c);
+  let sum = 0;
+  for (let k = 0; k < resampled.x.length; k++) {
+    const x = resampled.x[k] - center[0], y = resampled.y[k] - center[1], z = resampled.z[k] - center[2];
+    sum += Math.sqrt(x * x + y * y + z * z);
+  }
+  return { center, d: sum / resampled.x.length + perim / (2 * Math.PI) };
+}
+
+/** hoc `stk_contour_indices`: point order (counter-clockwise), starting nearest to `p`, closed. */
+function contourIndices(c: Contour, p: number[]): number[] {
+  const n = c.x.length;
+  let idx = Array.from({ length: n }, (_, i) => i);
+  const { center } = contourCenter(c);
+  const x = [c.x[0] - center[0], c.y[0] - center[1]];
+  const y = [c.x[1] - center[0], c.y[1] - center[1]];
+  if (x[0] * y[1] - x[1] * y[0] > 0) idx.reverse();
+  let imin = -1, dmin = 1e9;
+  for (let i = 0; i < n; i++) {
+    const d = dist3(c, idx[i], p);
+    if (d < dmin) { dmin = d; imin = i; }
+  }
+  if (imin > 0) idx = [...idx.slice(imin), ...idx.slice(0, imin)];
+  idx.push(idx[0]);
+  return idx;
+}
+
+/**
+ * NEURON triangulates each pair of adjacent stack contours (mk_stk_triang_vec) and sums the
+ * triangle areas (stk_triang_area), stopping with "not a triangle" when rounding breaks a
+ * triangle inequality. Returns that error, or null. The area itself is only printed by NEURON.
+ */
+export function stackTriangulationError(stack: Contour[]): string | null {
+  for (let s = 1; s < stack.length; s++) {
+    const o1 = stack[s - 1], o2 = stack[s];
+    const p0 = col(o1, 0);
+    const i1 = contourIndices(o1, p0), i2 = contourIndices(o2, p0);
+    const trv: number[] = [];
+    let i = 0, j = 0;
+    const n1 = i1.length - 1, n2 = i2.length - 1;
+    while (i < n1 || j < n2) {
+      trv.push(i1[i], i2[j]);
+      if (i < n1 && j < n2) {
+        const d1 = (o1.x[i1[i]] - o2.x[i2[j + 1]]) ** 2 + (o1.y[i1[i]] - o2.y[i2[j + 1]]) ** 2;
+        const d2 = (o1.x[i1[i + 1]] - o2.x[i2[j]]) ** 2 + (o1.y[i1[i + 1]] - o2.y[i2[j]]) ** 2;
+        if (d2 < d1) i += 1; else j += 1;
+      } else if (i < n1) i += 1; else j += 1;
+    }
+    trv.push(i1[i], i2[j]);
+    let a1 = trv[0], a2 = trv[1];
+    let a = dist3(o1, a1, col(o2, a2));
+    for (let k = 2; k + 1 < trv.length; k += 2) {
+      const j1 = trv[k], j2 = trv[k + 1];
+      const b = dist3(o1, j1, col(o2, j2));
+      const c = a1 === j1 ? dist3(o2, a2, col(o2, j2)) : dist3(o1, a1, col(o1, j1));
+      const t = [a, b, c].sort((u, v) => u - v);
+      if (t[0] - (t[2] - t[1]) < 0) return `contours ${s} and ${s + 1} of the soma stack give a degenerate triangle (NEURON: "accurate_triangle_area: not a triangle")`;
+      a1 = j1; a2 = j2; a = b;
+    }
+  }
+  return null;
+}

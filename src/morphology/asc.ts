@@ -20,9 +20,11 @@
  *   every tree stays a root;
  * - instantiate: degenerate sections removed, names, soma contour → centroid (asc-soma.ts),
  *   one-point sections → 3 points along x, every value through `%.8g` and float32.
- * Not supported (refused with a message): soma contour stacks (several soma contours whose
- * x-y bounding boxes overlap), '@' outside comments, hexadecimal numbers, text after the last
- * object (NEURON ignores it).
+ * - soma contour stacks (a contour whose x-y box overlaps the previous contour's): one soma
+ *   section with one point per contour (contour centre, mean radius + perimeter / 2π), trees
+ *   hung on the middle of the stack's centre line if inside the stack's box (no margin).
+ * Not supported (refused with a message): '@' outside comments, hexadecimal numbers, text after
+ * the last object (NEURON ignores it).
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
@@ -31,7 +33,7 @@ import { typeName } from './import3d.ts';
 import { arcLengths, sectionLength, segmentIntegrals } from './geometry.ts';
 import type { LoadOptions, Morphology, Section } from './morphology.ts';
 import { AscError, Tok, describeToken, kindName, tokenize, type AscToken } from './asc-lex.ts';
-import { contourCenter, contourToCentroid } from './asc-soma.ts';
+import { approximateContourByCircle, contourCenter, contourToCentroid, stackCenter, stackTriangulationError } from './asc-soma.ts';
 
 export { AscError, type AscErrorCode } from './asc-lex.ts';
 
@@ -51,6 +53,10 @@ interface RawSection {
   line: number;
   /** Position of the first own point among all points read (0-based). */
   firstPoint: number;
+  /** For the first contour of a soma contour stack: the other contours of the stack, in order. */
+  stack: RawSection[] | null;
+  /** A later contour of a stack (no section of its own). */
+  subsidiary: boolean;
 }
 
 interface ParseResult {
@@ -92,7 +98,7 @@ function parseAsc(text: string, file: string): ParseResult {
   function newsec(begin: number, end: number): RawSection {
     const n = end - begin;
     if (n <= 0) fail('a point (a branch needs at least one)');
-    const sec: RawSection = { type: sectype, contour: false, parent: null, parentX: 1, first: 0, x: [], y: [], z: [], d: [], line: pline[begin], firstPoint: begin };
+    const sec: RawSection = { type: sectype, contour: false, parent: null, parentX: 1, first: 0, x: [], y: [], z: [], d: [], line: pline[begin], firstPoint: begin, stack: null, subsidiary: false };
     const p = parentSec;
     if (p !== null) {
       const m = p.x.length - 1;
@@ -396,15 +402,24 @@ function parseAsc(text: string, file: string): ParseResult {
 
 /** read_nlcda3.hoc connect2soma: contours first, trees hung on the soma whose box holds them. */
 function connectToSoma(secs: RawSection[], file: string, warnings: string[]): RawSection[] {
-  const somas = secs.filter((s) => s.contour);
-  const ordered = [...somas, ...secs.filter((s) => !s.contour)];
-  // soma_contour_stack: consecutive soma contours with overlapping x-y boxes form a stack
-  const box = (s: RawSection) => [Math.min(...s.x), Math.min(...s.y), Math.max(...s.x), Math.max(...s.y)];
-  for (let j = 1; j < somas.length; j++) {
-    const a = box(somas[j - 1]), b = box(somas[j]);
-    if (!(a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3])) {
-      throw new AscError('unsupported', file, somas[j].line,
-        `this soma contour overlaps the previous one in x-y (a soma contour stack); Dendrite does not read contour stacks yet (keep one contour)`);
+  const contours = secs.filter((s) => s.contour);
+  const ordered = [...contours, ...secs.filter((s) => !s.contour)];
+  // soma_contour_stack: a contour whose x-y box overlaps the previous contour's box joins the
+  // stack of the last contour that started one
+  const somas: RawSection[] = [];
+  for (let j = 0; j < contours.length; j++) {
+    const c = contours[j];
+    if (j > 0 && boxesOverlap(box(contours[j - 1]), box(c))) {
+      const first = somas[somas.length - 1];
+      (first.stack ??= []).push(c);
+      c.subsidiary = true;
+    } else {
+      somas.push(c);
+    }
+  }
+  for (const soma of somas) {
+    if (soma.stack) {
+      warnings.push(`${file}:${soma.line}: ${soma.stack.length + 1} overlapping soma contours read as a contour stack: the soma is one cylinder per contour (centre, mean diameter), as NEURON does`);
     }
   }
   const roots = ordered.filter((s) => !s.contour && s.parent === null);
@@ -412,9 +427,18 @@ function connectToSoma(secs: RawSection[], file: string, warnings: string[]): Ra
   const centers: number[][] = [];
   const f = Math.fround;
   for (const soma of somas) {
-    const xmin = Math.min(...soma.x) - 0.5, xmax = Math.max(...soma.x) + 0.5;
-    const ymin = Math.min(...soma.y) - 0.5, ymax = Math.max(...soma.y) + 0.5;
-    const { center } = contourCenter({ x: soma.x, y: soma.y, z: soma.z });
+    let xmin: number, xmax: number, ymin: number, ymax: number, center: number[];
+    if (soma.stack) {
+      // stk_bbox, stk_center: the whole stack's box (no margin), the middle of its centre line
+      const all = [soma, ...soma.stack].map(box);
+      xmin = Math.min(...all.map((b) => b[0])); ymin = Math.min(...all.map((b) => b[1]));
+      xmax = Math.max(...all.map((b) => b[2])); ymax = Math.max(...all.map((b) => b[3]));
+      center = stackCenter([soma, ...soma.stack]);
+    } else {
+      const b = box(soma);
+      xmin = b[0] - 0.5; ymin = b[1] - 0.5; xmax = b[2] + 0.5; ymax = b[3] + 0.5;
+      center = contourCenter({ x: soma.x, y: soma.y, z: soma.z }).center;
+    }
     centers.push(center);
     for (let i = roots.length - 1; i >= 0; i--) {
       const sec = roots[i];
@@ -436,6 +460,22 @@ function connectToSoma(secs: RawSection[], file: string, warnings: string[]): Ra
     attach(sec, somas[imin], centers[imin]);
   }
   return ordered;
+}
+
+/** x-y bounding box: [xmin, ymin, xmax, ymax]. */
+function box(s: RawSection): number[] {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < s.x.length; i++) {
+    if (s.x[i] < x0) x0 = s.x[i];
+    if (s.x[i] > x1) x1 = s.x[i];
+    if (s.y[i] < y0) y0 = s.y[i];
+    if (s.y[i] > y1) y1 = s.y[i];
+  }
+  return [x0, y0, x1, y1];
+}
+
+function boxesOverlap(a: number[], b: number[]): boolean {
+  return !(a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3]);
 }
 
 function attach(sec: RawSection, soma: RawSection, c: number[]): void {
@@ -463,7 +503,7 @@ export function parseAscMorphology(text: string, file = '<input>', opts: LoadOpt
     }
   }
   const warnings = [...parsed.warnings];
-  let secs = connectToSoma(parsed.sections, file, warnings);
+  let secs = connectToSoma(parsed.sections, file, warnings).filter((s) => !s.subsidiary);
   if (secs.length === 0) throw new AscError('no-sections', file, null, 'no soma contour and no tree: nothing to build a morphology from');
 
   // chk_valid: degenerate sections removed (last to first, roots exempt), children reattached
@@ -497,7 +537,14 @@ export function parseAscMorphology(text: string, file = '<input>', opts: LoadOpt
     const idx = counters.get(s.type) ?? 0;
     counters.set(s.type, idx + 1);
     let x = s.x.slice(s.first), y = s.y.slice(s.first), z = s.z.slice(s.first), d = s.d.slice(s.first);
-    if (s.contour) {
+    if (s.stack) {
+      const stack = [s, ...s.stack];
+      const err = stackTriangulationError(stack);
+      if (err !== null) throw new AscError('unsupported', file, s.line, `soma contour stack: ${err}`);
+      const circles = stack.map(approximateContourByCircle);
+      x = circles.map((c) => c.center[0]); y = circles.map((c) => c.center[1]);
+      z = circles.map((c) => c.center[2]); d = circles.map((c) => c.d);
+    } else if (s.contour) {
       const c = contourToCentroid({ x, y, z });
       if (typeof c === 'string') throw new AscError('unsupported', file, s.line, `soma contour: ${c}`);
       ({ x, y, z, d } = c);

@@ -75,11 +75,6 @@ describe('ASC input refused with a reason', () => {
     expect(textRefusal(`${soma}((Dendrite) (1 1 0 1) (2 2 0 1) @ Normal)\n`).message).toMatch(/^inline\.asc:2: '@' outside a comment/);
     expect(textRefusal(`${soma}((Dendrite) (1 1 0 1) (0x2 2 0 1) Normal)\n`).message).toMatch(/^inline\.asc:2: hexadecimal number/);
   });
-  it('a soma contour stack (overlapping contours)', () => {
-    const e = textRefusal(`${soma}${soma.replace(/ 0 1\)/g, ' 2 1)')}`);
-    expect(e.code).toBe('unsupported');
-    expect(e.message).toMatch(/^inline\.asc:2: .*contour stack/);
-  });
   it('branches nested deeper than the call stack allows', () => {
     const depth = 20000;
     const text = `((Dendrite) (0 0 0 1) (1 0 0 1)${' ( (2 0 0 1) (3 0 0 1)'.repeat(depth)}${' )'.repeat(depth)} )\n`;
@@ -114,6 +109,11 @@ describe('loading ASC', () => {
     const crlf = loadMorphology(morphologyPath('edge/asc_crlf.asc')!);
     expect(crlf.sections.map((s) => [s.name, s.parent, s.parentX, [...s.x], [...s.d]]))
       .toEqual(lf.sections.map((s) => [s.name, s.parent, s.parentX, [...s.x], [...s.d]]));
+  });
+  it('overlapping soma contours are one soma, one point per contour (NEURON table: asc-parity)', () => {
+    const m = loadMorphology(morphologyPath('edge/asc_soma_stack.asc')!);
+    expect(m.warnings.join('\n')).toMatch(/asc_soma_stack\.asc:6: 5 overlapping soma contours read as a contour stack/);
+    expect(m.sections.filter((s) => s.type === 1).map((s) => [s.name, s.x.length])).toEqual([['soma[0]', 5], ['soma[1]', 21]]);
   });
   it('a tree outside every soma box hangs on the nearest soma centre, with a warning', () => {
     const m = loadMorphology(morphologyPath('edge/asc_outside_soma.asc')!);

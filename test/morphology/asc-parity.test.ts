@@ -27,7 +27,7 @@ describe('ASC: NEURON 8.2 Import3d_Neurolucida3 parity', () => {
   it('has reference tables for the hand-written files and the Blue Brain cell', () => {
     expect(index.neuron_version).toMatch(/^8\.2\./);
     expect(tables).toContain('L5PC_rat_C060114A7.json');
-    expect(tables.filter((f) => f.startsWith('edge__')).length).toBeGreaterThanOrEqual(7);
+    expect(tables.filter((f) => f.startsWith('edge__')).length).toBeGreaterThanOrEqual(8);
   });
   for (const f of tables) {
     const ref = JSON.parse(readFileSync(join(DIR, f), 'utf8'));
