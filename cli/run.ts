@@ -70,6 +70,8 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       again.done();
     }
     log(`dendrite: check-dt: ${check.verdict}`);
+    // the comparison replaces the generic "dt is large" hint
+    run.warnings = run.warnings.filter((w) => w.code !== 'dt_large');
     if (!check.converged) run.warnings.push({ code: 'dt_too_coarse', message: check.verdict, dt_ms: check.dt_ms });
   }
   if (!flags.quiet) for (const w of run.warnings) if (w.code !== 'dt_too_coarse') log(`dendrite: warning: ${w.message}`);

@@ -62,6 +62,31 @@ export function firstOnset(p: Protocol, result: SimulationResult): number | null
   return onsets.length > 0 ? Math.min(...onsets) : null;
 }
 
+/** Above this dt (ms) a model with voltage-dependent conductances gets a `dt_large` warning. */
+export const LARGE_DT_MS = 0.1;
+
+/**
+ * A dt above LARGE_DT_MS with voltage-dependent channels or synapses (mechanisms whose conductance
+ * is not constant): say so and point at --check-dt (hh at dt 1 ms loses every spike under backward
+ * Euler and invents some under Crank–Nicolson). Passive models are exact enough at any dt that
+ * resolves their time constants, and get no warning.
+ */
+function largeDtWarning(built: BuiltSimulation, dt_ms: number): RunWarning | null {
+  if (!(dt_ms > LARGE_DT_MS)) return null;
+  const catalogue = built.request.catalogue;
+  const active = [...new Set((built.request.mechanisms ?? []).map((u) => u.name))]
+    .filter((name) => catalogue?.get(name)?.description.constantConductance !== true);
+  if (active.length === 0) return null;
+  return {
+    code: 'dt_large',
+    message: `dt ${dt_ms} ms is coarse for ${active.slice(0, 6).join(', ')}${active.length > 6 ? ', ...' : ''} (voltage-dependent conductances; NEURON's default dt is 0.025 ms): ` +
+      'spikes may be lost or invented; run with --check-dt to compare with dt/2',
+    dt_ms,
+    limit_ms: LARGE_DT_MS,
+    mechanisms: active,
+  };
+}
+
 export function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): ProtocolRun {
   const morphology = opts.morphology ?? loadProtocolMorphology(p);
   const t0 = performance.now();
@@ -76,6 +101,8 @@ export function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): Protoco
   }
   const onset = firstOnset(p, result);
   const warnings: RunWarning[] = (result.warnings ?? []).map((w) => ({ ...w }));
+  const dtWarning = largeDtWarning(built, p.run.dt_ms);
+  if (dtWarning) warnings.push(dtWarning);
   const probes = built.probes.map((q, k) => {
     // spikes and features from every step, whatever the output sampling; spikes only where v is recorded
     const voltage = q.what === undefined && q.stimulus === undefined && q.synapse === undefined;

@@ -107,3 +107,19 @@ describe('spike criterion on simulated cells', () => {
     expect(run.probes[0].features.threshold_crossings).toBe(crossings.length);
   });
 });
+
+describe('a large dt with voltage-dependent channels', () => {
+  const hh = (dt_ms: number, withHh: boolean) => passive(0.3, {
+    biophysics: { cm_uF_per_cm2: 1, Ra_ohm_cm: 100, v_init_mV: -65, mechanisms: [{ name: 'pas', region: 'all', params: { g: 1e-4, e: -65 } }, ...(withHh ? [{ name: 'hh', region: 'soma' }] : [])] },
+    stimuli: [{ type: 'iclamp', at: 'soma(0.5)', delay_ms: 5, dur_ms: 20, amp_nA: withHh ? 0.3 : 0.05 }],
+    run: { tstop_ms: 40, dt_ms },
+  });
+  it('hh at dt 0.5 ms is warned about (dt_large, pointing at --check-dt); at 0.1 ms or passive it is not', () => {
+    const w = runProtocol(parseProtocol(hh(0.5, true), 'mem.json')).warnings;
+    expect(w.map((x) => x.code)).toEqual(['dt_large']);
+    expect(w[0]).toMatchObject({ dt_ms: 0.5, limit_ms: 0.1, mechanisms: ['hh'] });
+    expect(w[0].message).toMatch(/^dt 0\.5 ms is coarse for hh .*--check-dt/);
+    expect(runProtocol(parseProtocol(hh(0.1, true), 'mem.json')).warnings).toEqual([]);
+    expect(runProtocol(parseProtocol(hh(0.5, false), 'mem.json')).warnings).toEqual([]);
+  });
+});
