@@ -9,7 +9,7 @@ import type { CableLayout } from '../cable/layout.ts';
 import { selectSections, parseLocation } from '../cable/regions.ts';
 import { pathDistances, type PathDistances } from '../cable/distance.ts';
 import { replaceAxon } from './axon.ts';
-import { compileNsegRule, DensityError, evaluateDensity, isDensityExpression, maxDistance, segmentDistances, segmentsOf } from './densities.ts';
+import { compileNsegRule, DensityError, evaluateDensity, isDensityExpression, maxDistance, segmentDistances, segmentsOf, type SegmentSite } from './densities.ts';
 import { resolveIons } from './ions.ts';
 import { resolveRecords, type ResolvedProbe } from './record.ts';
 import { builtinCatalogue, type Catalogue } from '../channels/catalogue.ts';
@@ -143,8 +143,12 @@ export function buildSimulation(
     if (desc.kind !== 'density') {
       c.fail(`${path}.name`, `${m.name} is a point process; place it under "stimuli", not as a density mechanism`);
     }
-    const list = selectSections(secs, m.region, where(`${path}.region`));
-    const nodes = centres(list);
+    const at = m.at === undefined ? null : parseLocation(secs, m.at, where(`${path}.at`));
+    const list = at ? [at.section] : selectSections(secs, m.region, where(`${path}.region`));
+    // the segments it goes into: all of the region's, the one containing `at`, or those whose centre is in `distance_um`
+    const segs = at ? [{ section: at.section, segment: Math.min(Math.floor(layout.sections[at.section].nseg * at.x), layout.sections[at.section].nseg - 1) }]
+      : m.distance_um ? segmentsInRange(c, `${path}.distance_um`, layout, distances(), list, m.distance_um, p.biophysics.distance_origin) : null;
+    const nodes = segs ? segs.map((q) => layout.sections[q.section].firstCentre + q.segment) : centres(list);
     const params: Record<string, number | Float64Array> = {};
     const ionNames = desc.ions.filter((u) => u.read.includes(`e${u.ion}`)).map((u) => `e${u.ion}`);
     for (const [name, raw] of Object.entries(m.params)) {
@@ -156,7 +160,7 @@ export function buildSimulation(
       if (spec && typeof raw !== 'number' && (Array.isArray(raw) || isDensityExpression(raw))) {
         // varies along the cell: an expression of distance_um / max_distance_um, or one value per segment
         try {
-          const sites = segmentsOf(layout, list);
+          const sites = segs ?? segmentsOf(layout, list);
           params[name] = evaluateDensity(raw, spec, layout, sites, () => ({ d: segmentDistances(layout, distances(), sites), max: maxDistance(distances(), list) }));
         } catch (e) {
           if (e instanceof DensityError) c.fail(`${path}.params.${name}`, e.message);
@@ -233,6 +237,18 @@ export function buildSimulation(
     ...(network.events ? { events: network.events } : {}),
   };
   return { morphology, layout, nseg, request, probes, stimuli: placed.placed, synapses: network.placed };
+}
+
+/** The segments of `list` whose centre lies at path distance lo..hi (a mechanism's `distance_um`); none is an error. */
+function segmentsInRange(c: Checker, path: string, layout: CableLayout, pd: PathDistances, list: number[], [lo, hi]: [number, number], origin: string): SegmentSite[] {
+  const all = segmentsOf(layout, list);
+  const d = segmentDistances(layout, pd, all);
+  const out = all.filter((_, k) => d[k] >= lo && d[k] <= hi);
+  if (out.length === 0) {
+    const span = all.length > 0 ? `; its segment centres lie ${Number(Math.min(...d).toFixed(3))}–${Number(Math.max(...d).toFixed(3))} um from ${origin}` : '';
+    c.fail(path, `no segment centre of the region lies between ${lo} and ${hi} um from ${origin}${span}`);
+  }
+  return out;
 }
 
 /** The protocol setting to blame for a section that cannot be discretized (discretize.ts). */

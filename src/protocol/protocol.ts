@@ -12,6 +12,7 @@ import { SPIKE_RULES, type SpikeRule } from './analysis.ts';
 import type { Method } from '../solvers/model.ts';
 import { parseReplaceAxon, REPLACE_AXON_KEYS, type ReplaceAxon } from './axon.ts';
 import { ION_SETTING_KEYS, parseIonSettings, type IonSetting } from './ions.ts';
+import { CLUSTER_PLACEMENT_KEYS, POPULATION_KEYS, RANDOM_PLACEMENT_KEYS, TRAIN_COMMON_KEYS, TRAIN_KEYS } from './populations.ts';
 import {
   DISTANCE_LOCATION_KEYS, STIMULUS_COMMON_KEYS, STIMULUS_KEYS, parseLocationSpec, parseStimulus,
   type LocationSpec, type StimulusEntry,
@@ -46,6 +47,10 @@ export interface MechanismEntry {
    */
   params: Record<string, number | string | number[]>;
   globals: Record<string, number>;
+  /** Only the segment containing this point, `"sec(x)"` (src/protocol/build.ts). */
+  at?: string;
+  /** Only the segments of the region whose centre lies at this path distance range, µm. */
+  distance_um?: [number, number];
 }
 
 export interface RecordEntry {
@@ -105,7 +110,7 @@ export const SCHEMA_KEYS = {
   '$.biophysics.ions.<ion>': ION_SETTING_KEYS,
   '$.biophysics.regions.<region>': ['cm_uF_per_cm2', 'Ra_ohm_cm', 'ions'],
   '$.biophysics.regions.<region>.ions.<ion>': ION_SETTING_KEYS,
-  '$.biophysics.mechanisms[]': ['name', 'region', 'params', 'globals'],
+  '$.biophysics.mechanisms[]': ['name', 'region', 'params', 'globals', 'at', 'distance_um'],
   '$.stimuli[]': STIMULUS_COMMON_KEYS,
   '$.stimuli[].at': DISTANCE_LOCATION_KEYS,
   '$.stimuli[](iclamp)': STIMULUS_KEYS.iclamp,
@@ -120,7 +125,12 @@ export const SCHEMA_KEYS = {
   '$.record[].at': DISTANCE_LOCATION_KEYS,
   '$.run': ['tstop_ms', 'dt_ms', 'method', 'record_dt_ms'],
   '$.synapses[]': SYNAPSE_KEYS,
-  '$.synapses[].at': DISTANCE_LOCATION_KEYS,
+  '$.synapses[].at': [...DISTANCE_LOCATION_KEYS, ...POPULATION_KEYS],
+  '$.synapses[].at.random': RANDOM_PLACEMENT_KEYS,
+  '$.synapses[].at.cluster': CLUSTER_PLACEMENT_KEYS,
+  '$.synapses[].train': TRAIN_COMMON_KEYS,
+  '$.synapses[].train(poisson)': TRAIN_KEYS.poisson,
+  '$.synapses[].train(explicit)': TRAIN_KEYS.explicit,
   '$.spike_sources[]': SPIKE_SOURCE_COMMON_KEYS,
   '$.spike_sources[](explicit)': SPIKE_SOURCE_KEYS.explicit,
   '$.spike_sources[](regular)': SPIKE_SOURCE_KEYS.regular,
@@ -260,7 +270,20 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
         const go = c.object(`${path}.globals`, o.globals, Object.keys(o.globals as object ?? {}));
         for (const [k, x] of Object.entries(go)) globals[k] = c.number(`${path}.globals.${k}`, x);
       }
-      mechanisms.push({ name: c.string(`${path}.name`, o.name), region, params, globals });
+      const entry: MechanismEntry = { name: c.string(`${path}.name`, o.name), region, params, globals };
+      if (o.at !== undefined) {
+        if (o.region !== undefined || o.distance_um !== undefined) c.fail(`${path}.at`, `"at" (one segment) goes without ${o.region !== undefined ? '"region"' : '"distance_um"'}`);
+        entry.at = c.string(`${path}.at`, o.at);
+      }
+      if (o.distance_um !== undefined) {
+        const d = o.distance_um as unknown[];
+        if (!Array.isArray(d) || d.length !== 2) c.fail(`${path}.distance_um`, `expected [min, max] in µm (segments whose centre lies in that range), got ${show(d)}`);
+        const lo = c.number(`${path}.distance_um[0]`, d[0], { min: 0 });
+        const hi = c.number(`${path}.distance_um[1]`, d[1], { min: 0 });
+        if (hi < lo) c.fail(`${path}.distance_um[1]`, `${hi} um is below the minimum ${lo} um`);
+        entry.distance_um = [lo, hi];
+      }
+      mechanisms.push(entry);
     });
   }
 

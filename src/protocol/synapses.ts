@@ -14,6 +14,7 @@ import type { MechanismDescription } from '../channels/mechanism.ts';
 import type { ConnectionSpec, DetectorSpec, EventsRequest, SpikeSourceSpec } from '../solvers/events.ts';
 import type { MechanismUse } from '../solvers/model.ts';
 import { DISTANCE_LOCATION_KEYS, parseLocationSpec, resolveLocations, type LocationSpec, type PlaceContext, type ResolvedLocation } from './stimuli.ts';
+import { isPopulation, parsePopulation, parseTrain, placePopulation, trainSeed, type PopulationPlacement, type TrainSpec } from './populations.ts';
 import { toMathUnit } from './units.ts';
 import { Checker, didYouMean, show } from './validate.ts';
 
@@ -22,12 +23,17 @@ export interface SynapseEntry {
   name?: string;
   /** A point process with NET_RECEIVE from the catalogue: Exp2Syn, AMPA, NMDA, GABAA, myAMPA, … */
   type: string;
-  /** One location, or a list (a cluster: one synapse per location, sharing params and connections). */
-  at: LocationSpec | LocationSpec[];
+  /**
+   * One location, a list (a cluster: one synapse per location, sharing params and connections), or
+   * a population drawn from a seed (src/protocol/populations.ts).
+   */
+  at: LocationSpec | LocationSpec[] | PopulationPlacement;
   /** Numbers in the mechanism's units, or quantities with units, converted when the type is known. */
   params: Record<string, number | string>;
   /** Default weight of connections to this synapse, µS. */
   weight_uS?: number;
+  /** Each synapse of the entry gets its own spike train, connected to it alone (src/protocol/populations.ts). */
+  train?: TrainSpec;
 }
 
 export type SpikeSourceEntry =
@@ -56,9 +62,11 @@ export interface NetworkEntries {
   synapses: SynapseEntry[];
   spike_sources: SpikeSourceEntry[];
   connections: ConnectionEntry[];
+  /** The record labels (the spike sources of synapse trains must not take them). */
+  recordLabels?: readonly string[];
 }
 
-export const SYNAPSE_KEYS = ['name', 'type', 'at', 'params', 'weight_uS'] as const;
+export const SYNAPSE_KEYS = ['name', 'type', 'at', 'params', 'weight_uS', 'train'] as const;
 export const SPIKE_SOURCE_COMMON_KEYS = ['name', 'type'] as const;
 export const SPIKE_SOURCE_TYPES = ['explicit', 'regular', 'poisson'] as const;
 export const SPIKE_SOURCE_KEYS = {
@@ -104,8 +112,10 @@ export function parseNetwork(c: Checker, top: Record<string, unknown>, recordLab
     c.array('$.synapses', top.synapses).forEach((v, i) => {
       const path = `$.synapses[${i}]`;
       const o = object(c, path, v, SYNAPSE_KEYS, ['type', 'at']);
-      let at: LocationSpec | LocationSpec[];
-      if (Array.isArray(o.at)) {
+      let at: LocationSpec | LocationSpec[] | PopulationPlacement;
+      if (isPopulation(o.at)) {
+        at = parsePopulation(c, `${path}.at`, o.at);
+      } else if (Array.isArray(o.at)) {
         if (o.at.length === 0) c.fail(`${path}.at`, 'expected at least one location, got []');
         at = o.at.map((x, k) => parseLocationSpec(c, `${path}.at[${k}]`, x, true));
       } else {
@@ -124,6 +134,7 @@ export function parseNetwork(c: Checker, top: Record<string, unknown>, recordLab
         }
       }
       if (o.weight_uS !== undefined) e.weight_uS = c.number(`${path}.weight_uS`, o.weight_uS, { min: 0 });
+      if (o.train !== undefined) e.train = parseTrain(c, `${path}.train`, o.train);
       synapses.push(e);
     });
   }
@@ -225,7 +236,7 @@ export function parseNetwork(c: Checker, top: Record<string, unknown>, recordLab
       connections.push(e);
     });
   }
-  return { synapses, spike_sources, connections };
+  return { synapses, spike_sources, connections, recordLabels };
 }
 
 /** One synapse on the cell: an entry with pick "all" gives one per site. */
@@ -287,9 +298,12 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
     }
     const params: Record<string, number> = {};
     for (const [name, raw] of Object.entries(s.params)) params[name] = paramValue(c, `${path}.params.${name}`, desc, name, raw);
-    const sites = Array.isArray(s.at)
-      ? s.at.flatMap((spec, j) => resolveLocations(ctx, spec, `${path}.at[${j}]`))
-      : resolveLocations(ctx, s.at, `${path}.at`);
+    const at = s.at;
+    const sites = Array.isArray(at)
+      ? at.flatMap((spec, j) => resolveLocations(ctx, spec, `${path}.at[${j}]`))
+      : typeof at === 'object' && 'kind' in at
+        ? placePopulation(ctx, at, `${path}.at`)
+        : resolveLocations(ctx, at, `${path}.at`);
     let use = byType.get(s.type);
     if (!use) {
       use = { nodes: [], params: {} };
@@ -314,6 +328,48 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
     return { type: 'poisson', label: s.name, rate_Hz: s.rate_Hz, start_ms: s.start_ms, stop_ms: s.stop_ms ?? tstop_ms, seed: s.seed };
   });
   const sourceIndex = new Map(net.spike_sources.map((s, k) => [s.name, k]));
+  // The weight of events to entry `entry`; `given` is the connection's own weight_uS, `path` the place to blame.
+  const weightOf = (path: string, entry: number, given: number | undefined): number => {
+    const syn = net.synapses[entry];
+    const desc = catalogue.get(syn.type)!.description;
+    if (desc.events?.weight === 'ignored') {
+      if (given !== undefined) {
+        c.fail(`${path}.weight_uS`, `the target ${syn.name ?? `$.synapses[${entry}]`} is ${desc.name}, which ignores connection weights (Gidon et al. 2020); set its params.gmax instead`);
+      }
+      return 1;
+    }
+    const w = given ?? syn.weight_uS;
+    if (w === undefined) {
+      c.fail(`${path}.weight_uS`, `missing: give weight_uS here or on the synapse ${syn.name !== undefined ? `"${syn.name}"` : `$.synapses[${entry}]`} (the peak conductance of one event, µS)`);
+    }
+    return w;
+  };
+  // Synapse trains (src/protocol/populations.ts): one spike source per synapse, connected to it alone.
+  const trainConnections: ConnectionSpec[] = [];
+  const labels = new Set<string>([...net.spike_sources.map((s) => s.name), ...(net.recordLabels ?? [])]);
+  net.synapses.forEach((s, k) => {
+    if (!s.train) return;
+    const path = `$.synapses[${k}]`;
+    const train = s.train;
+    const mine = placed.filter((p) => p.entry === k);
+    const weight = weightOf(path, k, undefined);
+    if (train.type === 'explicit' && Array.isArray(train.times_ms[0]) && train.times_ms.length !== mine.length) {
+      c.fail(`${path}.train.times_ms`, `${train.times_ms.length} lists of times for ${mine.length} synapse${mine.length === 1 ? '' : 's'}; give one list per synapse, or one list for all`);
+    }
+    mine.forEach((p, j) => {
+      const label = `${s.name ?? `synapses[${k}]`}.train[${j}]`;
+      if (labels.has(label)) c.fail(`${path}.train`, `its spike source label ${show(label)} is already a spike source name or record label`);
+      labels.add(label);
+      const source = sources.length;
+      if (train.type === 'poisson') {
+        sources.push({ type: 'poisson', label, rate_Hz: train.rate_Hz, start_ms: train.start_ms, stop_ms: train.stop_ms ?? tstop_ms, seed: trainSeed(train.seed, j) });
+      } else {
+        const t = train.times_ms;
+        sources.push({ type: 'explicit', label, times_ms: Array.isArray(t[0]) ? (t as number[][])[j] : (t as number[]) });
+      }
+      trainConnections.push({ from: { source }, to: { mechanism: firstUse + p.use, instance: p.instance }, delay_ms: train.delay_ms, weight });
+    });
+  });
   const synapseIndex = new Map<string, number>();
   net.synapses.forEach((s, k) => s.name !== undefined && synapseIndex.set(s.name, k));
   const detectors: DetectorSpec[] = [];
@@ -339,26 +395,13 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
       from = { detector: d };
     }
     const entry = typeof e.target === 'number' ? e.target : synapseIndex.get(e.target)!;
-    const syn = net.synapses[entry];
-    const desc = catalogue.get(syn.type)!.description;
-    let weight: number;
-    if (desc.events?.weight === 'ignored') {
-      if (e.weight_uS !== undefined) {
-        c.fail(`${path}.weight_uS`, `the target ${syn.name ?? `$.synapses[${entry}]`} is ${desc.name}, which ignores connection weights (Gidon et al. 2020); set its params.gmax instead`);
-      }
-      weight = 1;
-    } else {
-      const w = e.weight_uS ?? syn.weight_uS;
-      if (w === undefined) {
-        c.fail(`${path}.weight_uS`, `missing: give weight_uS here or on the synapse ${syn.name !== undefined ? `"${syn.name}"` : `$.synapses[${entry}]`} (the peak conductance of one event, µS)`);
-      }
-      weight = w;
-    }
+    const weight = weightOf(path, entry, e.weight_uS);
     for (const p of placed) {
       if (p.entry !== entry) continue;
       connections.push({ from, to: { mechanism: firstUse + p.use, instance: p.instance }, delay_ms: e.delay_ms, weight });
     }
   });
+  connections.push(...trainConnections);
   const events: EventsRequest | undefined = sources.length > 0 || detectors.length > 0 || connections.length > 0 ? { sources, detectors, connections } : undefined;
   return { uses, events, placed };
 }
