@@ -14,6 +14,17 @@
  *    their neighbours. The soma is then a 21-point cylinder stack along the major axis.
  */
 
+/**
+ * hoc's comparison operators, which the Import3d procedures use: `a < b` is `a < b - ε`,
+ * `a <= b` is `a <= b + ε`, `a == b` is |a - b| <= ε, with hoc's float_epsilon ε = 1e-11.
+ * (Vector and Matrix methods, written in C, compare exactly.)
+ */
+export const HOC_EPSILON = 1e-11;
+export const hocLt = (a: number, b: number) => a < b - HOC_EPSILON;
+export const hocLe = (a: number, b: number) => a <= b + HOC_EPSILON;
+export const hocGt = (a: number, b: number) => a > b + HOC_EPSILON;
+export const hocEq = (a: number, b: number) => a <= b + HOC_EPSILON && a >= b - HOC_EPSILON;
+
 export interface Contour {
   x: number[];
   y: number[];
@@ -141,7 +152,7 @@ export function contourToCentroid(c: Contour): { x: number[]; y: number[]; z: nu
 /** contour2centroid's "make it convex" loop, removing in place. */
 function makeIncreasing(d: number[], rad: number[]): void {
   for (let j = d.length - 1; j > 0; j -= 1) {
-    if (d[j] <= d[j - 1]) {
+    if (hocLe(d[j], d[j - 1])) {
       d.splice(j, 1);
       rad.splice(j, 1);
       if (j !== d.length) j += 1;
@@ -307,7 +318,7 @@ export function stackCenter(stack: Contour[]): number[] {
     lenvec.push(len);
   }
   len = len / 2;
-  if (len === 0) return centroids[0];
+  if (hocEq(len, 0)) return centroids[0];
   const i = lenvec.findIndex((v) => v > len + 1e-11);
   const th = (len - lenvec[i - 1]) / (lenvec[i] - lenvec[i - 1]);
   return [0, 1, 2].map((j) => th * centroids[i][j] + (1 - th) * centroids[i - 1][j]);
@@ -334,11 +345,11 @@ function contourIndices(c: Contour, p: number[]): number[] {
   const { center } = contourCenter(c);
   const x = [c.x[0] - center[0], c.y[0] - center[1]];
   const y = [c.x[1] - center[0], c.y[1] - center[1]];
-  if (x[0] * y[1] - x[1] * y[0] > 0) idx.reverse();
+  if (hocGt(x[0] * y[1] - x[1] * y[0], 0)) idx.reverse();
   let imin = -1, dmin = 1e9;
   for (let i = 0; i < n; i++) {
     const d = dist3(c, idx[i], p);
-    if (d < dmin) { dmin = d; imin = i; }
+    if (hocLt(d, dmin)) { dmin = d; imin = i; }
   }
   if (imin > 0) idx = [...idx.slice(imin), ...idx.slice(0, imin)];
   idx.push(idx[0]);
@@ -363,7 +374,7 @@ export function stackTriangulationError(stack: Contour[]): string | null {
       if (i < n1 && j < n2) {
         const d1 = (o1.x[i1[i]] - o2.x[i2[j + 1]]) ** 2 + (o1.y[i1[i]] - o2.y[i2[j + 1]]) ** 2;
         const d2 = (o1.x[i1[i + 1]] - o2.x[i2[j]]) ** 2 + (o1.y[i1[i + 1]] - o2.y[i2[j]]) ** 2;
-        if (d2 < d1) i += 1; else j += 1;
+        if (hocLt(d2, d1)) i += 1; else j += 1;
       } else if (i < n1) i += 1; else j += 1;
     }
     trv.push(i1[i], i2[j]);

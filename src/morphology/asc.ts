@@ -20,6 +20,8 @@
  *   every tree stays a root;
  * - instantiate: degenerate sections removed, names, soma contour → centroid (asc-soma.ts),
  *   one-point sections → 3 points along x, every value through `%.8g` and float32.
+ * Comparisons made in hoc (same point, nearest soma, overlapping boxes, the soma outline's
+ * monotonic sides) use hoc's 1e-11 tolerance (asc-soma.ts hocEq/hocLt/...), as NEURON's do.
  * - soma contour stacks (a contour whose x-y box overlaps the previous contour's): one soma
  *   section with one point per contour (contour centre, mean radius + perimeter / 2π), trees
  *   hung on the middle of the stack's centre line if inside the stack's box (no margin).
@@ -33,7 +35,9 @@ import { typeName } from './import3d.ts';
 import { arcLengths, sectionLength, segmentIntegrals } from './geometry.ts';
 import type { LoadOptions, Morphology, Section } from './morphology.ts';
 import { AscError, Tok, describeToken, kindName, tokenize, type AscToken } from './asc-lex.ts';
-import { approximateContourByCircle, contourCenter, contourToCentroid, stackCenter, stackTriangulationError } from './asc-soma.ts';
+import {
+  approximateContourByCircle, contourCenter, contourToCentroid, hocEq, hocGt, hocLt, stackCenter, stackTriangulationError,
+} from './asc-soma.ts';
 
 export { AscError, type AscErrorCode } from './asc-lex.ts';
 
@@ -102,7 +106,7 @@ function parseAsc(text: string, file: string): ParseResult {
     const p = parentSec;
     if (p !== null) {
       const m = p.x.length - 1;
-      if (!(p.x[m] === px[begin] && p.y[m] === py[begin] && p.z[m] === pz[begin])) {
+      if (!(hocEq(p.x[m], px[begin]) && hocEq(p.y[m], py[begin]) && hocEq(p.z[m], pz[begin]))) {
         sec.x.push(p.x[m]); sec.y.push(p.y[m]); sec.z.push(p.z[m]); sec.d.push(pd[begin]);
       }
     }
@@ -454,7 +458,7 @@ function connectToSoma(secs: RawSection[], file: string, warnings: string[]): Ra
     centers.forEach((c, j) => {
       const dx = sec.x[0] - c[0], dy = sec.y[0] - c[1], dz = sec.z[0] - c[2];
       const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
-      if (d < dmin) { imin = j; dmin = d; }
+      if (hocLt(d, dmin)) { imin = j; dmin = d; }
     });
     warnings.push(`${file}:${sec.line}: main branch starting here is outside the soma bounding boxes; connected to the centre of the nearest soma, as NEURON does`);
     attach(sec, somas[imin], centers[imin]);
@@ -475,7 +479,7 @@ function box(s: RawSection): number[] {
 }
 
 function boxesOverlap(a: number[], b: number[]): boolean {
-  return !(a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3]);
+  return !(hocGt(a[0], b[2]) || hocGt(b[0], a[2]) || hocGt(a[1], b[3]) || hocGt(b[1], a[3]));
 }
 
 function attach(sec: RawSection, soma: RawSection, c: number[]): void {
