@@ -121,14 +121,21 @@ function lexLine(line: string, lineNo: number, out: AscToken[], file: string): b
     if (at >= j) {
       throw new AscError('unsupported', file, lineNo, `'@' outside a comment (column ${at + 1}): NEURON's reader cuts lines there; remove it`);
     }
-    HEX.lastIndex = j;
-    if (HEX.test(line)) throw new AscError('unsupported', file, lineNo, `hexadecimal number at column ${j + 1}; write it in decimal`);
-    NUMBER.lastIndex = j;
-    const m = NUMBER.exec(line);
-    if (m) {
-      out.push({ kind: Tok.Num, x: Number(m[0].replace(/^([+-]?)inf(inity)?$/i, '$1Infinity').replace(/^[+-]?nan$/i, 'NaN')), s: m[0], line: lineNo });
-      i = j + m[0].length;
-      continue;
+    // digits, '.', a sign, or the i/n of inf/nan: try a C number first, as sscanf("%lf") does
+    if ((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 105 || c === 73 || c === 110 || c === 78) {
+      HEX.lastIndex = j;
+      if (HEX.test(line)) throw new AscError('unsupported', file, lineNo, `hexadecimal number at column ${j + 1}; write it in decimal`);
+      NUMBER.lastIndex = j;
+      const m = NUMBER.exec(line);
+      if (m) {
+        const t = m[0];
+        const last = t.charCodeAt(t.length - 1);
+        const special = last === 102 || last === 70 || last === 121 || last === 89 || last === 110 || last === 78; // inf, infinity, nan
+        const x = !special ? Number(t) : /n$/i.test(t) && /nan$/i.test(t) ? NaN : t.charCodeAt(0) === 45 ? -Infinity : Infinity;
+        out.push({ kind: Tok.Num, x, s: t, line: lineNo });
+        i = j + t.length;
+        continue;
+      }
     }
     const single = '(),|<>'.indexOf(line[j]);
     if (single >= 0) {
@@ -136,7 +143,7 @@ function lexLine(line: string, lineNo: number, out: AscToken[], file: string): b
       i = j + 1;
       continue;
     }
-    const three = line.slice(j, j + 3);
+    const three = c === 115 || c === 83 || c === 82 ? line.slice(j, j + 3) : '';
     if (three === 'set' || three === 'Set' || three === 'SET' || three === 'RGB') {
       // `" set %[^@]"`: the blank after the keyword also eats the newline, so the keyword only
       // counts when more text follows on the same line
