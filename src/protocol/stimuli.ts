@@ -215,7 +215,7 @@ export function parseStimulus(c: Checker, path: string, v: unknown, base: string
     case 'sine':
       return {
         type, at, delay_ms: num('delay_ms', { min: 0 }), dur_ms: num('dur_ms', { min: 0 }), amp_nA: num('amp_nA'),
-        frequency_Hz: num('frequency_Hz', { min: 0 }), phase_deg: opt('phase_deg', 0, { unit: 'deg' }), offset_nA: opt('offset_nA', 0),
+        frequency_Hz: num('frequency_Hz', { min: 0, max: 1e6 }), phase_deg: opt('phase_deg', 0, { unit: 'deg' }), offset_nA: opt('offset_nA', 0),
       };
     case 'pulse_train': {
       const e: PulseTrainEntry = {

@@ -12,6 +12,7 @@
 import type { Catalogue } from '../channels/catalogue.ts';
 import type { MechanismDescription } from '../channels/mechanism.ts';
 import type { ConnectionSpec, DetectorSpec, EventsRequest, SpikeSourceSpec } from '../solvers/events.ts';
+import { MAX_TRAIN_SPIKES } from '../solvers/events.ts';
 import type { MechanismUse } from '../solvers/model.ts';
 import { DISTANCE_LOCATION_KEYS, parseLocationSpec, resolveLocations, type LocationSpec, type PlaceContext, type ResolvedLocation } from './stimuli.ts';
 import { isPopulation, parsePopulation, parseTrain, placePopulation, trainSeed, type PopulationPlacement, type TrainSpec } from './populations.ts';
@@ -322,9 +323,21 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
   const uses: MechanismUse[] = types.map((name) => ({ name, nodes: byType.get(name)!.nodes, params: byType.get(name)!.params }));
   for (const p of pending) p.use = types.indexOf(p.type);
 
-  const sources: SpikeSourceSpec[] = net.spike_sources.map((s) => {
+  const sources: SpikeSourceSpec[] = net.spike_sources.map((s, k) => {
     if (s.type === 'explicit') return { type: 'explicit', label: s.name, times_ms: s.times_ms };
-    if (s.type === 'regular') return { type: 'regular', label: s.name, start_ms: s.start_ms, interval_ms: s.interval_ms, number: s.number };
+    // trains are generated before the run: refuse here, with the JSON path, what could not be generated
+    const path = `$.spike_sources[${k}]`;
+    if (s.type === 'regular') {
+      const n = Math.min(s.number, Math.floor(Math.max(0, tstop_ms - s.start_ms) / s.interval_ms) + 1);
+      if (!(n <= MAX_TRAIN_SPIKES)) {
+        c.fail(`${path}.interval_ms`, `${s.number} spikes every ${s.interval_ms} ms give ${n} before tstop; at most ${MAX_TRAIN_SPIKES} per source`);
+      }
+      return { type: 'regular', label: s.name, start_ms: s.start_ms, interval_ms: s.interval_ms, number: s.number };
+    }
+    const expected = (s.rate_Hz * Math.max(0, Math.min(s.stop_ms ?? tstop_ms, tstop_ms) - s.start_ms)) / 1000;
+    if (!(expected <= MAX_TRAIN_SPIKES / 2)) {
+      c.fail(`${path}.rate_Hz`, `${s.rate_Hz} Hz from ${s.start_ms} ms to the end of the run is about ${Number.isFinite(expected) ? Number(expected.toPrecision(3)) : 'more than 1e308'} spikes; at most ${MAX_TRAIN_SPIKES / 2} expected per source`);
+    }
     return { type: 'poisson', label: s.name, rate_Hz: s.rate_Hz, start_ms: s.start_ms, stop_ms: s.stop_ms ?? tstop_ms, seed: s.seed };
   });
   const sourceIndex = new Map(net.spike_sources.map((s, k) => [s.name, k]));

@@ -124,6 +124,7 @@ describe('mutated example protocols give a result or a clean error', () => {
 describe('fuzzer findings stay fixed', () => {
   const ca1 = examples.find((e) => e.file.endsWith('ca1_hh_soma.json'))!;
   const bs = examples.find((e) => e.file.endsWith('ramp_ball_and_stick.json'))!;
+  const syn = examples.find((e) => e.file.endsWith('syn_dendritic_na_spike_l23.json'))!;
   const edit = (raw: Json, f: (p: any) => void): Json => {
     const c = structuredClone(raw) as any;
     f(c);
@@ -142,6 +143,8 @@ describe('fuzzer findings stay fixed', () => {
     ['tstop 1e9', edit(bs.raw, (p) => (p.run.tstop_ms = 1e9)), bs.file, /\$\.run\.tstop_ms: tstop 1000000000 ms at dt 0\.025 ms is 40000000000 steps; at most 10000000 steps/],
     ['tstop 1e308', edit(bs.raw, (p) => (p.run.tstop_ms = 1e308)), bs.file, /\$\.run\.tstop_ms: tstop 1e\+308 ms at dt 0\.025 ms is more than 1e308 steps; at most 10000000 steps/],
     ['dt 1e-300', edit(bs.raw, (p) => (p.run.dt_ms = 1e-300)), bs.file, /\$\.run\.dt_ms: tstop 200 ms at dt 1e-300 ms is 2e\+302 steps/],
+    ['sine frequency 1e308', edit(bs.raw, (p) => (p.stimuli[0] = { type: 'sine', at: 'soma[0](0.5)', delay_ms: 0, dur_ms: 10, amp_nA: 0.1, frequency_Hz: 1e308 })), bs.file, /\$\.stimuli\[0\]\.frequency_Hz: expected a number <= 1000000, got 1e\+308/],
+    ['Poisson rate 1e308', edit(syn.raw, (p) => (p.spike_sources[0] = { name: p.spike_sources[0].name, type: 'poisson', start_ms: 0, rate_Hz: 1e308, seed: 1 })), syn.file, /\$\.spike_sources\[0\]\.rate_Hz: 1e\+308 Hz from 0 ms to the end of the run is about more than 1e308 spikes/],
     ['Ra too small to invert', edit(bs.raw, (p) => (p.biophysics.Ra_ohm_cm = 1e-320)), bs.file, /\$\.biophysics\.Ra_ohm_cm: .*axial resistance is too small to invert/],
     ['distance_origin axon[99999](1), unused', edit(ca1.raw, (p) => (p.biophysics.distance_origin = 'axon[99999](1)')), ca1.file, /\$\.biophysics\.distance_origin: no section named "axon\[99999\]" in this morphology; it has axon\[0\]/],
     ['distance_origin dend[-1](0.5)', edit(ca1.raw, (p) => (p.biophysics.distance_origin = 'dend[-1](0.5)')), ca1.file, /\$\.biophysics\.distance_origin: "dend\[-1\]\(0\.5\)" has the section index -1; indices count from 0/],
