@@ -209,6 +209,18 @@ describe('per-synapse trains', () => {
   });
 });
 
+describe('recording a population', () => {
+  it('a synapse record gives one column per placed synapse, with its section and x', () => {
+    const b = build({ random: { region: 'dend', n: 7, seed: 11 } }, (p) => p.record.push({ label: 'g', synapse: 'ampa', what: 'g' }));
+    const cols = b.probes.filter((q) => q.label.startsWith('g['));
+    expect(cols.map((q) => q.label)).toEqual([0, 1, 2, 3, 4, 5, 6].map((j) => `g[${j}]`));
+    cols.forEach((q, j) => {
+      expect(q.node).toBe(b.synapses![j].node);
+      expect(q.x).toBe(b.synapses![j].x);
+    });
+  });
+});
+
 describe('errors name the JSON path', () => {
   const cases: [string, unknown, RegExp, ((p: any) => void)?][] = [
     ['n = 0', { random: { region: 'dend', n: 0, seed: 1 } }, /\$\.synapses\[0\]\.at\.random\.n: .*0/],
