@@ -366,6 +366,13 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
     const train = s.train;
     const mine = placed.filter((p) => p.entry === k);
     const weight = weightOf(path, k, undefined);
+    if (train.type === 'poisson') {
+      // generated before the run, as spike_sources: refuse what could not be generated (all the entry's trains together)
+      const expected = (mine.length * train.rate_Hz * Math.max(0, Math.min(train.stop_ms ?? tstop_ms, tstop_ms) - train.start_ms)) / 1000;
+      if (!(expected <= MAX_TRAIN_SPIKES / 2)) {
+        c.fail(`${path}.train.rate_Hz`, `${mine.length} trains at ${train.rate_Hz} Hz from ${train.start_ms} ms to the end of the run are about ${Number.isFinite(expected) ? Number(expected.toPrecision(3)) : 'more than 1e308'} spikes; at most ${MAX_TRAIN_SPIKES / 2} expected per synapses entry`);
+      }
+    }
     if (train.type === 'explicit' && Array.isArray(train.times_ms[0]) && train.times_ms.length !== mine.length) {
       c.fail(`${path}.train.times_ms`, `${train.times_ms.length} lists of times for ${mine.length} synapse${mine.length === 1 ? '' : 's'}; give one list per synapse, or one list for all`);
     }

@@ -240,6 +240,8 @@ describe('errors name the JSON path', () => {
     ['a poisson key on an explicit train', 'dend[23](0.5)', /\$\.synapses\[0\]\.train\.rate_Hz: /, (p) => (p.synapses[0].train = { type: 'explicit', times_ms: [1], rate_Hz: 3 })],
     ['lists for the wrong number of synapses', { cluster: { section: 'dend[23]', n: 3, length_um: 5, seed: 1 } },
       /\$\.synapses\[0\]\.train\.times_ms: 2 lists of times for 3 synapses/, (p) => (p.synapses[0].train = { type: 'explicit', times_ms: [[1], [2]] })],
+    ['more spikes than can be generated', { random: { region: 'dend', n: 1000, seed: 1 } }, /\$\.synapses\[0\]\.train\.rate_Hz: 1000 trains at 1000000 Hz .* about 300000000 spikes; at most 25000000/,
+      (p) => (p.synapses[0].train = { type: 'poisson', rate_Hz: 1e6, start_ms: 0, seed: 1 })],
     ['decreasing times', 'dend[23](0.5)', /\$\.synapses\[0\]\.train\.times_ms\[1\]: spike times must not decrease/, (p) => (p.synapses[0].train = { type: 'explicit', times_ms: [3, 1] })],
     ['a train without a weight', 'dend[23](0.5)', /\$\.synapses\[0\]\.weight_uS: missing/, (p) => {
       delete p.synapses[0].weight_uS;
