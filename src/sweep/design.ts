@@ -12,7 +12,7 @@
  */
 import { parseProtocol, type Protocol } from '../protocol/protocol.ts';
 import { formatPath, setAtPath, type PathStep } from './paths.ts';
-import { permutation, protocolSeed, sampleUniform } from './seeds.ts';
+import { permutation, populationSeed, protocolSeed, sampleUniform } from './seeds.ts';
 import { variantError, type Distribution, type SweepSpec } from './spec.ts';
 
 export interface RunPoint {
@@ -127,6 +127,33 @@ export function protocolSeedPaths(json: unknown): PathStep[][] {
   return out;
 }
 
+/**
+ * Paths of the seeds of synapse populations (src/protocol/populations.ts) with their kind (0: a
+ * Poisson `train`, 1: `at.random` / `at.cluster` placement) and the seed as written.
+ */
+export function populationSeedPaths(json: unknown): { steps: PathStep[]; kind: 0 | 1; written: number }[] {
+  const out: { steps: PathStep[]; kind: 0 | 1; written: number }[] = [];
+  const list = (json as Record<string, unknown>).synapses;
+  if (!Array.isArray(list)) return out;
+  const obj = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+  list.forEach((item, i) => {
+    const e = obj(item);
+    if (e === null) return;
+    const train = obj(e.train);
+    if (train !== null && train.type === 'poisson' && typeof train.seed === 'number') {
+      out.push({ steps: [{ key: 'synapses' }, { index: i }, { key: 'train' }, { key: 'seed' }], kind: 0, written: train.seed });
+    }
+    const at = obj(e.at);
+    for (const how of ['random', 'cluster']) {
+      const place = obj(at?.[how]);
+      if (place !== null && typeof place.seed === 'number') {
+        out.push({ steps: [{ key: 'synapses' }, { index: i }, { key: 'at' }, { key: how }, { key: 'seed' }], kind: 1, written: place.seed });
+      }
+    }
+  });
+  return out;
+}
+
 /** The protocol JSON of a run: a deep copy of the base with the run's values (and seeds) applied. */
 export function variantJson(spec: SweepSpec, pt: RunPoint): unknown {
   const json = structuredClone(spec.protocolJson);
@@ -138,6 +165,11 @@ export function variantJson(spec: SweepSpec, pt: RunPoint): unknown {
       if (spec.parameters.some((p) => path === p.canonical || path.startsWith(p.canonical + '.') || path.startsWith(p.canonical + '['))) return;
       setAtPath(json, steps, protocolSeed(spec.seed, key, k));
     });
+    for (const { steps, kind, written } of populationSeedPaths(json)) {
+      const path = formatPath(steps);
+      if (spec.parameters.some((p) => path === p.canonical || path.startsWith(p.canonical + '.') || path.startsWith(p.canonical + '['))) continue;
+      setAtPath(json, steps, populationSeed(spec.seed, key, kind, Math.abs(Math.trunc(written))));
+    }
   }
   spec.parameters.forEach((p, k) => setAtPath(json, p.steps, pt.values[k]));
   return json;

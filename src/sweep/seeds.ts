@@ -30,7 +30,7 @@ export function toUniform(h: bigint): number {
 }
 
 /** Stream tags, so different uses of the same (seed, run) never share numbers. */
-export const STREAM = { value: 1, protocol: 2, permutation: 3 } as const;
+export const STREAM = { value: 1, protocol: 2, permutation: 3, population: 4 } as const;
 
 /** The k-th uniform for parameter `param` of sample `sample`. */
 export function sampleUniform(seed: number, sample: number, param: number, k = 0): number {
@@ -43,6 +43,16 @@ export function sampleUniform(seed: number, sample: number, param: number, k = 0
  */
 export function protocolSeed(seed: number, key: number, k: number): number {
   return Number(mix(seed, STREAM.protocol, key, k) & 0xffffffffn);
+}
+
+/**
+ * The seed a synapse population's `train.seed` (kind 0) or placement seed (`at.random.seed`,
+ * `at.cluster.seed`; kind 1) gets in a run with seed key `key`. Derived from the seed as written,
+ * not from the entry's position, so entries that share a seed (an AMPA and an NMDA population on
+ * the same sites and trains) still share it in every run.
+ */
+export function populationSeed(seed: number, key: number, kind: 0 | 1, written: number): number {
+  return Number(mix(seed, STREAM.population, key, kind, written) & 0xffffffffn);
 }
 
 /** A permutation of 0 … n−1 for Latin hypercube stratum assignment of one parameter (Fisher–Yates). */

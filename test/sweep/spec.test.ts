@@ -116,6 +116,32 @@ describe('sweep files', () => {
     expect(seeds(mk({ protocol_seeds: 'keep' }), 5)).toEqual([1, 1]);
   });
 
+  it('synapse populations get derived train and placement seeds; entries sharing a seed keep sharing it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-popseed-'));
+    const pop = (name: string, type: string) => ({
+      name, type, weight_uS: 0.001,
+      at: { cluster: { section: 'dend[0]', n: 3, length_um: 20, seed: 5 } },
+      train: { type: 'poisson', rate_Hz: 10, start_ms: 0, seed: 9 },
+    });
+    const proto = { morphology: resolve('fixtures/morphologies/ball_and_stick.swc'), synapses: [pop('ampa', 'AMPA'), pop('nmda', 'NMDA')],
+      record: [{ label: 'soma', at: 'soma[0](0.5)' }], run: { tstop_ms: 10 } };
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(proto));
+    const mk = (extra: object) => {
+      writeFileSync(join(dir, 's.json'), JSON.stringify({ protocol: 'p.json', repeats: 4, parameters: [{ name: 'w', path: '$.synapses[0].weight_uS', values: [0.001] }], ...extra }));
+      return loadSweep(join(dir, 's.json'));
+    };
+    type P = typeof proto;
+    const seeds = (s: ReturnType<typeof mk>, r: number) => (variantJson(s, runPoint(s, r)) as P).synapses.map((x) => [x.train.seed, x.at.cluster.seed]);
+    const d = mk({});
+    const [a0, n0] = seeds(d, 0);
+    expect(a0).toEqual(n0); // the AMPA and NMDA populations stay on the same sites with the same trains
+    expect(a0[0]).not.toBe(a0[1]);
+    expect(seeds(d, 1)[0]).not.toEqual(a0); // every run its own trains and sites
+    expect(seeds(d, 3)).toEqual(seeds(mk({}), 3));
+    expect(seeds(mk({ protocol_seeds: 'keep' }), 2)).toEqual([[9, 5], [9, 5]]);
+    for (const r of [0, 1, 2, 3]) expect(() => variantProtocol(d, r)).not.toThrow();
+  });
+
   it('mistakes name the file, the JSON path, the value, with did-you-mean', () => {
     const f = sweepFile({ parameters: [gna], desing: 'grid' });
     expect(() => loadSweep(f)).toThrow(`${f}: $.desing: unknown key "desing" (did you mean "design"?)`);
