@@ -3,6 +3,12 @@
 // which `npm ci` and `npm install` run through `prepare`) with plain node, no TypeScript loader.
 import { fileURLToPath } from 'node:url';
 
+// A closed pipe (`dendrite sweep --list-features | head`) ends the output quietly, as Unix tools do.
+process.stdout.on('error', (e) => {
+  if (e?.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 let cli;
 try {
