@@ -40,9 +40,9 @@ describe('sweep resume after SIGKILL', () => {
     for (let attempt = 0; attempt < 40 && kills < 20; attempt++) {
       const start = recorded(out);
       if (start >= 80) break;
-      // half the lives are killed at a random time while starting or checking the folder, half
-      // after one more run is recorded plus up to 60 ms (between runs, while the next is running,
-      // or while its line is written)
+      // half the lives are killed at a random time while starting, checking the folder or running
+      // their first run (at the latest when it is recorded), half after one more run is recorded
+      // plus up to 60 ms (between runs, while the next is running, or while its line is written)
       const early = rand() < 0.5;
       const waitRuns = early ? 0 : 1;
       const extraMs = Math.floor(rand() * (early ? 2000 : 60));
@@ -50,7 +50,12 @@ describe('sweep resume after SIGKILL', () => {
       let exited = false;
       void p.done.then(() => (exited = true));
       while (!exited && recorded(out) < Math.min(80, start + waitRuns)) await sleep(5);
-      if (extraMs > 0 && !exited) await sleep(extraMs);
+      if (early) {
+        // up to extraMs, but never past the life's first recorded run, so that on a fast machine
+        // every early life still dies before finishing its share (at most one run per life)
+        const t0 = Date.now();
+        while (!exited && Date.now() - t0 < extraMs && recorded(out) <= start) await sleep(5);
+      } else if (extraMs > 0 && !exited) await sleep(extraMs);
       if (!exited) {
         p.child.kill('SIGKILL');
         const r = await p.done;
@@ -60,6 +65,7 @@ describe('sweep resume after SIGKILL', () => {
         expect(r.code, r.stderr).toBe(0);
       }
     }
+    console.log(`sweep resume: ${kills} SIGKILLs`);
     expect(kills).toBeGreaterThanOrEqual(20);
     const last = await runCli(['sweep', file, '--out', out, '--jobs', '2']);
     expect(last.code, last.stderr).toBe(0);
