@@ -11,6 +11,7 @@
  *   stops with "parse error" when it meets one; so does ours (AscError).
  */
 import { UserError } from '../errors.ts';
+import { lineEnd, nextLineStart } from './text.ts';
 
 export type AscErrorCode = 'syntax' | 'lexical' | 'unsupported' | 'not-finite' | 'empty' | 'no-sections';
 
@@ -77,14 +78,8 @@ export function tokenize(text: string, file: string): AscToken[] {
   let lineNo = 0;
   while (pos < len) {
     lineNo++;
-    let end = pos;
-    while (end < len) {
-      const c = text.charCodeAt(end);
-      if (c === 10 || c === 13) break;
-      end++;
-    }
-    let next = end;
-    if (next < len) next += text.charCodeAt(next) === 13 && text.charCodeAt(next + 1) === 10 ? 2 : 1;
+    const end = lineEnd(text, pos);
+    const next = nextLineStart(text, end);
     let stop = end;
     while (stop > pos && text.charCodeAt(stop - 1) === 32) stop--;
     const line = text.slice(pos, stop);

@@ -28,9 +28,9 @@
  * Not supported (refused with a message): '@' outside comments, hexadecimal numbers, text after
  * the last object (NEURON ignores it).
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { roundThroughG8Float32 } from './float32.ts';
+import { readMorphologyText } from './text.ts';
 import { typeName } from './import3d.ts';
 import { arcLengths, sectionLength, segmentIntegrals } from './geometry.ts';
 import type { LoadOptions, Morphology, Section } from './morphology.ts';
@@ -584,12 +584,5 @@ export function parseAscMorphology(text: string, file = '<input>', opts: LoadOpt
 
 /** Read and parse a Neurolucida ASC file. */
 export function loadAsc(path: string, opts: LoadOptions = {}): Morphology {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: cannot read the morphology file (${code ?? String(e)})`);
-  }
-  return parseAscMorphology(text, path, opts);
+  return parseAscMorphology(readMorphologyText(path), path, opts);
 }

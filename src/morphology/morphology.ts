@@ -2,7 +2,7 @@
  * The loaded morphology: NEURON's sections with their 3-D points and derived geometry.
  * `loadSwc` / `parseSwc` are the entry points.
  */
-import { readFileSync } from 'node:fs';
+import { readMorphologyText } from './text.ts';
 import { UserError } from '../errors.ts';
 import { parseSwcText, type SwcRecords } from './swc.ts';
 import { buildTree, type TreeOptions } from './tree.ts';
@@ -60,14 +60,7 @@ export function loadSwc(path: string, opts: LoadOptions = {}): Morphology {
     const how = ext === 'asc' ? 'load it with loadMorphology' : "Dendrite reads SWC and Neurolucida ASC only for now (convert it to SWC, e.g. with NeuroM's morph-tool)";
     throw new UserError(`${path}: this is a ${other[ext]} file; ${how}`);
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: cannot read the morphology file (${code ?? String(e)})`);
-  }
-  return parseSwc(text, path, opts);
+  return parseSwc(readMorphologyText(path), path, opts);
 }
 
 export function buildMorphology(rec: SwcRecords, file: string, opts: LoadOptions = {}): Morphology {
