@@ -1,0 +1,10 @@
+/**
+ * Every experiment of `dendrite experiment list`, in catalogue order. Adding one: write
+ * src/experiments/<name>.ts exporting an `Experiment` (./types.ts) and add it here (one import,
+ * one entry). Nothing registers itself.
+ */
+import type { Experiment } from './types.ts';
+
+export function experiments(): Experiment[] {
+  return [];
+}
