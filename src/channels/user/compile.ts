@@ -780,3 +780,20 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
   };
   return mechanism;
 }
+
+/** A spec's kinetics after checking: unit-converted expression trees (expr.ts IR), for other code generators (src/channels/ir, GPU backends). */
+export interface LoweredMechanism {
+  readonly spec: MechanismSpec;
+  readonly assigned: readonly { readonly name: string; readonly ir: IR; readonly flags: Readonly<Flags>; readonly reads: readonly string[]; readonly unit: string }[];
+  readonly states: readonly { readonly decl: StateDecl; readonly first: { readonly ir: IR }; readonly second: { readonly ir: IR }; readonly initial?: { readonly ir: IR } }[];
+  readonly currents: readonly { readonly name: string; readonly ion?: string; readonly ir: IR }[];
+  /** What a name in an expression refers to. */
+  symbol(name: string): { readonly kind: SymKind; readonly ion?: string; readonly field?: 'e' | 'ci' | 'co' } | undefined;
+}
+
+/** Check and lower a spec without generating kernels (the same checks and conversions as compileMechanism). */
+export function lowerMechanism(spec: MechanismSpec): LoweredMechanism {
+  const c = new Compiler(spec);
+  const { assigned, states, currents } = c.run();
+  return { spec, assigned, states, currents, symbol: (name) => c.syms.get(name) };
+}
