@@ -17,6 +17,7 @@ import { SimulationSpecError, InstabilityError } from '../src/solvers/errors.ts'
 import { VERSION } from './version.ts';
 import { registerPlot } from './plot.ts';
 import { registerSweep } from './sweep.ts';
+import { registerExperiment } from './experiment.ts';
 
 /** Where the CLI writes: stdout for results, stderr for messages. Tests pass their own. */
 export interface CliIo {
@@ -107,6 +108,7 @@ export function buildProgram(io: CliIo): Command {
   // Commands declared in their own files (one line each; see the rule at the top of this file).
   registerPlot(program, io);
   registerSweep(program, io);
+  registerExperiment(program, io);
 
   return program;
 }

@@ -4,7 +4,7 @@
  *   shared leaves, the files directly in src/ but index.ts (errors.ts, suggest.ts, mathjs.ts: the
  *   unit table, ...), import nothing of ours;
  *   channels imports only the leaves and itself;
- *   morphology → cable → solvers → protocol / io → sweep → src/index.ts (public API) → cli;
+ *   morphology → cable → solvers → protocol / io → sweep → experiments → src/index.ts (public API) → cli;
  *   a layer imports only layers to its left (and channels from solvers upward); src never imports
  *   cli/ or test/.
  *
@@ -84,7 +84,7 @@ function layer(file: string): { name: string; rank: number } {
   if (top === 'test') return { name: 'test', rank: 9 };
   if (top === 'bench') return { name: 'bench', rank: 9 };
   if (top !== 'src') return { name: top, rank: 10 };
-  const ranks: Record<string, number> = { morphology: 1, channels: 1, cable: 2, solvers: 3, protocol: 4, io: 4, sweep: 5 };
+  const ranks: Record<string, number> = { morphology: 1, channels: 1, cable: 2, solvers: 3, protocol: 4, io: 4, sweep: 5, experiments: 6 };
   if (!(area in ranks)) throw new Error(`${file}: src/${area} is not in the layer table of this test; add it (and to the README's Architecture)`);
   return { name: area, rank: ranks[area] };
 }
@@ -101,7 +101,7 @@ function violation(i: Import): string | null {
   if (a.name === b.name) return null;
   if (a.name === 'leaf') return `${where}: files directly in src/ (errors.ts, suggest.ts, mathjs.ts, ...) are shared leaves and import nothing of ours`;
   if (a.name === 'channels' && b.name !== 'leaf') return `${where}: channels imports only its own files and the shared leaves (errors, suggest, the unit table)`;
-  if (b.rank >= a.rank) return `${where}: ${a.name} may not import ${b.name} (imports flow morphology → cable → solvers → protocol/io → sweep → index → cli)`;
+  if (b.rank >= a.rank) return `${where}: ${a.name} may not import ${b.name} (imports flow morphology → cable → solvers → protocol/io → sweep → experiments → index → cli)`;
   return null;
 }
 
