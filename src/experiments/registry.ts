@@ -4,7 +4,8 @@
  * one entry). Nothing registers itself.
  */
 import type { Experiment } from './types.ts';
+import { nmdaPlateau } from './nmda-plateau.ts';
 
 export function experiments(): Experiment[] {
-  return [];
+  return [nmdaPlateau];
 }
