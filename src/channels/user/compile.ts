@@ -29,10 +29,11 @@ import type {
 import * as D from './dims.ts';
 import { MechanismFileError } from './errors.ts';
 import { compile, emit, ExprError, symbols, type IR, type Scope, type SymbolInfo } from './expr.ts';
-import { parseExpression, type MathNode } from './mathjs.ts';
+import { parseDeclaredUnit, parseExpression, type MathNode } from './mathjs.ts';
 import { HELPERS } from './runtime.ts';
 import { Stager } from './stage.ts';
-import { BUILTIN_SYMBOLS, ionVariables, type MechanismSpec, type StateDecl } from './spec.ts';
+import { compileEventBlock, emitStatements, type CompiledEventBlock } from './events.ts';
+import { BUILTIN_SYMBOLS, ionVariables, WEIGHT_SYMBOL, type MechanismSpec, type StateDecl } from './spec.ts';
 
 /** Evaluation order of user mechanisms: after every NEURON built-in, as nrnivmodl numbers them. */
 export const USER_MECHANISM_ORDER = 100;
@@ -44,8 +45,15 @@ const MS = D.dim([0, 0, 1, 0, 0, 0, 0, 0, 0], 1e-3);
 const PER_MS = D.dim([0, 0, -1, 0, 0, 0, 0, 0, 0], 1e3);
 const MV = D.dim([1, 2, -3, -1, 0, 0, 0, 0, 0], 1e-3);
 const MM = D.dim([0, -3, 0, 0, 0, 0, 1, 0, 0], 1);
+/** The connection weight's unit inside net_receive (a protocol's weight_uS), as a declared "uS" reads (mathjs loads lazily). */
+let microsiemensDim: D.Dim | undefined;
+function microsiemens(): D.Dim {
+  microsiemensDim ??= parseDeclaredUnit('uS').dim;
+  return microsiemensDim;
+}
 
-type SymKind = 'v' | 'time' | 'block' | 'param' | 'global' | 'state' | 'ion' | 'assigned';
+/** `wstate`: weight states (changed by events only); `weight` and `local` exist inside net_receive only. */
+type SymKind = 'v' | 'time' | 'block' | 'param' | 'global' | 'state' | 'wstate' | 'ion' | 'assigned' | 'weight' | 'local';
 
 /** What an expression depends on, transitively. */
 interface Flags {
@@ -65,7 +73,7 @@ function orFlags(a: Flags, b: Flags): Flags {
   return { inst: a.inst || b.inst, v: a.v || b.v, state: a.state || b.state, local: a.local || b.local, time: a.time || b.time };
 }
 
-interface Sym {
+export interface Sym {
   kind: SymKind;
   dim: D.Dim;
   /** For ion variables. */
@@ -74,7 +82,7 @@ interface Sym {
 }
 
 /** A compiled expression: IR in its target unit and the assigned names it reads. */
-interface Compiled {
+export interface Compiled {
   readonly ir: IR;
   readonly flags: Flags;
   /** Assigned quantities read directly. */
@@ -83,7 +91,7 @@ interface Compiled {
   readonly syms: ReadonlySet<string>;
 }
 
-interface CompiledAssigned extends Compiled {
+export interface CompiledAssigned extends Compiled {
   readonly name: string;
   readonly dim: D.Dim;
   readonly unit: string;
@@ -125,7 +133,7 @@ function fail(spec: MechanismSpec, path: string, message: string): never {
 }
 
 /** Symbol table and expression compilation for one spec. */
-class Compiler {
+export class Compiler {
   readonly syms = new Map<string, Sym>();
   readonly assigned = new Map<string, CompiledAssigned>();
   /** Where each assigned is declared, for "defined later" messages. */
@@ -133,6 +141,8 @@ class Compiler {
   readonly currentNames = new Set<string>();
   /** The assigned quantity being compiled (for "refers to itself"). */
   compiling: string | undefined;
+  /** While compiling net_receive: its local names, innermost block last (events.ts). */
+  eventLocals: Map<string, { readonly dim: D.Dim }>[] | null = null;
 
   constructor(readonly spec: MechanismSpec) {
     this.syms.set('v', { kind: 'v', dim: MV });
@@ -144,6 +154,7 @@ class Compiler {
     for (const g of spec.globals) this.syms.set(g.name, { kind: 'global', dim: g.dim });
     if (spec.rateTable) this.syms.set('usetable', { kind: 'global', dim: D.ONE });
     for (const s of spec.states) this.syms.set(s.name, { kind: 'state', dim: s.dim });
+    for (const w of spec.weightStates) this.syms.set(w.name, { kind: 'wstate', dim: w.dim });
     spec.assigned.forEach((a) => this.assignedPath.set(a.name, a.path));
     for (const c of spec.currents) this.currentNames.add(c.name);
   }
@@ -159,6 +170,9 @@ class Compiler {
       case 'ion':
         return { ...NO_FLAGS, inst: true, local: true };
       case 'state':
+      case 'wstate':
+      case 'weight':
+      case 'local':
         return { ...NO_FLAGS, inst: true, state: true };
       case 'assigned':
         return this.assigned.get(name)!.flags;
@@ -167,15 +181,29 @@ class Compiler {
     }
   }
 
+  /** A symbol by name, with net_receive's weight and locals while it is compiled. */
+  sym(name: string): Sym | undefined {
+    const locals = this.eventLocals;
+    if (locals !== null) {
+      for (let k = locals.length - 1; k >= 0; k--) {
+        const l = locals[k].get(name);
+        if (l !== undefined) return { kind: 'local', dim: l.dim };
+      }
+      if (name === WEIGHT_SYMBOL) return { kind: 'weight', dim: microsiemens() };
+    }
+    return this.syms.get(name);
+  }
+
   scope(unitsOff: boolean): Scope {
     const self = this;
     return {
       unitsOff,
       lookup(name: string): SymbolInfo | undefined {
-        const s = self.syms.get(name);
+        const s = self.sym(name);
         return s ? { dim: s.dim } : undefined;
       },
       refuse(name: string): string | undefined {
+        if (name === WEIGHT_SYMBOL && self.spec.netReceive !== undefined) return 'is the connection weight, known only inside "net_receive"';
         if (name === self.compiling) return 'refers to itself; an assigned quantity may only use the ones above it';
         if (self.assignedPath.has(name)) return `is defined later (${self.assignedPath.get(name)}); an assigned quantity may only use the ones above it`;
         if (self.currentNames.has(name)) return 'is a current; expressions cannot read currents';
@@ -186,7 +214,7 @@ class Compiler {
         }
         return undefined;
       },
-      names: () => [...self.syms.keys()],
+      names: () => [...self.syms.keys(), ...(self.eventLocals === null ? [] : [WEIGHT_SYMBOL, ...self.eventLocals.flatMap((m) => [...m.keys()])])],
     };
   }
 
@@ -227,13 +255,39 @@ class Compiler {
     let flags = NO_FLAGS;
     const reads: string[] = [];
     for (const s of syms) {
+      const sym = this.sym(s)!;
+      if (sym.kind === 'weight' || sym.kind === 'local') {
+        flags = orFlags(flags, { ...NO_FLAGS, inst: true, state: true });
+        continue;
+      }
       flags = orFlags(flags, this.flagsOf(s));
-      if (this.syms.get(s)!.kind === 'assigned') reads.push(s);
+      if (sym.kind === 'assigned') reads.push(s);
     }
     return { ir, flags, reads, syms, dim };
   }
 
-  run(): { assigned: CompiledAssigned[]; states: CompiledState[]; currents: CompiledCurrent[] } {
+  /** A condition (a comparison, `and`/`or`/`not`), for net_receive's `if`. */
+  condition(path: string, textIn: string): Compiled {
+    let node: MathNode;
+    try {
+      node = parseExpression(textIn);
+    } catch (e) {
+      fail(this.spec, path, `cannot parse "${textIn}": ${(e as Error).message}`);
+    }
+    let val;
+    try {
+      val = compile(node, this.scope(false));
+    } catch (e) {
+      if (e instanceof ExprError) fail(this.spec, path, `${e.message}${e.message.includes(`"${textIn}"`) ? '' : ` (in "${textIn}")`}`);
+      throw e;
+    }
+    if (!val.bool) fail(this.spec, path, `"${textIn}" is a number, not a condition; compare it, e.g. "${textIn} > 0"`);
+    const syms = symbols(val.ir);
+    const reads = [...syms].filter((n) => this.sym(n)?.kind === 'assigned');
+    return { ir: val.ir, flags: { ...NO_FLAGS, inst: true, state: true }, reads, syms };
+  }
+
+  run(): { assigned: CompiledAssigned[]; states: CompiledState[]; currents: CompiledCurrent[]; weightInitial: Compiled[] } {
     const spec = this.spec;
     const assigned: CompiledAssigned[] = [];
     for (const a of spec.assigned) {
@@ -261,6 +315,11 @@ class Compiler {
       }
       return { decl: s, first, second, initial };
     });
+    const weightInitial = spec.weightStates.map((w) => {
+      const init = this.expression(`${w.path}.initial`, w.initial, w.dim, `the initial value of weight state "${w.name}" (its unit)`);
+      if (init.flags.state) fail(spec, `${w.path}.initial`, `the initial value of "${w.name}" depends on a state (${[...init.syms].join(', ')}); use parameters and globals`);
+      return init;
+    });
     const currents = spec.currents.map((c): CompiledCurrent => {
       const target = spec.kind === 'density' ? MA_PER_CM2 : NANOAMP;
       const what = spec.kind === 'density' ? 'a density mechanism\'s current' : 'a point process\'s current';
@@ -277,7 +336,7 @@ class Compiler {
         }
       }
     }
-    return { assigned, states, currents };
+    return { assigned, states, currents, weightInitial };
   }
 }
 
@@ -312,6 +371,8 @@ class Generator {
     readonly assigned: readonly CompiledAssigned[],
     readonly states: readonly CompiledState[],
     readonly currents: readonly CompiledCurrent[],
+    readonly weightInitial: readonly Compiled[] = [],
+    readonly events: CompiledEventBlock | null = null,
   ) {}
 
   /** Header declarations collected while emitting a kernel body. */
@@ -342,7 +403,11 @@ class Generator {
         return this.declare(name, `ctx.${name}`);
       case 'param':
       case 'state':
+      case 'wstate':
         return `${this.declare(`${s.kind === 'param' ? 'P' : 'S'}_${name}`, `inst.vars[${Q(name)}]`)}[j]`;
+      case 'weight':
+      case 'local':
+        throw new Error(`internal: ${name} outside net_receive`);
       case 'global':
         return this.declare(`G_${name}`, `inst.globals[${Q(name)}]`);
       case 'ion': {
@@ -469,7 +534,7 @@ class Generator {
     const explicit = this.states.filter((s) => s.initial);
     const implicit = this.states.filter((s) => !s.initial);
     const loop = (useTable: boolean, indent: string): string[] => {
-      const roots: Compiled[] = explicit.map((s) => s.initial!);
+      const roots: Compiled[] = [...explicit.map((s) => s.initial!), ...this.weightInitial];
       if (!useTable) for (const s of implicit) roots.push(s.first, ...(s.decl.form === 'alpha_beta' ? [s.second] : []));
       const need = closure(this.assigned, roots);
       const lines = [...this.blockLines(need, indent)];
@@ -483,12 +548,14 @@ class Generator {
       if (!useTable) this.rateDefs(st, implicit, true);
       for (const s of explicit) st.def(`x_${s.decl.name}`, this.bound(s.initial!));
       for (const s of implicit) st.def(`x_${s.decl.name}`, this.steadyState(s));
+      this.spec.weightStates.forEach((w, k) => st.def(`w_${w.name}`, this.bound(this.weightInitial[k])));
       for (const s of this.states) st.tail(`${this.resolve(s.decl.name, '', 'v')} = x_${s.decl.name};`);
+      for (const w of this.spec.weightStates) st.tail(`${this.resolve(w.name, '', 'v')} = w_${w.name};`);
       lines.push(...this.finish(st, inner));
       lines.push(`${indent}}`);
       return lines;
     };
-    if (this.states.length > 0) {
+    if (this.states.length > 0 || this.weightInitial.length > 0) {
       if (table) {
         const withTable = loop(true, '    ');
         const exact = loop(false, '    ');
@@ -631,6 +698,27 @@ class Generator {
     return ['function advance(inst, ctx) {', ...this.header(), ...body, '}'].join('\n');
   }
 
+  /**
+   * NMODL NET_RECEIVE for instance j (events.ts): the assigned quantities the statements read, at
+   * the arrival of the event, then the statements in order; ctx.t is the event time.
+   */
+  netReceive(): string {
+    const ev = this.events;
+    if (ev === null) return 'const netReceive = undefined;';
+    this.resetUsed();
+    this.declare('nodes', 'inst.nodes');
+    this.declare('V', 'ctx.v');
+    const need = closure(this.assigned, ev.expressions);
+    const body: string[] = [...this.blockLines(need, '  ')];
+    body.push('  const node = nodes[j];');
+    body.push('  const v = V[node];');
+    body.push(...this.instLines(need, '  '));
+    const local = (n: string): string | undefined => (this.c.syms.has(n) ? undefined : n === WEIGHT_SYMBOL ? 'weight' : `l_${n}`);
+    const expr = (x: Compiled) => emit(x.ir, (n) => local(n) ?? this.resolve(n, '', 'v'));
+    body.push(...emitStatements(ev.statements, '  ', expr, (n) => this.resolve(n, '', 'v')));
+    return ['function netReceive(inst, j, weight, ctx) {', ...this.header(), ...body, '}'].join('\n');
+  }
+
   /** NEURON's TABLE: rows at from, from + dx, ... (grid by repeated addition), each row every state's two rates. */
   buildTable(): string {
     const t = this.spec.rateTable;
@@ -656,11 +744,32 @@ function lit(x: number): string {
   return x < 0 ? `(${x})` : String(x);
 }
 
+/**
+ * How the compiled mechanism uses events (MechanismDescription.events). A weight state named `w`
+ * whose initial value is a parameter (`"initial": "w_init"`) makes it a plastic synapse for
+ * protocols (src/plasticity): `w` is its weight in µS, the parameter is filled from `weight_uS` or a
+ * weights file.
+ */
+function eventsDescription(spec: MechanismSpec, events: CompiledEventBlock): NonNullable<MechanismDescription['events']> {
+  const weight = events.readsWeight ? ('uS' as const) : ('ignored' as const);
+  const w = spec.weightStates.find((x) => x.name === 'w');
+  const init = w?.initial.trim();
+  const param = init === undefined ? undefined : spec.parameters.find((p) => p.name === init);
+  if (w === undefined || param === undefined) return { weight };
+  return { weight, weightState: 'w', weightInit: param.name };
+}
+
 /** Compile a checked spec into a mechanism (parses expressions with mathjs, once). */
 export function compileMechanism(spec: MechanismSpec): UserMechanism {
   const c = new Compiler(spec);
-  const { assigned, states, currents } = c.run();
-  const g = new Generator(spec, c, assigned, states, currents);
+  const { assigned, states, currents, weightInitial } = c.run();
+  const events = spec.netReceive ? compileEventBlock(c, spec.netReceive) : null;
+  if (events !== null) {
+    for (const w of spec.weightStates) {
+      if (!events.sets.has(w.name)) fail(spec, `${w.path}.name`, `weight state "${w.name}" is never set in "net_receive"; it would keep its initial value (use a parameter for that)`);
+    }
+  }
+  const g = new Generator(spec, c, assigned, states, currents, weightInitial, events);
   const parts = [
     `// Generated by Dendrite from ${spec.file} (mechanism ${spec.name}). Helpers: ${Object.keys(HELPERS).join(', ')}.`,
     '"use strict";',
@@ -668,18 +777,20 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     g.initialize(),
     g.current(),
     g.advance(),
+    g.netReceive(),
   ];
   // Scratch for the batched exponentials (kernels are never re-entered, so one array serves all).
   const code = [
     ...parts.slice(0, 2),
     `const E = new Float64Array(${g.batch});`,
     ...parts.slice(2),
-    'return { initialize, current, advance, buildTable };',
+    'return { initialize, current, advance, buildTable, netReceive };',
   ].join('\n');
   let kernels: {
     initialize: (inst: UserInstance, ctx: MechanismContext) => void;
     current: (inst: UserInstance, ctx: MechanismContext) => void;
     advance?: (inst: UserInstance, ctx: MechanismContext) => void;
+    netReceive?: (inst: UserInstance, k: number, weight: number, ctx: MechanismContext) => void;
   };
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -699,11 +810,17 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     }
     return u;
   };
-  const allCompiled: { syms: ReadonlySet<string> }[] = [...assigned, ...currents, ...states.flatMap((s) => [s.first, s.second, ...(s.initial ? [s.initial] : [])])];
+  const allCompiled: { syms: ReadonlySet<string> }[] = [
+    ...assigned,
+    ...currents,
+    ...states.flatMap((s) => [s.first, s.second, ...(s.initial ? [s.initial] : [])]),
+    ...weightInitial,
+    ...(events?.expressions ?? []),
+  ];
   for (const x of allCompiled) {
     for (const s of x.syms) {
-      const sym = c.syms.get(s)!;
-      if (sym.kind === 'ion') ionOf(sym.ion!).read.add(s);
+      const sym = c.syms.get(s);
+      if (sym?.kind === 'ion') ionOf(sym.ion!).read.add(s);
     }
   }
   for (const cur of currents) if (cur.ion) ionOf(cur.ion).write.add(cur.name);
@@ -730,16 +847,20 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     order: USER_MECHANISM_ORDER,
     params: spec.parameters.map(param),
     globals,
-    states: spec.states.map((s): QuantitySpec => ({ name: s.name, unit: s.unit, ...(s.description ? { description: s.description } : {}) })),
+    states: [
+      ...spec.states.map((s): QuantitySpec => ({ name: s.name, unit: s.unit, ...(s.description ? { description: s.description } : {}) })),
+      ...spec.weightStates.map((w): QuantitySpec => ({ name: w.name, unit: w.unit, description: w.description ?? 'weight state (set by events)' })),
+    ],
     assigned: [
       ...stored.map((a): QuantitySpec => ({ name: a.name, unit: a.unit, ...(a.description ? { description: a.description } : {}) })),
       ...currents.map((x): QuantitySpec => ({ name: x.name, unit: currentUnit, ...(x.description ? { description: x.description } : {}) })),
     ],
     ions: ionUses,
     electrode: false,
+    ...(events !== null ? { events: eventsDescription(spec, events) } : {}),
   };
 
-  const stateNames = spec.states.map((s) => s.name);
+  const stateNames = [...spec.states.map((s) => s.name), ...spec.weightStates.map((w) => w.name)];
   const storedNames = [...stored.map((a) => a.name), ...currents.map((x) => x.name)];
   const useTableDefault = spec.rateTable?.usetable ?? 0;
 
@@ -777,6 +898,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     initialize: kernels.initialize,
     current: kernels.current,
     ...(kernels.advance ? { advance: kernels.advance } : {}),
+    ...(kernels.netReceive ? { netReceive: kernels.netReceive } : {}),
   };
   return mechanism;
 }

@@ -12,14 +12,21 @@ export const FORMAT = 'dendrite-mechanism/1';
 
 /** Every key the format accepts, by JSON path (`[]` = each element). docs/mechanisms.md lists them. */
 export const MECHANISM_KEYS = {
-  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'currents', 'rate_table'],
+  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'weight_states', 'currents', 'rate_table', 'net_receive'],
   '$.parameters[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.globals[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.assigned[]': ['name', 'expr', 'unit', 'units_off', 'description', 'comment'],
   '$.states[]': ['name', 'unit', 'inf', 'tau', 'alpha', 'beta', 'initial', 'description', 'comment'],
   '$.currents[]': ['name', 'expr', 'ion', 'description', 'comment'],
   '$.rate_table': ['from_mV', 'to_mV', 'steps', 'usetable', 'comment'],
+  '$.weight_states[]': ['name', 'unit', 'initial', 'description', 'comment'],
+  '$.net_receive': ['statements', 'comment'],
+  /** A statement is a string "name = expression" or this object (`then`/`else`: statement lists). */
+  '$.net_receive.statements[]': ['if', 'then', 'else', 'comment'],
 } as const;
+
+/** The connection weight inside `net_receive` (µS, as a protocol's `weight_uS`). */
+export const WEIGHT_SYMBOL = 'weight';
 
 /** Names every expression sees: v (mV), t (ms), dt (ms), celsius (plain number, °C). */
 export const BUILTIN_SYMBOLS = ['v', 't', 'dt', 'celsius'] as const;
@@ -68,6 +75,26 @@ export interface CurrentDecl extends Located {
   readonly description?: string;
 }
 
+/** A per-synapse quantity that only events change (NMODL NET_RECEIVE weight arguments, per synapse). */
+export interface WeightStateDecl extends Located {
+  readonly name: string;
+  readonly unit: string;
+  readonly dim: Dim;
+  /** Value at finitialize; may use parameters and globals, not states. */
+  readonly initial: string;
+  readonly description?: string;
+}
+
+/** One statement of an event block, in order: an assignment, or a conditional with two lists. */
+export type StatementDecl =
+  | { readonly path: string; readonly kind: 'assign'; readonly target: string; readonly expr: string; readonly text: string }
+  | { readonly path: string; readonly kind: 'if'; readonly cond: string; readonly then: readonly StatementDecl[]; readonly else: readonly StatementDecl[] };
+
+/** NMODL NET_RECEIVE: statements run, in order, when an event reaches one synapse. */
+export interface EventBlockDecl extends Located {
+  readonly statements: readonly StatementDecl[];
+}
+
 export interface RateTableDecl extends Located {
   readonly from: number;
   readonly to: number;
@@ -87,6 +114,9 @@ export interface MechanismSpec {
   readonly states: readonly StateDecl[];
   readonly currents: readonly CurrentDecl[];
   readonly rateTable?: RateTableDecl;
+  /** Point processes only. */
+  readonly weightStates: readonly WeightStateDecl[];
+  readonly netReceive?: EventBlockDecl;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -191,6 +221,7 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
   for (const x of ionVars) reserved.set(x.name, `is the ${x.ion} ion's ${x.field === 'e' ? 'reversal potential' : x.field === 'ci' ? 'inside concentration' : 'outside concentration'}`);
   for (const ion of Object.keys(ION_DEFAULTS)) reserved.set(`i${ion}`, `is the ${ion} ion's current (declare it under "currents" with "ion": "${ion}")`);
   if (top.rate_table !== undefined) reserved.set('usetable', 'is the global that "rate_table" adds');
+  if (top.net_receive !== undefined) reserved.set(WEIGHT_SYMBOL, 'is the connection weight inside "net_receive"');
   const claim = (path: string, n: unknown, allowReserved = false): string => {
     const s = r.string(path, n);
     if (!IDENT.test(s)) r.fail(path, `a name is letters, digits and _ (not starting with a digit), got ${show(s)}`);
@@ -260,6 +291,30 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     };
   });
 
+  if (kind !== 'point') {
+    for (const k of ['net_receive', 'weight_states'] as const) {
+      if (top[k] !== undefined) r.fail(`$.${k}`, `only point processes (synapses) receive events; add "kind": "point"`);
+    }
+  }
+  const weightStates: WeightStateDecl[] = top.weight_states === undefined ? [] : r.array('$.weight_states', top.weight_states).map((v, i) => {
+    const path = `$.weight_states[${i}]`;
+    const o = r.object(path, v, MECHANISM_KEYS['$.weight_states[]'], ['name', 'initial']);
+    const n = claim(`${path}.name`, o.name);
+    const { unit, dim } = o.unit === undefined ? r.unit(`${path}.unit`, '1') : r.unit(`${path}.unit`, o.unit);
+    return { path, name: n, unit, dim, initial: r.expr(`${path}.initial`, o.initial), description: r.optString(`${path}.description`, o.description) };
+  });
+  if (weightStates.length > 0 && top.net_receive === undefined) {
+    r.fail('$.weight_states', 'weight states change only when an event arrives; add a "net_receive" block that sets them');
+  }
+  let netReceive: EventBlockDecl | undefined;
+  if (top.net_receive !== undefined) {
+    const path = '$.net_receive';
+    const o = r.object(path, top.net_receive, MECHANISM_KEYS['$.net_receive'], ['statements']);
+    const list = r.array(`${path}.statements`, o.statements);
+    if (list.length === 0) r.fail(`${path}.statements`, 'an event block needs at least one statement, e.g. "A = A + weight*factor"');
+    netReceive = { path, statements: statementList(r, `${path}.statements`, list) };
+  }
+
   if (top.currents === undefined) {
     r.fail('$.currents', `missing: a mechanism needs at least one current, e.g. [{"name": "il", "expr": "gl*(v - el)"}]`);
   }
@@ -305,5 +360,27 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     rateTable = { path, from, to, steps, usetable };
   }
 
-  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable };
+  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable, weightStates, netReceive };
+}
+
+const ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*([\s\S]*\S)\s*$/;
+
+/** The statements of an event block (strings "x = expr", or {"if", "then", "else"} objects), shapes only. */
+function statementList(r: Reader, path: string, list: unknown[]): StatementDecl[] {
+  return list.map((v, i): StatementDecl => {
+    const p = `${path}[${i}]`;
+    if (typeof v === 'string') {
+      const m = ASSIGNMENT.exec(v);
+      if (!m) r.fail(p, `expected an assignment "name = expression" (e.g. "A = A + weight*factor"), got ${show(v)}`);
+      return { path: p, kind: 'assign', target: m[1], expr: m[2], text: v };
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      r.fail(p, `expected a statement: a string "name = expression" or an object {"if": "condition", "then": [...], "else": [...]}, got ${show(v)}`);
+    }
+    const o = r.object(p, v, MECHANISM_KEYS['$.net_receive.statements[]'], ['if', 'then']);
+    const cond = r.string(`${p}.if`, o.if);
+    const then = statementList(r, `${p}.then`, r.array(`${p}.then`, o.then));
+    const otherwise = o.else === undefined ? [] : statementList(r, `${p}.else`, r.array(`${p}.else`, o.else));
+    return { path: p, kind: 'if', cond, then, else: otherwise };
+  });
 }
