@@ -4,8 +4,10 @@
  * one entry). Nothing registers itself.
  */
 import type { Experiment } from './types.ts';
+import { attenuation } from './attenuation.ts';
+import { naSpike } from './na-spike.ts';
 import { nmdaPlateau } from './nmda-plateau.ts';
 
 export function experiments(): Experiment[] {
-  return [nmdaPlateau];
+  return [attenuation, naSpike, nmdaPlateau];
 }
