@@ -100,9 +100,10 @@ export function buildProgram(io: CliIo): Command {
     .option('--view <v>', 'with --plot: shape projection xy, xz, yz or auto (apical dendrite up)', 'auto')
     .option('-q, --quiet', 'no progress bar or summary; errors only')
     .option('--check-dt', 'also rerun at dt/2 and say whether dt is small enough (stderr and run.json check_dt; docs/protocol.md)')
+    .option('--weights <file>', 'plastic synapses start from the final weights of this weights.csv (of an earlier run; overrides the protocol\'s weights_file)')
     .action(async (protocol: string, flags) => {
       const { runCommand } = await import('./run.ts');
-      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, view: flags.view, quiet: flags.quiet, overwrite: flags.overwrite, checkDt: flags.checkDt });
+      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, view: flags.view, quiet: flags.quiet, overwrite: flags.overwrite, checkDt: flags.checkDt, weights: flags.weights });
     });
 
   // Commands declared in their own files (one line each; see the rule at the top of this file).

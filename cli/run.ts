@@ -1,5 +1,5 @@
 /** `dendrite run PROTOCOL.json --out DIR`: traces.csv, spikes.csv and run.json, written atomically. */
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { loadProtocol, runProtocol } from '../src/protocol/index.ts';
 import { checkDt, type CheckDtResult } from '../src/protocol/checkdt.ts';
@@ -12,6 +12,7 @@ import { createProgress, formatRunSummary } from '../src/io/progress.ts';
 import { parseView, plotRunDir } from '../src/io/svg/index.ts';
 import { SPIKE_CRITERION } from '../src/protocol/analysis.ts';
 import { UserError } from '../src/errors.ts';
+import { formatWeightsCsv } from '../src/plasticity/weights.ts';
 
 /** `--format`, `--plot`, `--quiet`. */
 export interface RunFlags {
@@ -27,6 +28,8 @@ export interface RunFlags {
   checkDt?: boolean;
   /** Replace a non-empty --out folder that is not a Dendrite output (never a protected one; src/io/outdir.ts). */
   overwrite?: boolean;
+  /** A weights.csv whose final weights the plastic synapses start from (overrides the protocol's weights_file). */
+  weights?: string;
 }
 
 /** Every file the run reads: none of them may be inside the --out folder. */
@@ -36,6 +39,7 @@ export function runInputs(protocolPath: string, protocol: Protocol): OutputInput
     { path: protocol.morphology, what: 'the morphology' },
     ...(protocol.mechanism_files ?? []).map((f) => ({ path: f, what: 'a mechanism file of the protocol' })),
     ...protocol.stimuli.flatMap((s) => (s.type === 'waveform' ? [{ path: s.file, what: 'a waveform file of the protocol' }] : [])),
+    ...(protocol.weights_file !== undefined ? [{ path: protocol.weights_file, what: 'the weights file' }] : []),
   ];
 }
 
@@ -50,6 +54,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
   const formats = traceFormats(flags.format);
   const view = parseView(flags.view);
   const protocol = loadProtocol(protocolPath);
+  if (flags.weights !== undefined) protocol.weights_file = resolve(flags.weights);
   const outOpts = { kind: 'run', inputs: runInputs(protocolPath, protocol), overwrite: flags.overwrite, version: VERSION };
   // Refuse a bad --out before a long computation; tidy up after an earlier run that was killed.
   const target = prepareOutputTarget(outDir, outOpts);
@@ -88,6 +93,8 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
     // Spike sources and threshold detectors (src/solvers/events.ts), after the probes' crossings.
     for (const s of result.spikes ?? []) for (const t of s.t_ms) spikeRows.push(`${s.label},${t}`);
     writeFileSync(join(tmp, 'spikes.csv'), spikeRows.join('\n') + '\n');
+    // Plastic synapses: where each is, its weight at the start and at the end (src/plasticity/weights.ts).
+    if (run.weights) writeFileSync(join(tmp, 'weights.csv'), formatWeightsCsv(run.weights));
     writeJson(join(tmp, 'run.json'), {
       dendrite_version: VERSION,
       node_version: process.version,
@@ -122,6 +129,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       ...(result.spikes && result.spikes.length > 0
         ? { spike_sources: result.spikes.map((s) => ({ label: s.label, kind: s.kind, spike_count: s.t_ms.length })) }
         : {}),
+      ...(run.weights ? { plasticity: { synapses: run.weights.length, weights_file: protocol.weights_file ?? null } } : {}),
       warnings: run.warnings,
       ...(check ? { check_dt: check } : {}),
     });

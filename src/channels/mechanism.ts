@@ -77,8 +77,12 @@ export interface MechanismDescription {
    * Point processes with a NET_RECEIVE block (synapses): how the connection weight is used.
    * `uS`: the weight scales the conductance (Exp2Syn, AMPA, NMDA, GABAA); `ignored`: the
    * mechanism's NET_RECEIVE does not read it (Gidon 2020's myAMPA/myNMDA/myGABA).
+   * Plastic synapses (src/plasticity) also name `weightState`, the per-instance var holding the
+   * synapse's own weight (µS) that every event uses and that changes during the run, and
+   * `weightInit`, the per-instance parameter INITIAL copies into it (protocols fill it from
+   * `weight_uS` or a weights file).
    */
-  readonly events?: { readonly weight: 'uS' | 'ignored' };
+  readonly events?: { readonly weight: 'uS' | 'ignored'; readonly weightState?: string; readonly weightInit?: string };
 }
 
 /** Per-node totals and concentrations of one ion species, over all nodes of the model. */

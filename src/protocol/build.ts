@@ -22,7 +22,8 @@ import { toMathUnit } from './units.ts';
 import { UserError } from '../errors.ts';
 import { ION_DEFAULTS } from '../channels/ions.ts';
 import { placeStimuli, type PlacedStimulus } from './stimuli.ts';
-import { buildNetwork, type PlacedSynapse } from './synapses.ts';
+import { buildNetwork, type PlacedSynapse, type PlasticSite } from './synapses.ts';
+import { readWeightsFile } from './weights.ts';
 
 export type { ResolvedProbe } from './record.ts';
 
@@ -36,6 +37,11 @@ export interface BuiltSimulation {
   stimuli: PlacedStimulus[];
   /** Where each synapse went (src/protocol/synapses.ts). */
   synapses?: PlacedSynapse[];
+  /**
+   * The plastic synapses (weights.csv rows, in order); their final weights are the request's
+   * `final` probes, in the same order.
+   */
+  plastic?: PlasticSite[];
 }
 
 /** The built-in mechanisms plus those of the protocol's `mechanism_files` (loaded and compiled here). */
@@ -215,12 +221,21 @@ export function buildSimulation(
   const ctx = { c, morphology, layout, where };
   const placed = placeStimuli(ctx, p.stimuli, p.run.dt_ms, catalogue);
   // Synapses, spike sources and connections (src/protocol/synapses.ts): uses appended after the stimuli.
-  const network = buildNetwork(ctx, p.network, placed.catalogue, merged.length + placed.uses.length, p.run.tstop_ms);
+  const network = buildNetwork(ctx, p.network, placed.catalogue, merged.length + placed.uses.length, p.run.tstop_ms, {
+    ...(p.weights_file !== undefined ? { weights: readWeightsFile(p.weights_file) } : {}),
+  });
   // Recordings (src/protocol/record.ts): locations, stimulus currents, synapse variables.
   const { probes, record } = resolveRecords({
     ...ctx, densities: merged, catalogue, stimuli: placed.placed, stimulusUse0: merged.length,
-    synapses: network.placed, synapseUse0: merged.length + placed.uses.length, synapseCatalogue: placed.catalogue,
+    synapses: network.placed, synapseUse0: merged.length + placed.uses.length, synapseCatalogue: network.catalogue,
   }, p);
+  // the final weight of every plastic synapse, read once after the last step
+  const synapseUse0 = merged.length + placed.uses.length;
+  const final = network.plastic.map((q) => {
+    const site = network.placed[q.placed];
+    const state = network.catalogue.get(site.mechanism)!.description.events!.weightState!;
+    return { mechanism: synapseUse0 + site.use, variable: state, instance: site.instance };
+  });
 
   const request: SimulationRequest = {
     layout,
@@ -233,10 +248,14 @@ export function buildSimulation(
     v_init_mV: p.biophysics.v_init_mV,
     celsius: p.biophysics.celsius,
     ions,
-    catalogue: placed.catalogue,
+    catalogue: network.catalogue,
     ...(network.events ? { events: network.events } : {}),
+    ...(final.length > 0 ? { final } : {}),
   };
-  return { morphology, layout, nseg, request, probes, stimuli: placed.placed, synapses: network.placed };
+  return {
+    morphology, layout, nseg, request, probes, stimuli: placed.placed, synapses: network.placed,
+    ...(network.plastic.length > 0 ? { plastic: network.plastic } : {}),
+  };
 }
 
 /** The segments of `list` whose centre lies at path distance lo..hi (a mechanism's `distance_um`); none is an error. */

@@ -12,6 +12,7 @@ import { SPIKE_RULES, type SpikeRule } from './analysis.ts';
 import type { Method } from '../solvers/model.ts';
 import { parseReplaceAxon, REPLACE_AXON_KEYS, type ReplaceAxon } from './axon.ts';
 import { ION_SETTING_KEYS, parseIonSettings, type IonSetting } from './ions.ts';
+import { PLASTICITY_KEYS } from './plasticity.ts';
 import { CLUSTER_PLACEMENT_KEYS, POPULATION_KEYS, RANDOM_PLACEMENT_KEYS, TRAIN_COMMON_KEYS, TRAIN_KEYS } from './populations.ts';
 import {
   DISTANCE_LOCATION_KEYS, STIMULUS_COMMON_KEYS, STIMULUS_KEYS, parseLocationSpec, parseStimulus,
@@ -95,6 +96,8 @@ export interface Protocol {
   mechanism_files?: string[];
   /** `synapses`, `spike_sources` and `connections` (src/protocol/synapses.ts). */
   network?: NetworkEntries;
+  /** Absolute path of a weights file whose final weights the plastic synapses start from (src/protocol/weights.ts). */
+  weights_file?: string;
 }
 
 /**
@@ -102,7 +105,7 @@ export interface Protocol {
  * region name). The checks below use these lists, and a test keeps docs/protocol.md in step.
  */
 export const SCHEMA_KEYS = {
-  $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description', 'mechanism_files', 'synapses', 'spike_sources', 'connections'],
+  $: ['morphology', 'discretization', 'biophysics', 'stimuli', 'record', 'run', 'description', 'mechanism_files', 'synapses', 'spike_sources', 'connections', 'weights_file'],
   '$.morphology': ['file', 'scale', 'keep_types', 'drop_types', 'replace_axon'],
   '$.morphology.replace_axon': REPLACE_AXON_KEYS,
   '$.discretization': ['d_lambda', 'frequency_Hz', 'nseg', 'sections', 'max_length_um'],
@@ -131,6 +134,8 @@ export const SCHEMA_KEYS = {
   '$.synapses[].train': TRAIN_COMMON_KEYS,
   '$.synapses[].train(poisson)': TRAIN_KEYS.poisson,
   '$.synapses[].train(explicit)': TRAIN_KEYS.explicit,
+  '$.synapses[].plasticity': PLASTICITY_KEYS,
+  '$.synapses[].plasticity.rules[]': ['rule'],
   '$.spike_sources[]': SPIKE_SOURCE_COMMON_KEYS,
   '$.spike_sources[](explicit)': SPIKE_SOURCE_KEYS.explicit,
   '$.spike_sources[](regular)': SPIKE_SOURCE_KEYS.regular,
@@ -355,6 +360,7 @@ export function parseProtocol(raw: unknown, file: string): Protocol {
       record_dt_ms: run.record_dt_ms === undefined ? null : c.number('$.run.record_dt_ms', run.record_dt_ms, { positive: true }),
     },
     ...(mechanismFiles ? { mechanism_files: mechanismFiles } : {}),
+    ...(top.weights_file !== undefined ? { weights_file: resolve(base, c.string('$.weights_file', top.weights_file)) } : {}),
     network: parseNetwork(c, top, record.map((r) => r.label)),
   };
   if (protocol.run.dt_ms > protocol.run.tstop_ms) c.fail('$.run.dt_ms', `dt ${protocol.run.dt_ms} ms is longer than tstop ${protocol.run.tstop_ms} ms`);

@@ -166,15 +166,16 @@ function resolveSynapseRecord(
     }
   }
   const s = entries[entry];
-  const desc = ctx.synapseCatalogue.get(s.type)!.description;
+  const sites = ctx.synapses.filter((q) => q.entry === entry);
+  // the mechanism the entry runs: its type, or the plastic version of it (src/protocol/plasticity.ts)
+  const desc = ctx.synapseCatalogue.get(sites[0]?.mechanism ?? s.type)!.description;
   const vars = [...desc.states, ...desc.assigned, ...desc.params];
   const names = vars.map((q) => q.name);
   if (what === undefined) {
     c.fail(`$.record[${k}].what`, `missing (required with "synapse"): the ${s.type} variable to record; it has: ${names.join(', ')}`);
   }
   const spec = vars.find((q) => q.name === what);
-  if (!spec) c.fail(`$.record[${k}].what`, `${s.type} has no variable ${show(what)}${didYouMean(what, names)}; it has: ${names.join(', ')}`);
-  const sites = ctx.synapses.filter((q) => q.entry === entry);
+  if (!spec) c.fail(`$.record[${k}].what`, `${s.type}${s.plasticity ? ` with plasticity` : ''} has no variable ${show(what)}${didYouMean(what, names)}; it has: ${names.join(', ')}`);
   sites.forEach((site, j) => {
     const sec = layout.sections[site.section];
     add({

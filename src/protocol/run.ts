@@ -6,6 +6,7 @@ import type { Morphology } from '../morphology/index.ts';
 import { simulate, type RunOptions, type SimulationResult } from '../solvers/index.ts';
 import { buildSimulation, loadProtocolMorphology, type BuiltSimulation } from './build.ts';
 import type { Protocol } from './protocol.ts';
+import type { WeightRow } from '../plasticity/index.ts';
 import { detectSpikes, sampleIndices, spikeTimes, traceFeatures, type TraceFeatures } from './analysis.ts';
 
 export interface ProbeOutput {
@@ -38,6 +39,8 @@ export interface ProtocolRun {
   warnings: RunWarning[];
   /** Seconds spent building the compartments, initialising and integrating (not reading files). */
   wall_s: number;
+  /** One row per plastic synapse (weights.csv), absent when the protocol has none. */
+  weights?: WeightRow[];
 }
 
 export interface ProtocolRunOptions extends RunOptions {
@@ -113,5 +116,15 @@ export function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): Protoco
     if (voltage) features.threshold_crossings = q.spike_rule === 'crossing' ? spikes_ms.length : spikeTimes(result.t_ms, trace, q.spike_threshold_mV).length;
     return { label: q.label, spikes_ms, features };
   });
-  return { built, result, output, probes, first_onset_ms: onset, warnings, wall_s };
+  const weights = weightRows(built, result);
+  return { built, result, output, probes, first_onset_ms: onset, warnings, wall_s, ...(weights ? { weights } : {}) };
+}
+
+/** The weights.csv rows: each plastic synapse's site, initial and final weight (µS). */
+export function weightRows(built: BuiltSimulation, result: SimulationResult): WeightRow[] | undefined {
+  const plastic = built.plastic ?? [];
+  if (plastic.length === 0) return undefined;
+  const final = result.final;
+  if (!final || final.length !== plastic.length) throw new Error('the backend did not return the final weights (SimulationResult.final)');
+  return plastic.map((q, i) => ({ synapse: q.synapse, index: q.index, section: q.section, x: q.x, initial_weight: q.initial_uS, final_weight: final[i] }));
 }

@@ -18,6 +18,11 @@ import { DISTANCE_LOCATION_KEYS, parseLocationSpec, resolveLocations, type Locat
 import { isPopulation, parsePopulation, parseTrain, placePopulation, trainSeed, type PopulationPlacement, type TrainSpec } from './populations.ts';
 import { toMathUnit } from './units.ts';
 import { Checker, didYouMean, show } from './validate.ts';
+import { parsePlasticity, plasticUse, postNodeAt, type PlasticityEntry } from './plasticity.ts';
+import { builtinRules, matchWeights, WeightsFileError, type RuleSet, type WeightRow } from '../plasticity/index.ts';
+import { createCatalogue } from '../channels/catalogue.ts';
+import type { Mechanism } from '../channels/mechanism.ts';
+import { UserError } from '../errors.ts';
 
 export interface SynapseEntry {
   /** For connections to refer to it (they may also use the index). */
@@ -35,6 +40,8 @@ export interface SynapseEntry {
   weight_uS?: number;
   /** Each synapse of the entry gets its own spike train, connected to it alone (src/protocol/populations.ts). */
   train?: TrainSpec;
+  /** Learning rules that change each synapse's weight during the run (src/protocol/plasticity.ts). */
+  plasticity?: PlasticityEntry;
 }
 
 export type SpikeSourceEntry =
@@ -67,7 +74,7 @@ export interface NetworkEntries {
   recordLabels?: readonly string[];
 }
 
-export const SYNAPSE_KEYS = ['name', 'type', 'at', 'params', 'weight_uS', 'train'] as const;
+export const SYNAPSE_KEYS = ['name', 'type', 'at', 'params', 'weight_uS', 'train', 'plasticity'] as const;
 export const SPIKE_SOURCE_COMMON_KEYS = ['name', 'type'] as const;
 export const SPIKE_SOURCE_TYPES = ['explicit', 'regular', 'poisson'] as const;
 export const SPIKE_SOURCE_KEYS = {
@@ -136,6 +143,10 @@ export function parseNetwork(c: Checker, top: Record<string, unknown>, recordLab
       }
       if (o.weight_uS !== undefined) e.weight_uS = c.number(`${path}.weight_uS`, o.weight_uS, { min: 0 });
       if (o.train !== undefined) e.train = parseTrain(c, `${path}.train`, o.train);
+      if (o.plasticity !== undefined) {
+        e.plasticity = parsePlasticity(c, `${path}.plasticity`, o.plasticity);
+        if (e.weight_uS === undefined) c.fail(`${path}.weight_uS`, 'missing: a plastic synapse needs its initial weight (µS) here; it is the w that the rules then change');
+      }
       synapses.push(e);
     });
   }
@@ -248,6 +259,22 @@ export interface PlacedSynapse extends ResolvedLocation {
   /** Index of the use in `BuiltNetwork.uses` and the instance within it. */
   use: number;
   instance: number;
+  /** The mechanism it runs: `type`, or its plastic version (`AMPA+stdp`) for an entry with plasticity. */
+  mechanism: string;
+  /** Which site of its entry (placement order). */
+  site: number;
+}
+
+/** A synapse whose weight is a state of its own (plastic): where it is and its initial weight. */
+export interface PlasticSite {
+  /** Index into `BuiltNetwork.placed`. */
+  placed: number;
+  /** The entry's name, else `synapses[k]` (the weights file's `synapse` column). */
+  synapse: string;
+  index: number;
+  section: string;
+  x: number;
+  initial_uS: number;
 }
 
 export interface BuiltNetwork {
@@ -256,6 +283,23 @@ export interface BuiltNetwork {
   /** The request's `events` (undefined when there is nothing to deliver). */
   events: EventsRequest | undefined;
   placed: PlacedSynapse[];
+  /** The catalogue to run with: the given one plus the plastic synapse mechanisms. */
+  catalogue: Catalogue;
+  /** Every plastic synapse, in protocol order then site order (the rows of weights.csv). */
+  plastic: PlasticSite[];
+}
+
+/** What else buildNetwork needs for plastic synapses. */
+export interface NetworkOptions {
+  /** Learning rules by name (default: the built-in rules). */
+  rules?: RuleSet;
+  /** Initial weights of the plastic synapses from a weights file (its rows and its path for messages). */
+  weights?: { file: string; rows: readonly (WeightRow & { line: number })[] };
+}
+
+/** The weights file's name for a synapses entry. */
+export function synapseLabel(s: SynapseEntry, k: number): string {
+  return s.name ?? `synapses[${k}]`;
 }
 
 function paramValue(c: Checker, path: string, desc: MechanismDescription, name: string, raw: number | string): number {
@@ -276,14 +320,19 @@ function paramValue(c: Checker, path: string, desc: MechanismDescription, name: 
  * Place the synapses and resolve the connections. `firstUse` is the index the first returned use
  * will have in the request's `mechanisms` (connections refer to uses by index).
  */
-export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined, catalogue: Catalogue, firstUse: number, tstop_ms: number): BuiltNetwork {
+export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined, catalogue: Catalogue, firstUse: number, tstop_ms: number, opts: NetworkOptions = {}): BuiltNetwork {
   const c: Checker = ctx.c;
   if (!net || (net.synapses.length === 0 && net.connections.length === 0 && net.spike_sources.length === 0)) {
-    return { uses: [], events: undefined, placed: [] };
+    if (opts.weights) throw new UserError(`${opts.weights.file}: the protocol has no plastic synapses to take these weights`);
+    return { uses: [], events: undefined, placed: [], catalogue, plastic: [] };
   }
+  const rules = opts.rules ?? builtinRules();
+  const made = new Map<string, Mechanism>();
+  const plastic: PlasticSite[] = [];
+  const nSections = ctx.layout.sections.length;
   // Synapse types: point processes with a NET_RECEIVE.
   const receivers = catalogue.names().filter((n) => catalogue.get(n)!.netReceive !== undefined);
-  const byType = new Map<string, { nodes: number[]; params: Record<string, number[]> }>();
+  const byType = new Map<string, { nodes: number[]; params: Record<string, number[]>; globals?: Record<string, number> }>();
   const placed: PlacedSynapse[] = [];
   const pending: PlacedSynapse[] = [];
   net.synapses.forEach((s, k) => {
@@ -299,29 +348,78 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
     }
     const params: Record<string, number> = {};
     for (const [name, raw] of Object.entries(s.params)) params[name] = paramValue(c, `${path}.params.${name}`, desc, name, raw);
+    // plastic: the wrapped mechanism, its extra parameters, and where post spikes are detected
+    let mech_: Mechanism = mech;
+    let postNode = -1;
+    if (s.plasticity) {
+      const pu = plasticUse(ctx, s.plasticity, mech, rules, made);
+      mech_ = pu.mechanism;
+      made.set(mech_.description.name, mech_);
+      Object.assign(params, pu.params);
+      params.w_init = s.weight_uS!;
+      postNode = pu.postNode;
+    } else if (desc.events?.weightState !== undefined && desc.events.weightInit !== undefined) {
+      // a mechanism that carries its own plastic weight (a user NET_RECEIVE): weight_uS is its initial value
+      if (s.weight_uS === undefined) c.fail(`${path}.weight_uS`, `missing: ${desc.name} keeps its weight in "${desc.events.weightState}"; give its initial value (µS) here`);
+      params[desc.events.weightInit] = s.weight_uS;
+    }
+    const mdesc = mech_.description;
+    const key = mdesc.name;
     const at = s.at;
     const sites = Array.isArray(at)
       ? at.flatMap((spec, j) => resolveLocations(ctx, spec, `${path}.at[${j}]`))
       : typeof at === 'object' && 'kind' in at
         ? placePopulation(ctx, at, `${path}.at`)
         : resolveLocations(ctx, at, `${path}.at`);
-    let use = byType.get(s.type);
+    let use = byType.get(key);
     if (!use) {
       use = { nodes: [], params: {} };
-      for (const spec of desc.params) use.params[spec.name] = [];
-      byType.set(s.type, use);
+      for (const spec of mdesc.params) use.params[spec.name] = [];
+      if (s.plasticity) use.globals = { n_branches: nSections };
+      byType.set(key, use);
     }
-    for (const site of sites) {
-      const p: PlacedSynapse = { ...site, entry: k, type: s.type, use: -1, instance: use.nodes.length };
+    const weightInit = mdesc.events?.weightState !== undefined ? mdesc.events.weightInit : undefined;
+    sites.forEach((site, j) => {
+      const p: PlacedSynapse = { ...site, entry: k, type: s.type, use: -1, instance: use.nodes.length, mechanism: key, site: j };
       use.nodes.push(site.node);
-      for (const spec of desc.params) use.params[spec.name].push(params[spec.name] ?? spec.default);
+      for (const spec of mdesc.params) use.params[spec.name].push(params[spec.name] ?? spec.default);
+      if (s.plasticity) {
+        const last = use.nodes.length - 1;
+        use.params.post_node[last] = postNodeAt(ctx, postNode, site);
+        use.params.branch[last] = site.section;
+      }
+      if (weightInit !== undefined) {
+        plastic.push({
+          placed: placed.length, synapse: synapseLabel(s, k), index: j, section: ctx.layout.sections[site.section].name, x: site.x,
+          initial_uS: use.params[weightInit][use.nodes.length - 1],
+        });
+      }
       placed.push(p);
       pending.push(p);
-    }
+    });
   });
+  // initial weights from a weights file
+  if (opts.weights) {
+    let w: Float64Array;
+    try {
+      w = matchWeights(opts.weights.rows, plastic);
+    } catch (e) {
+      if (e instanceof WeightsFileError) throw new UserError(`${opts.weights.file}: ${e.message}`);
+      throw e;
+    }
+    plastic.forEach((q, i) => {
+      const p = placed[q.placed];
+      const init = catalogue.get(p.mechanism)?.description.events?.weightInit ?? made.get(p.mechanism)!.description.events!.weightInit!;
+      byType.get(p.mechanism)!.params[init][p.instance] = w[i];
+      q.initial_uS = w[i];
+    });
+  }
   const types = [...byType.keys()];
-  const uses: MechanismUse[] = types.map((name) => ({ name, nodes: byType.get(name)!.nodes, params: byType.get(name)!.params }));
-  for (const p of pending) p.use = types.indexOf(p.type);
+  const uses: MechanismUse[] = types.map((name) => {
+    const u = byType.get(name)!;
+    return { name, nodes: u.nodes, params: u.params, ...(u.globals ? { globals: u.globals } : {}) };
+  });
+  for (const p of pending) p.use = types.indexOf(p.mechanism);
 
   const sources: SpikeSourceSpec[] = net.spike_sources.map((s, k) => {
     if (s.type === 'explicit') return { type: 'explicit', label: s.name, times_ms: s.times_ms };
@@ -350,6 +448,9 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
         c.fail(`${path}.weight_uS`, `the target ${syn.name ?? `$.synapses[${entry}]`} is ${desc.name}, which ignores connection weights (Gidon et al. 2020); set its params.gmax instead`);
       }
       return 1;
+    }
+    if (syn.plasticity && given !== undefined && given !== syn.weight_uS) {
+      c.fail(`${path}.weight_uS`, `the target ${syn.name ?? `$.synapses[${entry}]`} is plastic: its weight lives on the synapse (initial weight_uS ${syn.weight_uS}, then changed by its rules); remove weight_uS here`);
     }
     const w = given ?? syn.weight_uS;
     if (w === undefined) {
@@ -423,5 +524,6 @@ export function buildNetwork(ctx: PlaceContext, net: NetworkEntries | undefined,
   });
   connections.push(...trainConnections);
   const events: EventsRequest | undefined = sources.length > 0 || detectors.length > 0 || connections.length > 0 ? { sources, detectors, connections } : undefined;
-  return { uses, events, placed };
+  const runCatalogue = made.size === 0 ? catalogue : createCatalogue([...catalogue.names().map((n) => catalogue.get(n)!), ...made.values()]);
+  return { uses, events, placed, catalogue: runCatalogue, plastic };
 }

@@ -70,6 +70,11 @@ export interface SimulationRequest {
   vWarn_mV?: number;
   /** Spike sources, threshold detectors and connections to point processes with NET_RECEIVE (events.ts). */
   events?: EventsRequest;
+  /**
+   * Probes read once, after the last step (`SimulationResult.final`), e.g. the final weights of
+   * plastic synapses, without recording them every step.
+   */
+  final?: readonly Probe[];
 }
 
 export interface CompiledMechanism {
@@ -116,6 +121,8 @@ export interface CompiledModel {
   readonly vWarn_mV: number;
   /** Spike trains, detectors and connections (targets index `mechanisms`); absent without events. */
   readonly events?: CompiledEvents | null;
+  /** The request's `final` probes (read after the last step); absent or empty when none. */
+  readonly finalProbes?: readonly CompiledProbe[];
 }
 
 function finite(path: string, x: unknown): number {
@@ -343,8 +350,7 @@ export function compileModel(req: SimulationRequest): CompiledModel {
     ions.push({ name, e, ci0, co0, style: ionStyles(name, mechanisms, layout.nNodes) });
   }
 
-  const probes: CompiledProbe[] = req.record.map((p, k): CompiledProbe => {
-    const path = `record[${k}]`;
+  const compileProbe = (p: Probe, path: string): CompiledProbe => {
     if (typeof p === 'number') return { kind: 'v', node: nodeIndex(path, p, layout.nNodes) };
     if ('node' in p && !('ion' in p)) return { kind: 'v', node: nodeIndex(`${path}.node`, p.node, layout.nNodes) };
     if ('stimulus' in p) {
@@ -377,7 +383,9 @@ export function compileModel(req: SimulationRequest): CompiledModel {
       return { kind: 'ion', ion: p.ion, variable: p.variable, node: nodeIndex(`${path}.node`, p.node, layout.nNodes) };
     }
     throw new SimulationSpecError(path, 'expected a node index or a probe object');
-  });
+  };
+  const probes: CompiledProbe[] = req.record.map((p, k) => compileProbe(p, `record[${k}]`));
+  const finalProbes: CompiledProbe[] = (req.final ?? []).map((p, k) => compileProbe(p, `final[${k}]`));
 
   const { a, b } = connectionCoefficients(layout);
   return {
@@ -394,6 +402,7 @@ export function compileModel(req: SimulationRequest): CompiledModel {
     celsius,
     vLimit_mV: vLimit,
     vWarn_mV: vWarn,
+    ...(finalProbes.length > 0 ? { finalProbes } : {}),
     events: req.events
       ? compileEvents(req.events, layout.nNodes, uses.length, (u) => {
           const c = compiled[u].c;

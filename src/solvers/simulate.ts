@@ -21,6 +21,8 @@ export interface SimulationResult {
   spikes?: SpikeRecord[];
   /** Things about the run a user should know (today: |v| beyond `vWarn_mV`); empty when none. */
   warnings?: SimulationWarning[];
+  /** Values of the request's `final` probes after the last step (absent when it has none). */
+  final?: Float64Array;
 }
 
 /**
@@ -99,10 +101,10 @@ export interface Backend {
   run(model: CompiledModel, opts?: RunOptions): SimulationResult;
 }
 
-function probeSources(model: CompiledModel, s: CpuState): { src: Float64Array[]; idx: Int32Array } {
+function probeSources(model: CompiledModel, s: CpuState, probes = model.probes): { src: Float64Array[]; idx: Int32Array } {
   const src: Float64Array[] = [];
-  const idx = new Int32Array(model.probes.length);
-  model.probes.forEach((p, k) => {
+  const idx = new Int32Array(probes.length);
+  probes.forEach((p, k) => {
     if (p.kind === 'v') {
       src.push(s.v);
       idx[k] = p.node;
@@ -173,6 +175,11 @@ export const cpuBackend: Backend = {
       if (onProgress !== undefined && step % every === 0) onProgress(step / steps);
     }
     const t2 = performance.now();
+    let final: Float64Array | undefined;
+    if (model.finalProbes !== undefined && model.finalProbes.length > 0) {
+      const f = probeSources(model, s, model.finalProbes);
+      final = Float64Array.from(f.src, (arr, k) => arr[f.idx[k]]);
+    }
     const warnings: SimulationWarning[] = [];
     if (over !== null) {
       const first = nodeLocation(model.layout, over.node);
@@ -207,6 +214,7 @@ export const cpuBackend: Backend = {
       wall_ms: t2 - t0,
       spikes: s.events === null ? [] : s.events.spikes(),
       warnings,
+      ...(final !== undefined ? { final } : {}),
     };
   },
 };

@@ -84,7 +84,7 @@ function layer(file: string): { name: string; rank: number } {
   if (top === 'test') return { name: 'test', rank: 9 };
   if (top === 'bench') return { name: 'bench', rank: 9 };
   if (top !== 'src') return { name: top, rank: 10 };
-  const ranks: Record<string, number> = { morphology: 1, channels: 1, cable: 2, solvers: 3, protocol: 4, io: 4, sweep: 5, experiments: 6 };
+  const ranks: Record<string, number> = { morphology: 1, channels: 1, cable: 2, plasticity: 2, solvers: 3, protocol: 4, io: 4, sweep: 5, experiments: 6 };
   if (!(area in ranks)) throw new Error(`${file}: src/${area} is not in the layer table of this test; add it (and to the README's Architecture)`);
   return { name: area, rank: ranks[area] };
 }
