@@ -119,6 +119,8 @@ export interface UserInstance extends MechanismInstance {
   readonly useTable: boolean;
   table: Float64Array | null;
   tableCelsius: number;
+  /** post_spike: v at each instance's node after the previous step (v_init after finitialize). */
+  readonly postVPrev: Float64Array | null;
 }
 
 /** A user mechanism: a Mechanism plus what it was compiled from and the generated source. */
@@ -143,6 +145,8 @@ export class Compiler {
   compiling: string | undefined;
   /** While compiling net_receive: its local names, innermost block last (events.ts). */
   eventLocals: Map<string, { readonly dim: D.Dim }>[] | null = null;
+  /** While compiling net_receive (not post_spike): the connection weight is a symbol. */
+  eventWeight = false;
 
   constructor(readonly spec: MechanismSpec) {
     this.syms.set('v', { kind: 'v', dim: MV });
@@ -189,7 +193,7 @@ export class Compiler {
         const l = locals[k].get(name);
         if (l !== undefined) return { kind: 'local', dim: l.dim };
       }
-      if (name === WEIGHT_SYMBOL) return { kind: 'weight', dim: microsiemens() };
+      if (name === WEIGHT_SYMBOL && this.eventWeight) return { kind: 'weight', dim: microsiemens() };
     }
     return this.syms.get(name);
   }
@@ -203,7 +207,9 @@ export class Compiler {
         return s ? { dim: s.dim } : undefined;
       },
       refuse(name: string): string | undefined {
-        if (name === WEIGHT_SYMBOL && self.spec.netReceive !== undefined) return 'is the connection weight, known only inside "net_receive"';
+        if (name === WEIGHT_SYMBOL && self.spec.netReceive !== undefined) {
+          return self.eventLocals !== null ? 'is the connection weight, which a post_spike block does not have (no connection delivers it)' : 'is the connection weight, known only inside "net_receive"';
+        }
         if (name === self.compiling) return 'refers to itself; an assigned quantity may only use the ones above it';
         if (self.assignedPath.has(name)) return `is defined later (${self.assignedPath.get(name)}); an assigned quantity may only use the ones above it`;
         if (self.currentNames.has(name)) return 'is a current; expressions cannot read currents';
@@ -214,7 +220,7 @@ export class Compiler {
         }
         return undefined;
       },
-      names: () => [...self.syms.keys(), ...(self.eventLocals === null ? [] : [WEIGHT_SYMBOL, ...self.eventLocals.flatMap((m) => [...m.keys()])])],
+      names: () => [...self.syms.keys(), ...(self.eventWeight ? [WEIGHT_SYMBOL] : []), ...(self.eventLocals ?? []).flatMap((m) => [...m.keys()])],
     };
   }
 
@@ -373,6 +379,7 @@ class Generator {
     readonly currents: readonly CompiledCurrent[],
     readonly weightInitial: readonly Compiled[] = [],
     readonly events: CompiledEventBlock | null = null,
+    readonly post: { block: CompiledEventBlock; threshold: Compiled } | null = null,
   ) {}
 
   /** Header declarations collected while emitting a kernel body. */
@@ -564,6 +571,9 @@ class Generator {
         body.push(...loop(false, '  '));
       }
     }
+    if (this.post !== null) {
+      body.push('  const PV = inst.postVPrev;', '  for (let j = 0; j < count; j++) PV[j] = V[nodes[j]];');
+    }
     this.declare('count', 'inst.count');
     this.declare('nodes', 'inst.nodes');
     this.declare('V', 'ctx.v');
@@ -637,7 +647,7 @@ class Generator {
   }
 
   advance(): string {
-    if (this.states.length === 0) return 'const advance = undefined;';
+    if (this.states.length === 0 && this.post === null) return 'const advance = undefined;';
     this.resetUsed();
     this.declare('count', 'inst.count');
     this.declare('nodes', 'inst.nodes');
@@ -684,6 +694,7 @@ class Generator {
         st.tail(`${this.resolve(n, '', 'v')} = nx_${n};`);
       }
       lines.push(...this.finish(st, inner));
+      if (this.post !== null) lines.push(...this.postDetection(inner));
       lines.push(`${indent}}`);
       return lines;
     };
@@ -703,9 +714,40 @@ class Generator {
    * the arrival of the event, then the statements in order; ctx.t is the event time.
    */
   netReceive(): string {
-    const ev = this.events;
-    if (ev === null) return 'const netReceive = undefined;';
+    if (this.events === null) return 'const netReceive = undefined;';
+    return this.eventFunction('netReceive', 'weight', this.events);
+  }
+
+  /**
+   * post_spike: after the states' update, an upward crossing of the threshold by v at the
+   * synapse's node (v − θ > 0 now, not before) calls postSpike with the crossing time interpolated
+   * linearly within the step, t_{n+1} − dt + dt·(θ − v_n)/(v_{n+1} − v_n), as
+   * src/plasticity/synapse.ts detects postsynaptic spikes. v_n is the previous step's value
+   * (v_init after finitialize).
+   */
+  private postDetection(indent: string): string[] {
+    const post = this.post!;
+    const thr = this.expr(post.threshold);
+    const PV = this.declare('PV', 'inst.postVPrev');
+    this.declare('t', 'ctx.t');
+    return [
+      `${indent}const thr = ${thr};`,
+      `${indent}const pv = ${PV}[j];`,
+      `${indent}${PV}[j] = v;`,
+      `${indent}if (v - thr > 0 && !(pv - thr > 0)) postSpike(inst, j, t - dt + (dt * (thr - pv)) / (v - pv), ctx);`,
+    ];
+  }
+
+  postSpike(): string {
+    if (this.post === null) return 'const postSpike = undefined;';
+    return this.eventFunction('postSpike', 'tPost', this.post.block);
+  }
+
+  /** An event kernel for instance j: the assigned quantities the statements read, then the statements. */
+  private eventFunction(name: string, third: string, ev: CompiledEventBlock): string {
     this.resetUsed();
+    // in postSpike, t is the crossing time (the third argument)
+    if (third === 'tPost') this.declare('t', 'tPost');
     this.declare('nodes', 'inst.nodes');
     this.declare('V', 'ctx.v');
     const need = closure(this.assigned, ev.expressions);
@@ -716,7 +758,7 @@ class Generator {
     const local = (n: string): string | undefined => (this.c.syms.has(n) ? undefined : n === WEIGHT_SYMBOL ? 'weight' : `l_${n}`);
     const expr = (x: Compiled) => emit(x.ir, (n) => local(n) ?? this.resolve(n, '', 'v'));
     body.push(...emitStatements(ev.statements, '  ', expr, (n) => this.resolve(n, '', 'v')));
-    return ['function netReceive(inst, j, weight, ctx) {', ...this.header(), ...body, '}'].join('\n');
+    return [`function ${name}(inst, j, ${third}, ctx) {`, ...this.header(), ...body, '}'].join('\n');
   }
 
   /** NEURON's TABLE: rows at from, from + dx, ... (grid by repeated addition), each row every state's two rates. */
@@ -756,20 +798,29 @@ function eventsDescription(spec: MechanismSpec, events: CompiledEventBlock): Non
   const init = w?.initial.trim();
   const param = init === undefined ? undefined : spec.parameters.find((p) => p.name === init);
   if (w === undefined || param === undefined) return { weight };
-  return { weight, weightState: 'w', weightInit: param.name };
+  // a plastic synapse: protocols give its initial weight as weight_uS (events then use w)
+  return { weight: 'uS', weightState: 'w', weightInit: param.name };
 }
 
 /** Compile a checked spec into a mechanism (parses expressions with mathjs, once). */
 export function compileMechanism(spec: MechanismSpec): UserMechanism {
   const c = new Compiler(spec);
   const { assigned, states, currents, weightInitial } = c.run();
-  const events = spec.netReceive ? compileEventBlock(c, spec.netReceive) : null;
-  if (events !== null) {
-    for (const w of spec.weightStates) {
-      if (!events.sets.has(w.name)) fail(spec, `${w.path}.name`, `weight state "${w.name}" is never set in "net_receive"; it would keep its initial value (use a parameter for that)`);
+  const events = spec.netReceive ? compileEventBlock(c, spec.netReceive, true) : null;
+  let post: { block: CompiledEventBlock; threshold: Compiled } | null = null;
+  if (spec.postSpike) {
+    const threshold = c.expression(`${spec.postSpike.path}.threshold`, spec.postSpike.threshold, MV, 'a threshold (a membrane potential)');
+    if (threshold.flags.v || threshold.flags.state || threshold.flags.time) {
+      fail(spec, `${spec.postSpike.path}.threshold`, `"${spec.postSpike.threshold}" depends on ${threshold.flags.v ? 'v' : threshold.flags.time ? 't' : 'a state'}; a threshold may use parameters and globals only`);
+    }
+    post = { block: compileEventBlock(c, spec.postSpike, false), threshold };
+  }
+  for (const w of spec.weightStates) {
+    if (!events?.sets.has(w.name) && !post?.block.sets.has(w.name)) {
+      fail(spec, `${w.path}.name`, `weight state "${w.name}" is never set in "net_receive" or "post_spike"; it would keep its initial value (use a parameter for that)`);
     }
   }
-  const g = new Generator(spec, c, assigned, states, currents, weightInitial, events);
+  const g = new Generator(spec, c, assigned, states, currents, weightInitial, events, post);
   const parts = [
     `// Generated by Dendrite from ${spec.file} (mechanism ${spec.name}). Helpers: ${Object.keys(HELPERS).join(', ')}.`,
     '"use strict";',
@@ -778,6 +829,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     g.current(),
     g.advance(),
     g.netReceive(),
+    g.postSpike(),
   ];
   // Scratch for the batched exponentials (kernels are never re-entered, so one array serves all).
   const code = [
@@ -816,6 +868,8 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     ...states.flatMap((s) => [s.first, s.second, ...(s.initial ? [s.initial] : [])]),
     ...weightInitial,
     ...(events?.expressions ?? []),
+    ...(post?.block.expressions ?? []),
+    ...(post ? [post.threshold] : []),
   ];
   for (const x of allCompiled) {
     for (const s of x.syms) {
@@ -891,6 +945,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
         useTable: usetable === 1,
         table: null,
         tableCelsius: NaN,
+        postVPrev: spec.postSpike ? new Float64Array(count) : null,
         area: init.area_um2,
       };
       return inst;

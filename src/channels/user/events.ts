@@ -50,14 +50,18 @@ interface LocalInfo {
   read: boolean;
 }
 
-/** Check and compile an event block against the mechanism's symbols (`c`). */
-export function compileEventBlock(c: Compiler, block: EventBlockDecl): CompiledEventBlock {
+/**
+ * Check and compile an event block against the mechanism's symbols (`c`). `withWeight`: the
+ * connection weight is known (net_receive; not in post_spike).
+ */
+export function compileEventBlock(c: Compiler, block: EventBlockDecl, withWeight: boolean): CompiledEventBlock {
   const spec = c.spec;
   const fail = (path: string, message: string): never => {
     throw new MechanismFileError(spec.file, path, message);
   };
   const stack: Map<string, LocalInfo>[] = [];
   c.eventLocals = stack;
+  c.eventWeight = withWeight;
   const expressions: Compiled[] = [];
   const sets = new Set<string>();
   let readsWeight = false;
@@ -132,6 +136,7 @@ export function compileEventBlock(c: Compiler, block: EventBlockDecl): CompiledE
     return { statements, expressions, readsWeight, sets };
   } finally {
     c.eventLocals = null;
+    c.eventWeight = false;
   }
 }
 

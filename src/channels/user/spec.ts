@@ -12,7 +12,7 @@ export const FORMAT = 'dendrite-mechanism/1';
 
 /** Every key the format accepts, by JSON path (`[]` = each element). docs/mechanisms.md lists them. */
 export const MECHANISM_KEYS = {
-  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'weight_states', 'currents', 'rate_table', 'net_receive'],
+  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'weight_states', 'currents', 'rate_table', 'net_receive', 'post_spike'],
   '$.parameters[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.globals[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.assigned[]': ['name', 'expr', 'unit', 'units_off', 'description', 'comment'],
@@ -21,6 +21,7 @@ export const MECHANISM_KEYS = {
   '$.rate_table': ['from_mV', 'to_mV', 'steps', 'usetable', 'comment'],
   '$.weight_states[]': ['name', 'unit', 'initial', 'description', 'comment'],
   '$.net_receive': ['statements', 'comment'],
+  '$.post_spike': ['threshold', 'statements', 'comment'],
   /** A statement is a string "name = expression" or this object (`then`/`else`: statement lists). */
   '$.net_receive.statements[]': ['if', 'then', 'else', 'comment'],
 } as const;
@@ -95,6 +96,12 @@ export interface EventBlockDecl extends Located {
   readonly statements: readonly StatementDecl[];
 }
 
+/** Statements run when v at the synapse's node crosses `threshold` upwards (a postsynaptic spike). */
+export interface PostSpikeDecl extends EventBlockDecl {
+  /** Expression in mV of parameters and globals. */
+  readonly threshold: string;
+}
+
 export interface RateTableDecl extends Located {
   readonly from: number;
   readonly to: number;
@@ -117,6 +124,7 @@ export interface MechanismSpec {
   /** Point processes only. */
   readonly weightStates: readonly WeightStateDecl[];
   readonly netReceive?: EventBlockDecl;
+  readonly postSpike?: PostSpikeDecl;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -292,7 +300,7 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
   });
 
   if (kind !== 'point') {
-    for (const k of ['net_receive', 'weight_states'] as const) {
+    for (const k of ['net_receive', 'post_spike', 'weight_states'] as const) {
       if (top[k] !== undefined) r.fail(`$.${k}`, `only point processes (synapses) receive events; add "kind": "point"`);
     }
   }
@@ -303,7 +311,7 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     const { unit, dim } = o.unit === undefined ? r.unit(`${path}.unit`, '1') : r.unit(`${path}.unit`, o.unit);
     return { path, name: n, unit, dim, initial: r.expr(`${path}.initial`, o.initial), description: r.optString(`${path}.description`, o.description) };
   });
-  if (weightStates.length > 0 && top.net_receive === undefined) {
+  if (weightStates.length > 0 && top.net_receive === undefined && top.post_spike === undefined) {
     r.fail('$.weight_states', 'weight states change only when an event arrives; add a "net_receive" block that sets them');
   }
   let netReceive: EventBlockDecl | undefined;
@@ -313,6 +321,14 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     const list = r.array(`${path}.statements`, o.statements);
     if (list.length === 0) r.fail(`${path}.statements`, 'an event block needs at least one statement, e.g. "A = A + weight*factor"');
     netReceive = { path, statements: statementList(r, `${path}.statements`, list) };
+  }
+  let postSpike: PostSpikeDecl | undefined;
+  if (top.post_spike !== undefined) {
+    const path = '$.post_spike';
+    const o = r.object(path, top.post_spike, MECHANISM_KEYS['$.post_spike'], ['threshold', 'statements']);
+    const list = r.array(`${path}.statements`, o.statements);
+    if (list.length === 0) r.fail(`${path}.statements`, 'a post_spike block needs at least one statement, e.g. "y = y + 1"');
+    postSpike = { path, threshold: r.expr(`${path}.threshold`, o.threshold), statements: statementList(r, `${path}.statements`, list) };
   }
 
   if (top.currents === undefined) {
@@ -360,7 +376,7 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     rateTable = { path, from, to, steps, usetable };
   }
 
-  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable, weightStates, netReceive };
+  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable, weightStates, netReceive, postSpike };
 }
 
 const ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*([\s\S]*\S)\s*$/;
