@@ -266,7 +266,12 @@ export function batchFixedStep(s: BatchState, vCheck: number): number {
   ctx.t += half;
   rhs.fill(0);
   if (s.linear) ctx.d.fill(0);
-  else for (let i = 0; i < n; i++) d.fill(dConst[i], i * B, (i + 1) * B);
+  else {
+    for (let i = 0, k = 0; i < n; i++) {
+      const di = dConst[i];
+      for (let beta = 0; beta < B; beta++) d[k++] = di;
+    }
+  }
   const ions = s.ions;
   for (let k = 0; k < ions.length; k++) advanceReversal(ions[k], ctx.celsius);
   const read = s.correctedIons;
