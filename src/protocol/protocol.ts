@@ -119,6 +119,7 @@ export const SCHEMA_KEYS = {
   '$.stimuli[](iclamp)': STIMULUS_KEYS.iclamp,
   '$.stimuli[](ramp)': STIMULUS_KEYS.ramp,
   '$.stimuli[](sine)': STIMULUS_KEYS.sine,
+  '$.stimuli[](chirp)': STIMULUS_KEYS.chirp,
   '$.stimuli[](pulse_train)': STIMULUS_KEYS.pulse_train,
   '$.stimuli[](noise)': STIMULUS_KEYS.noise,
   '$.stimuli[](waveform)': STIMULUS_KEYS.waveform,

@@ -62,6 +62,17 @@ export interface SineEntry {
   phase_deg: number;
   offset_nA: number;
 }
+export interface ChirpEntry {
+  type: 'chirp';
+  at: LocationSpec;
+  delay_ms: number;
+  dur_ms: number;
+  amp_nA: number;
+  f_start_Hz: number;
+  f_end_Hz: number;
+  sweep: 'linear' | 'exponential';
+  offset_nA: number;
+}
 export interface PulseTrainEntry {
   type: 'pulse_train';
   at: LocationSpec;
@@ -117,13 +128,13 @@ export interface SEClampEntry {
 }
 
 export type StimulusEntry =
-  | IClampEntry | RampEntry | SineEntry | PulseTrainEntry | NoiseEntry | WaveformEntry | EpspEntry | SEClampEntry;
+  | IClampEntry | RampEntry | SineEntry | ChirpEntry | PulseTrainEntry | NoiseEntry | WaveformEntry | EpspEntry | SEClampEntry;
 export type StimulusType = StimulusEntry['type'];
 
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-export const STIMULUS_TYPES = ['iclamp', 'ramp', 'sine', 'pulse_train', 'noise', 'waveform', 'epsp', 'seclamp'] as const satisfies readonly StimulusType[];
+export const STIMULUS_TYPES = ['iclamp', 'ramp', 'sine', 'chirp', 'pulse_train', 'noise', 'waveform', 'epsp', 'seclamp'] as const satisfies readonly StimulusType[];
 
 /** Keys every stimulus has. */
 export const STIMULUS_COMMON_KEYS = ['type', 'at'] as const;
@@ -133,6 +144,7 @@ export const STIMULUS_KEYS = {
   iclamp: ['delay_ms', 'dur_ms', 'amp_nA'],
   ramp: ['delay_ms', 'dur_ms', 'amp_start_nA', 'amp_end_nA'],
   sine: ['delay_ms', 'dur_ms', 'amp_nA', 'frequency_Hz', 'phase_deg', 'offset_nA'],
+  chirp: ['delay_ms', 'dur_ms', 'amp_nA', 'f_start_Hz', 'f_end_Hz', 'sweep', 'offset_nA'],
   pulse_train: ['delay_ms', 'number', 'interval_ms', 'pulse_dur_ms', 'amp_nA'],
   noise: ['delay_ms', 'dur_ms', 'mean_nA', 'std_nA', 'seed', 'interval_ms'],
   waveform: ['file', 'delay_ms'],
@@ -145,6 +157,7 @@ const OPTIONAL: Record<StimulusType, readonly string[]> = {
   iclamp: [],
   ramp: [],
   sine: ['phase_deg', 'offset_nA'],
+  chirp: ['sweep', 'offset_nA'],
   pulse_train: [],
   noise: ['interval_ms'],
   waveform: ['delay_ms'],
@@ -158,7 +171,7 @@ export const DISTANCE_LOCATION_KEYS = ['region', 'distance_um', 'pick', 'origin'
 export const DEFAULT_ORIGIN = 'soma[0](0.5)';
 
 const ARTICLE: Record<StimulusType, string> = {
-  iclamp: 'an', ramp: 'a', sine: 'a', pulse_train: 'a', noise: 'a', waveform: 'a', epsp: 'an', seclamp: 'a',
+  iclamp: 'an', ramp: 'a', sine: 'a', chirp: 'a', pulse_train: 'a', noise: 'a', waveform: 'a', epsp: 'an', seclamp: 'a',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -217,6 +230,18 @@ export function parseStimulus(c: Checker, path: string, v: unknown, base: string
         type, at, delay_ms: num('delay_ms', { min: 0 }), dur_ms: num('dur_ms', { min: 0 }), amp_nA: num('amp_nA'),
         frequency_Hz: num('frequency_Hz', { min: 0, max: 1e6 }), phase_deg: opt('phase_deg', 0, { unit: 'deg' }), offset_nA: opt('offset_nA', 0),
       };
+    case 'chirp': {
+      const e: ChirpEntry = {
+        type, at, delay_ms: num('delay_ms', { min: 0 }), dur_ms: num('dur_ms', { positive: true }), amp_nA: num('amp_nA'),
+        f_start_Hz: num('f_start_Hz', { min: 0, max: 1e6 }), f_end_Hz: num('f_end_Hz', { min: 0, max: 1e6 }),
+        sweep: o.sweep === undefined ? 'linear' : c.oneOf(`${path}.sweep`, o.sweep, ['linear', 'exponential'] as const),
+        offset_nA: opt('offset_nA', 0),
+      };
+      if (e.sweep === 'exponential' && !(e.f_start_Hz > 0 && e.f_end_Hz > 0)) {
+        c.fail(`${path}.${e.f_start_Hz > 0 ? 'f_end_Hz' : 'f_start_Hz'}`, `an exponential sweep needs f_start_Hz and f_end_Hz > 0, got ${e.f_start_Hz} and ${e.f_end_Hz} Hz`);
+      }
+      return e;
+    }
     case 'pulse_train': {
       const e: PulseTrainEntry = {
         type, at, delay_ms: num('delay_ms', { min: 0 }), number: num('number', { integer: true, min: 1, max: 1e6 }),
@@ -391,7 +416,7 @@ export interface PlacedStimuli {
 }
 
 const MECHANISM_OF: Record<Exclude<StimulusType, 'iclamp'>, string> = {
-  ramp: 'IRamp', sine: 'ISine', pulse_train: 'IPulseTrain', noise: 'INoise', waveform: 'IPlay', epsp: 'epsp', seclamp: 'SEClamp',
+  ramp: 'IRamp', sine: 'ISine', chirp: 'IChirp', pulse_train: 'IPulseTrain', noise: 'INoise', waveform: 'IPlay', epsp: 'epsp', seclamp: 'SEClamp',
 };
 
 /** Place every stimulus of the protocol on the cell. */
@@ -417,6 +442,9 @@ export function placeStimuli(ctx: PlaceContext, stimuli: readonly StimulusEntry[
         break;
       case 'sine':
         params = { del: s.delay_ms, dur: s.dur_ms, amp: s.amp_nA, freq: s.frequency_Hz, phase: s.phase_deg, offset: s.offset_nA };
+        break;
+      case 'chirp':
+        params = { del: s.delay_ms, dur: s.dur_ms, amp: s.amp_nA, f0: s.f_start_Hz, f1: s.f_end_Hz, exponential: s.sweep === 'exponential' ? 1 : 0, offset: s.offset_nA };
         break;
       case 'pulse_train':
         params = { del: s.delay_ms, number: s.number, interval: s.interval_ms, dur: s.pulse_dur_ms, amp: s.amp_nA };

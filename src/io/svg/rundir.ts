@@ -175,6 +175,7 @@ export function stimulusLabel(s: { type: string; [k: string]: unknown }): string
     case 'iclamp': return `IClamp ${num(s.amp_nA)} nA`;
     case 'ramp': return `ramp ${num(s.amp_start_nA)}→${num(s.amp_end_nA)} nA`;
     case 'sine': return `sine ${num(s.amp_nA)} nA, ${num(s.frequency_Hz)} Hz`;
+    case 'chirp': return `chirp ${num(s.amp_nA)} nA, ${num(s.f_start_Hz)}→${num(s.f_end_Hz)} Hz`;
     case 'pulse_train': return `${num(s.number)} pulses, ${num(s.amp_nA)} nA`;
     case 'noise': return `noise ${num(s.mean_nA)} ± ${num(s.std_nA)} nA`;
     case 'waveform': return 'waveform current';
