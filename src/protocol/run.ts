@@ -46,6 +46,11 @@ export interface ProtocolRun {
 export interface ProtocolRunOptions extends RunOptions {
   /** The protocol's morphology, already loaded (checkdt.ts reruns without reading it again). */
   morphology?: Morphology;
+  /**
+   * What integrates the built request (default `simulate`, the CPU backend). A batch backend that
+   * already ran this variant with others (src/sweep/batch.ts) hands its result in here.
+   */
+  simulate?: (req: BuiltSimulation['request'], opts: RunOptions) => SimulationResult;
 }
 
 /**
@@ -94,7 +99,7 @@ export function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): Protoco
   const morphology = opts.morphology ?? loadProtocolMorphology(p);
   const t0 = performance.now();
   const built = buildSimulation(p, morphology);
-  const result = simulate(built.request, opts);
+  const result = (opts.simulate ?? simulate)(built.request, opts);
   const wall_s = (performance.now() - t0) / 1000;
 
   let output = { t_ms: result.t_ms, traces: result.traces };

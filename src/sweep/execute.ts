@@ -2,7 +2,7 @@
  * One run of a sweep: simulate a checked variant protocol and take the measures. Used by the worker
  * threads (worker.ts) and, for a single job, in the calling thread.
  */
-import { runProtocol } from '../protocol/run.ts';
+import { runProtocol, type ProtocolRunOptions } from '../protocol/run.ts';
 import type { Protocol } from '../protocol/protocol.ts';
 import { InstabilityError } from '../solvers/errors.ts';
 import { computeFeature, type TraceView } from './features.ts';
@@ -24,10 +24,11 @@ export function emptyMeasures(measures: readonly Measure[]): Record<string, numb
   return Object.fromEntries(measures.map((m) => [m.name, null]));
 }
 
-export function executeRun(p: Protocol, measures: readonly Measure[], keepTraces: readonly string[]): RunOutcome {
+/** `opts`: how to run the protocol (src/sweep/batch.ts hands in a result the batch backend computed). */
+export function executeRun(p: Protocol, measures: readonly Measure[], keepTraces: readonly string[], opts: ProtocolRunOptions = {}): RunOutcome {
   const t0 = performance.now();
   try {
-    const run = runProtocol(p);
+    const run = runProtocol(p, opts);
     const view = (label: string): TraceView => {
       const k = run.probes.findIndex((q) => q.label === label);
       return { t_ms: run.result.t_ms, x: run.result.traces[k], spikes_ms: run.probes[k].spikes_ms };
