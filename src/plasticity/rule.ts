@@ -44,7 +44,7 @@ export interface RuleInit {
   readonly options: Readonly<Record<string, string>>;
   /** The weight (µS), shared by every rule of the synapse; rules update it in place. */
   readonly w: Float64Array;
-  /** Weight bounds (µS); wMax is NaN when the protocol gave none (rules with `usesWMax` never see that). */
+  /** Weight bounds (µS); wMax is W_MAX_NONE (1e9) when the protocol gave none (rules with `usesWMax` never see that). */
   readonly wMin: Float64Array;
   readonly wMax: Float64Array;
   /** The wrapped synapse's own per-instance arrays (g, i, A, B, mggate, ...), read-only by convention. */

@@ -43,11 +43,14 @@ export interface PlasticInstance extends MechanismInstance {
   readonly ruleStates: readonly RuleState[];
 }
 
+/** `w_max` when none is given (µS): no bound in practice. */
+export const W_MAX_NONE = 1e9;
+
 /** The per-synapse settings the wrapper adds to the synapse's parameters. */
 export const PLASTIC_PARAMS: readonly ParamSpec[] = [
   { name: 'w_init', unit: 'uS', default: 0, min: 0, max: 1e9, description: 'weight at t = 0 (the protocol sets it from weight_uS or a weights file)' },
   { name: 'w_min', unit: 'uS', default: 0, min: 0, max: 1e9, description: 'lower bound of the weight' },
-  { name: 'w_max', unit: 'uS', default: NaN, description: 'upper bound of the weight (NaN: none)' },
+  { name: 'w_max', unit: 'uS', default: W_MAX_NONE, min: 0, max: W_MAX_NONE, description: `upper bound of the weight (${W_MAX_NONE}: none)` },
   { name: 'post_node', unit: '1', default: -1, min: -1, description: 'node whose v gives postsynaptic spikes (-1: the synapse\'s own node)' },
   { name: 'post_threshold', unit: 'mV', default: -20, description: 'postsynaptic spike threshold (upward crossing)' },
   { name: 'branch', unit: '1', default: 0, min: 0, description: 'section index of the synapse (rules that group synapses by branch)' },

@@ -7,7 +7,7 @@
  */
 import type { Catalogue } from '../channels/catalogue.ts';
 import type { Mechanism } from '../channels/mechanism.ts';
-import { makePlasticSynapse, plasticName, type RuleSet, type RuleUse } from '../plasticity/index.ts';
+import { makePlasticSynapse, plasticName, W_MAX_NONE, type RuleSet, type RuleUse } from '../plasticity/index.ts';
 import { nodeAt } from '../cable/layout.ts';
 import { parseLocationSpec, resolveLocations, type LocationSpec, type PlaceContext, type ResolvedLocation } from './stimuli.ts';
 import { type Checker, didYouMean, show } from './validate.ts';
@@ -81,6 +81,7 @@ export function parsePlasticity(c: Checker, path: string, v: unknown): Plasticit
   if (twice !== undefined) c.fail(`${path}.rules`, `rule "${twice}" is given twice`);
   const w_min_uS = o.w_min_uS === undefined ? PLASTICITY_DEFAULTS.w_min_uS : c.number(`${path}.w_min_uS`, o.w_min_uS, { min: 0 });
   const w_max_uS = o.w_max_uS === undefined ? null : c.number(`${path}.w_max_uS`, o.w_max_uS, { min: 0 });
+  if (w_max_uS !== null && w_max_uS > W_MAX_NONE) c.fail(`${path}.w_max_uS`, `${w_max_uS} uS is above the largest bound, ${W_MAX_NONE} uS (leave w_max_uS out for no bound)`);
   if (w_max_uS !== null && w_max_uS < w_min_uS) c.fail(`${path}.w_max_uS`, `${w_max_uS} uS is below w_min_uS ${w_min_uS} uS`);
   let post: PlasticityEntry['post'] = PLASTICITY_DEFAULTS.post;
   if (o.post !== undefined) post = o.post === 'local' || o.post === 'branch' ? o.post : parseLocationSpec(c, `${path}.post`, o.post, false);
@@ -112,7 +113,7 @@ export function plasticUse(ctx: PlaceContext, e: PlasticityEntry, base: Mechanis
     c.fail(path, `${bd.name} carries its own plastic weight "${bd.events.weightState}" (its NET_RECEIVE changes it); remove "plasticity"`);
   }
   const uses: RuleUse[] = [];
-  const params: Record<string, number> = { w_min: e.w_min_uS, w_max: e.w_max_uS ?? NaN, post_threshold: e.post_threshold_mV };
+  const params: Record<string, number> = { w_min: e.w_min_uS, w_max: e.w_max_uS ?? W_MAX_NONE, post_threshold: e.post_threshold_mV };
   for (const r of e.rules) {
     const rule = rules.get(r.rule);
     if (!rule) c.fail(`${r.path}.rule`, `unknown plasticity rule ${show(r.rule)}${didYouMean(r.rule, rules.names())}; rules: ${rules.names().join(', ')}`);

@@ -48,6 +48,15 @@ describe('plasticity protocol key', () => {
     expect(b.request.final).toHaveLength(2);
   });
 
+  it('several rules act on one weight: STDP and scaling together', () => {
+    const b = build({ plasticity: { rules: [{ rule: 'stdp', tau_minus_ms: 30 }, { rule: 'scaling', target_rate_Hz: 3 }], w_max_uS: 0.002, post: 'soma[0](0.5)' } });
+    const use = b.request.mechanisms!.find((u) => u.name.startsWith('AMPA+'))!;
+    expect(use.name).toBe('AMPA+stdp+scaling');
+    expect(Array.from(use.params!.tau_minus_ms as ArrayLike<number>)).toEqual([30]);
+    expect(Array.from(use.params!.target_rate_Hz as ArrayLike<number>)).toEqual([3]);
+    expect(Array.from(use.params!.post_node as ArrayLike<number>)).toEqual([b.layout.sections[0].firstCentre]);
+  });
+
   it('two entries with the same type, rules and options share one mechanism; different options do not', () => {
     const p = ballAndStick({
       synapses: [
