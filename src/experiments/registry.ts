@@ -7,9 +7,10 @@ import type { Experiment } from './types.ts';
 import { attenuation } from './attenuation.ts';
 import { naSpike } from './na-spike.ts';
 import { nmdaPlateau } from './nmda-plateau.ts';
+import { sequenceSelectivity } from './sequence-selectivity.ts';
 import { bac } from './bac.ts';
 import { bap } from './bap.ts';
 
 export function experiments(): Experiment[] {
-  return [attenuation, naSpike, nmdaPlateau, bac, bap];
+  return [attenuation, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap];
 }
