@@ -6,6 +6,7 @@ import { pas } from './pas.ts';
 import { stimulusMechanisms } from './stimuli/index.ts';
 import { synapseMechanisms } from './synapses/index.ts';
 import { dcaap } from './dcaap.ts';
+import { kad, kap } from './ka.ts';
 
 /** A set of mechanisms by name. A value you create and pass around; nothing registers itself. */
 export interface Catalogue {
@@ -30,9 +31,9 @@ export function createCatalogue(mechanisms: readonly Mechanism[]): Catalogue {
   };
 }
 
-/** The mechanisms built into Dendrite (NEURON 8.2 built-ins, then the stimuli of src/channels/stimuli, then the Hay 2011 set of src/channels/hay, the synapses of src/channels/synapses and Gidon 2020's dCaAP). */
+/** The mechanisms built into Dendrite (NEURON 8.2 built-ins, then the stimuli of src/channels/stimuli, then the Hay 2011 set of src/channels/hay, the synapses of src/channels/synapses, Gidon 2020's dCaAP and Migliore 1999's A-type K channels kap and kad). */
 export function builtinMechanisms(): Mechanism[] {
-  return [pas, iclamp, hh, ...stimulusMechanisms(), ...hayMechanisms(), ...synapseMechanisms(), dcaap] as Mechanism[];
+  return [pas, iclamp, hh, ...stimulusMechanisms(), ...hayMechanisms(), ...synapseMechanisms(), dcaap, kap, kad] as Mechanism[];
 }
 
 /** A fresh catalogue of the built-in mechanisms. */
