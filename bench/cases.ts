@@ -8,6 +8,7 @@ import { loadProtocol, buildSimulation } from '../src/protocol/index.ts';
 import type { SimulationRequest } from '../src/solvers/index.ts';
 import { RALLPACK, rallpack1, rallpack3, type RallpackModel } from '../test/validation/rallpack-models.ts';
 import { hayCases } from './hay.ts';
+import { plasticityCases } from './plasticity.ts';
 
 export const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 export const CELL_PROTOCOL = fileURLToPath(new URL('./protocols/c91662_hh_2048.json', import.meta.url));
@@ -28,6 +29,8 @@ export interface SimCase {
   neuron: { script: string; args: string[] };
   /** Why NEURON cannot run this case although NEURON itself is there (e.g. .mod files missing), or null. */
   neuronSkip?: () => string | null;
+  /** Biological time simulated (s), for cases that report simulated seconds per wall second. */
+  simulated_s?: number;
 }
 
 export interface LoaderCase {
@@ -120,6 +123,8 @@ export const CASES: BenchCase[] = [
   },
   // Hay et al. 2011's L5PC with the BAC protocol (bench/hay.ts; left out without its SWC)
   ...hayCases(),
+  // 60 s of STDP induction (bench/plasticity.ts)
+  ...plasticityCases(),
   {
     kind: 'loader',
     name: 'swc-load-1M',

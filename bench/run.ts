@@ -77,6 +77,8 @@ export interface SimResult {
   loadavg_start: number[];
   quick: boolean;
 }
+  /** Cases with `simulated_s`: biological seconds per wall second (median wall_s). */
+  simulated_s_per_wall_s?: number;
 
 export interface SideSummary {
   median_wall_s: number;
@@ -259,6 +261,7 @@ function benchSimulation(c: SimCase, repeats: number, neuron: { version: string 
     loadavg_start: loadStart,
     quick,
   };
+    ...(c.simulated_s !== undefined ? { simulated_s_per_wall_s: c.simulated_s / oursSum.median_wall_s } : {}),
 }
 
 function benchLoader(c: Extract<BenchCase, { kind: 'loader' }>, repeats: number, quick: boolean): LoaderResult {
@@ -362,7 +365,8 @@ function renderMarkdown(doc: ReturnType<typeof loadResults>): string {
     L.push(`- **${r.name}**: ${r.title}. Rates: ${r.rates}. ${r.repeats} repeats${r.quick ? ' (--quick)' : ''}, measured ${r.measured_at}, load average at start ${r.loadavg_start.map((x) => x.toFixed(2)).join(' ')}.`);
     L.push(`  Ours wall_s ${r.ours.wall_s.map((x) => x.toFixed(3)).join(', ')} (init ${fmtS(r.ours.median_init_s)} s, steps ${fmtS(r.ours.median_run_s)} s).` +
       (r.neuron ? ` NEURON wall_s ${r.neuron.wall_s.map((x) => x.toFixed(3)).join(', ')}.` : ` NEURON skipped: ${r.neuron_skipped}.`) +
-      (r.issue_neuron_s !== null ? ` The issue quotes NEURON at ${r.issue_neuron_s} s on a similar machine.` : ''));
+      (r.issue_neuron_s !== null ? ` The issue quotes NEURON at ${r.issue_neuron_s} s on a similar machine.` : '') +
+      (r.simulated_s_per_wall_s !== undefined ? ` Simulated s per wall s: ${r.simulated_s_per_wall_s.toFixed(2)} (median).` : ''));
   }
   if (loaders.length) {
     L.push('');
