@@ -5,6 +5,7 @@
  */
 import type { Experiment } from './types.ts';
 import { attenuation } from './attenuation.ts';
+import { impedance } from './impedance.ts';
 import { naSpike } from './na-spike.ts';
 import { nmdaPlateau } from './nmda-plateau.ts';
 import { sequenceSelectivity } from './sequence-selectivity.ts';
@@ -12,5 +13,5 @@ import { bac } from './bac.ts';
 import { bap } from './bap.ts';
 
 export function experiments(): Experiment[] {
-  return [attenuation, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap];
+  return [attenuation, impedance, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap];
 }
