@@ -46,6 +46,13 @@ export { buildSimulation, loadProtocolMorphology, type BuiltSimulation, type Res
 export { runProtocol, type ProtocolRun, type ProbeOutput } from './protocol/run.ts';
 export { detectSpikes, spikeTimes, spikeTimesAP, traceFeatures, SPIKE_CRITERION, type SpikeCriterion, type SpikeRule, type TraceFeatures } from './protocol/analysis.ts';
 
+// Plasticity (docs/plasticity.md): learning rules, plastic synapses, weights files.
+export {
+  builtinRules, builtinRuleList, createRuleSet, makePlasticSynapse, stdp, clopath, scaling,
+  formatWeightsCsv, parseWeightsCsv, matchWeights, WeightsFileError, WEIGHTS_COLUMNS,
+  type PlasticityRule, type RuleInit, type RuleState, type RuleSet, type RuleUse, type WeightRow,
+} from './plasticity/index.ts';
+
 // Outputs: trace files and SVG figures, as `dendrite run` writes them.
 export { writeTracesCsv, writeTracesJson } from './io/traces.ts';
 export { writeTracesNpy, readNpy, type NpyArray } from './io/npy.ts';
