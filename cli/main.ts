@@ -101,9 +101,10 @@ export function buildProgram(io: CliIo): Command {
     .option('-q, --quiet', 'no progress bar or summary; errors only')
     .option('--check-dt', 'also rerun at dt/2 and say whether dt is small enough (stderr and run.json check_dt; docs/protocol.md)')
     .option('--weights <file>', 'plastic synapses start from the final weights of this weights.csv (of an earlier run; overrides the protocol\'s weights_file)')
+    .option('--backend <name>', 'cpu (default, float64), gpu (float32 on a GPU through gpu.js; stops if there is none) or auto (the GPU when there is one and the model runs there); docs/gpu.md', 'cpu')
     .action(async (protocol: string, flags) => {
       const { runCommand } = await import('./run.ts');
-      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, view: flags.view, quiet: flags.quiet, overwrite: flags.overwrite, checkDt: flags.checkDt, weights: flags.weights });
+      await runCommand(protocol, flags.out, err, { format: flags.format, plot: flags.plot, view: flags.view, quiet: flags.quiet, overwrite: flags.overwrite, checkDt: flags.checkDt, weights: flags.weights, backend: flags.backend });
     });
 
   // Commands declared in their own files (one line each; see the rule at the top of this file).

@@ -12,6 +12,7 @@ import { createProgress, formatRunSummary } from '../src/io/progress.ts';
 import { parseView, plotRunDir } from '../src/io/svg/index.ts';
 import { SPIKE_CRITERION } from '../src/protocol/analysis.ts';
 import { UserError } from '../src/errors.ts';
+import { parseBackend, runOnBackend } from './backend.ts';
 import { formatWeightsCsv } from '../src/plasticity/weights.ts';
 
 /** `--format`, `--plot`, `--quiet`. */
@@ -26,6 +27,8 @@ export interface RunFlags {
   quiet?: boolean;
   /** Also rerun at dt/2 and report whether dt is small enough (src/protocol/checkdt.ts). */
   checkDt?: boolean;
+  /** cpu (default), gpu or auto (cli/backend.ts; docs/gpu.md). */
+  backend?: string;
   /** Replace a non-empty --out folder that is not a Dendrite output (never a protected one; src/io/outdir.ts). */
   overwrite?: boolean;
   /** A weights.csv whose final weights the plastic synapses start from (overrides the protocol's weights_file). */
@@ -50,7 +53,7 @@ function traceFormats(list: string | undefined): Set<string> {
   return f;
 }
 
-export function runCommand(protocolPath: string, outDir: string, log: (s: string) => void, flags: RunFlags = {}): void {
+export async function runCommand(protocolPath: string, outDir: string, log: (s: string) => void, flags: RunFlags = {}): Promise<void> {
   const formats = traceFormats(flags.format);
   const view = parseView(flags.view);
   const protocol = loadProtocol(protocolPath);
@@ -61,8 +64,12 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
   if (!flags.quiet) for (const m of target.recovered) log(`dendrite: ${m}`);
   const progress = createProgress({ quiet: flags.quiet });
   let run: ReturnType<typeof runProtocol>;
+  let backendRecord: Record<string, unknown> = { backend: 'cpu' };
   try {
-    run = runProtocol(protocol, { onProgress: progress.enabled ? progress.update : undefined });
+    const backend = parseBackend(flags.backend);
+    if (backend !== 'cpu' && flags.checkDt) throw new UserError(`--check-dt runs on the CPU backend only; drop --backend ${backend} or --check-dt`);
+    if (backend === 'cpu') run = runProtocol(protocol, { onProgress: progress.enabled ? progress.update : undefined });
+    else ({ run, record: backendRecord } = await runOnBackend(protocol, backend, log, flags.quiet === true, progress.enabled ? progress.update : undefined));
   } finally {
     progress.done();
   }
@@ -104,7 +111,7 @@ export function runCommand(protocolPath: string, outDir: string, log: (s: string
       soma_rule: built.morphology.somaRule,
       morphology_warnings: built.morphology.warnings,
       method: result.method,
-      backend: 'cpu',
+      ...backendRecord,
       dt_ms: result.dt_ms,
       record_dt_ms: protocol.run.record_dt_ms,
       tstop_ms: protocol.run.tstop_ms,

@@ -10,17 +10,15 @@
  */
 import type { CompiledModel } from '../model.ts';
 import {
+  advanceKernel,
   assemblyKernel,
   backwardKernel,
-  caDynKernel,
   finalKernel,
   forwardKernel,
-  initCiKernel,
-  initStateKernel,
+  initStatesKernel,
   initVKernel,
   recordKernel,
-  stateKernel,
-  tex,
+  stateSlots,
   vUpdateKernel,
   type KernelSpec,
 } from './codegen.ts';
@@ -60,56 +58,45 @@ export class GpuProgram {
   readonly plan: GpuPlan;
   private readonly k: {
     initV: Kernel;
-    init: Map<string, Kernel>;
+    initStates: Kernel;
     assemble: Kernel;
     fwd: Kernel[];
     final: Kernel;
     bwd: Kernel[];
     vupd: [Kernel, Kernel];
-    states: Map<string, [Kernel, Kernel]>;
+    advance: [Kernel, Kernel];
     record: Kernel;
   };
+  /** Kernel launches per step (recording not counted). */
   readonly launchesPerStep: number;
+  /** Number of state slots (gates and concentrations) in the state texture. */
+  readonly nStates: number;
 
   constructor(readonly exec: Executor, model: CompiledModel, variants: readonly GpuVariant[]) {
     const plan = (this.plan = buildPlan(model, variants));
     const f32 = exec.f32;
     const b = (s: KernelSpec): Kernel => exec.build(s);
     const pair = (f: () => KernelSpec): [Kernel, Kernel] => [b(f()), b(f())];
-    const init = new Map<string, Kernel>();
-    const states = new Map<string, [Kernel, Kernel]>();
-    for (const m of plan.mechanisms) {
-      if (m.kind === 'cadyn') continue;
-      for (const s of m.states) {
-        init.set(tex(`${m.name}.${s}`), b(initStateKernel(plan, m, s, f32)));
-        states.set(tex(`${m.name}.${s}`), pair(() => stateKernel(plan, m, s, f32)));
-      }
-    }
-    for (const ion of plan.ions) {
-      if (!ion.ciState) continue;
-      init.set(`CI_${ion.name}`, b(initCiKernel(plan, ion.name, f32)));
-      const m = plan.mechanisms.find((x) => x.kind === 'cadyn')!;
-      states.set(`CI_${ion.name}`, pair(() => caDynKernel(plan, m, f32)));
-    }
     const R = plan.schedule.live.length - 1;
+    this.nStates = stateSlots(plan).length;
     this.k = {
       initV: b(initVKernel(plan, f32)),
-      init,
+      initStates: b(initStatesKernel(plan, f32)),
       assemble: b(assemblyKernel(plan, f32)),
       fwd: Array.from({ length: R }, (_, r) => b(forwardKernel(plan, r, f32))),
       final: b(finalKernel(plan, f32)),
       bwd: Array.from({ length: R }, (_, r) => b(backwardKernel(plan, r, f32))),
       vupd: pair(() => vUpdateKernel(plan, f32)),
-      states,
+      advance: pair(() => advanceKernel(plan, f32)),
       record: b(recordKernel(plan, f32)),
     };
-    this.launchesPerStep = 1 + R + 1 + R + 1 + states.size;
+    this.launchesPerStep = 1 + R + 1 + R + 1 + 1;
   }
 
   /** Every kernel's source (for inspection and tests). */
   sources(): KernelSpec[] {
     const k = this.k;
-    return [k.initV, ...k.init.values(), k.assemble, ...k.fwd, k.final, ...k.bwd, k.vupd[0], ...[...k.states.values()].map((p) => p[0]), k.record].map((x) => x.spec);
+    return [k.initV, k.initStates, k.assemble, ...k.fwd, k.final, ...k.bwd, k.vupd[0], k.advance[0], k.record].map((x) => x.spec);
   }
 
   async run(opts: GpuRunOptions = {}): Promise<GpuBatchResult> {
@@ -123,11 +110,8 @@ export class GpuProgram {
     const P = plan.probeLabels.length;
     const traces: Float32Array[][] = Array.from({ length: P }, () => Array.from({ length: plan.B }, () => new Float32Array(nSamples)));
     const t_ms = new Float64Array(nSamples);
-    // Textures by name: V, T_<mech>_<state>, CI_<ion>.
-    const cur = new Map<string, Tex>();
     let V = await call(k.initV, []);
-    cur.set('V', V);
-    for (const [name, kern] of k.init) cur.set(name, await call(kern, kern.spec.args.map((a) => cur.get(a))));
+    let ST = await call(k.initStates, []);
     const record = async (sample: number): Promise<void> => {
       if (P === 0) return;
       const rows = await maybe(exec.read2D(await call(k.record, [V])), A);
@@ -141,46 +125,19 @@ export class GpuProgram {
     const half = 0.5 * plan.dt_ms;
     const R = k.fwd.length;
     const progressEvery = Math.max(1, Math.floor(steps / 200));
-    const args = (kern: Kernel, extra: Record<string, Tex>, from: Map<string, Tex>): Tex[] =>
-      kern.spec.args.map((a) => {
-        if (a in extra) return extra[a];
-        const x = a.startsWith('S0_') ? snapshot.get(a.slice(3)) : from.get(a);
-        if (x === undefined) throw new Error(`internal: no texture ${a} for kernel ${kern.spec.name}`);
-        return x;
-      });
-    let snapshot = new Map(cur);
     let sample = 1;
     for (let step = 1; step <= steps; step++) {
       const pp = step & 1;
       t += half;
       for (let q = 0; q < ns; q++) ON[q] = t < plan.stim.del[q] + plan.stim.dur[q] && t >= plan.stim.del[q] ? 1 : 0;
-      snapshot = new Map(cur);
-      const S: Tex[] = [await call(k.assemble, args(k.assemble, { V, ON }, cur))];
+      const S: Tex[] = [await call(k.assemble, [V, ST, ON])];
       for (let r = 0; r < R; r++) S.push(await call(k.fwd[r], [S[r]]));
       let X = await call(k.final, [S[R]]);
       for (let r = R - 1; r >= 0; r--) X = await call(k.bwd[r], [X, S[r]]);
       const Vnew = await call(k.vupd[pp], [V, X]);
       t += half;
-      // States in model order; a mechanism's states all read its start-of-step values.
-      for (const m of plan.mechanisms) {
-        if (m.kind === 'cadyn') {
-          for (const ion of plan.ions) {
-            if (!ion.ciState) continue;
-            const kern = k.states.get(`CI_${ion.name}`)![pp];
-            cur.set(`CI_${ion.name}`, await call(kern, args(kern, { VOLD: V, CIOLD_ca: cur.get(`CI_${ion.name}`)! }, cur)));
-          }
-          continue;
-        }
-        const updated: [string, Tex][] = [];
-        for (const s of m.states) {
-          const name = tex(`${m.name}.${s}`);
-          const kern = k.states.get(name)![pp];
-          updated.push([name, await call(kern, args(kern, { V: Vnew }, cur))]);
-        }
-        for (const [name, x] of updated) cur.set(name, x);
-      }
+      ST = await call(k.advance[pp], [Vnew, V, ST]);
       V = Vnew;
-      cur.set('V', V);
       if (step % every === 0) {
         t_ms[sample] = t;
         await record(sample++);

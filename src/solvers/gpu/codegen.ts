@@ -48,6 +48,16 @@ class Src {
   }
 }
 
+/**
+ * cnexp's factor 1 − exp(x) for x = dt·a < 0. Written as −expm1(x): with a slow state (τ of
+ * hundreds of ms) 1 − exp(x) loses most of its float32 digits (x ≈ −5e-5 leaves 1e-3 relative
+ * error, a systematic drift); the series x·(1 + x·(1/2 + x/6)) below |x| < 0.01 keeps them.
+ */
+function oneMinusExp(s: Src, x: string): string {
+  const series = s.op(x, '*', s.op(s.num(1), '+', s.op(x, '*', s.op(s.num(0.5), '+', s.op(x, '/', s.num(6))))));
+  return `(Math.abs(${x}) < 0.01 ? (-${series}) : ${s.op(s.num(1), '-', s.r(`Math.exp(${x})`))})`;
+}
+
 export const tex = (name: string): string => `T_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
 const cname = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_');
 
@@ -149,74 +159,107 @@ function emitIR(s: Src, ir: IR, resolve: (name: string) => string): string {
   }
 }
 
+/** Where each state lives in the state texture ST[z][label][variant]. */
+export interface StateSlot {
+  readonly key: string;
+  readonly mech: PlanMechanism;
+  /** A gate of an IR mechanism, or null for a concentration (ci of `ion`). */
+  readonly state: string | null;
+  readonly ion: string | null;
+}
+
+export function stateSlots(plan: GpuPlan): StateSlot[] {
+  const out: StateSlot[] = [];
+  for (const m of plan.mechanisms) {
+    if (m.kind === 'cadyn') out.push({ key: 'CI_ca', mech: m, state: null, ion: 'ca' });
+    else for (const st of m.states) out.push({ key: tex(`${m.name}.${st}`), mech: m, state: st, ion: null });
+  }
+  return out;
+}
+
 interface Ctx {
   readonly s: Src;
   readonly plan: GpuPlan;
-  /** Texture arguments used (in first-use order). */
+  readonly slots: StateSlot[];
+  /** Texture arguments (in order). */
   readonly args: string[];
   readonly constants: Record<string, Constant>;
-  /** 'init': ion e and ci from the initial constants; 'run': ci from textures, e by Nernst where style 2. */
-  readonly phase: 'init' | 'run';
-  /** The name under which ci textures are read (CI_ca, or a snapshot name). */
-  ciName(ion: string): string;
+  /** Per-label constant columns, packed into LC[label][column] (WebGPU allows few storage buffers). */
+  readonly lc: Map<string, { col: number; data: ArrayLike<number> }>;
+  lcWidth: number;
+  /** Per-variant parameters, packed into PV[k][label][variant]. */
+  readonly pv: Map<string, { index: number; data: Float32Array }>;
 }
 
-function useArg(c: Ctx, name: string): string {
-  if (!c.args.includes(name)) c.args.push(name);
-  return name;
+function newCtx(plan: GpuPlan, f32: boolean, args: string[]): Ctx {
+  return { s: new Src(f32), plan, slots: stateSlots(plan), args, constants: {}, lc: new Map(), lcWidth: 0, pv: new Map() };
 }
 
-function perLabel(c: Ctx, key: string, data: Float32Array): string {
-  c.constants[key] = data;
-  return `this.constants.${key}[j]`;
+function slotIndex(c: Ctx, key: string): number {
+  const z = c.slots.findIndex((x) => x.key === key);
+  if (z < 0) throw new Error(`internal: no state slot ${key}`);
+  return z;
+}
+
+/** A per-label constant (one column of LC), read at label `idx`. */
+function perLabel(c: Ctx, key: string, data: ArrayLike<number>, idx = 'j'): string {
+  let e = c.lc.get(key);
+  if (!e) c.lc.set(key, (e = { col: c.lcWidth++, data }));
+  return `this.constants.LC[${idx}][${e.col}]`;
+}
+
+/** A per-label table of `width` columns (−1 padded); returns its first column. */
+function perLabelTable(c: Ctx, key: string, data: Int32Array, width: number): number {
+  const first = c.lcWidth;
+  for (let u = 0; u < width; u++) {
+    const col = new Float32Array(c.plan.n);
+    for (let l = 0; l < c.plan.n; l++) col[l] = data[l * width + u];
+    perLabel(c, `${key}_${u}`, col);
+  }
+  return first;
 }
 
 function paramRef(c: Ctx, m: PlanMechanism, p: string): string {
-  const key = `P_${cname(m.name)}_${cname(p)}`;
+  const key = `${m.name}.${p}`;
   const arr = m.params.get(p)!;
-  if (!arr.perVariant) return perLabel(c, key, arr.data);
-  const B = c.plan.B;
-  const rows: Float32Array[] = [];
-  for (let l = 0; l < c.plan.n; l++) rows.push(arr.data.subarray(l * B, (l + 1) * B));
-  c.constants[key] = rows;
-  return `this.constants.${key}[j][b]`;
+  if (!arr.perVariant) return perLabel(c, `P_${key}`, arr.data);
+  let e = c.pv.get(key);
+  if (!e) c.pv.set(key, (e = { index: c.pv.size, data: arr.data }));
+  return `this.constants.PV[${e.index}][j][b]`;
 }
 
-/** Statements defining the ion locals a mechanism reads; returns the resolver's map. */
-function ionLocals(c: Ctx, lines: string[], needed: Set<string>): Map<string, string> {
+/** How a kernel reads concentrations: the initial constants, the state texture, or a local. */
+type CiSource = (ion: string) => string | null;
+
+/** Statements defining the ion locals (suffix sfx) that `needed` reads. */
+function ionLocals(c: Ctx, lines: string[], needed: Set<string>, ciOf: CiSource, sfx: string): Map<string, string> {
   const out = new Map<string, string>();
+  const s = c.s;
   for (const ion of c.plan.ions) {
     const eName = `e${ion.name}`;
     const ciName = `${ion.name}i`;
     const coName = `${ion.name}o`;
-    let ci: string | null = null;
-    const ciRef = (): string => {
-      if (ci !== null) return ci;
-      if (c.phase === 'run' && ion.ciState) ci = `${useArg(c, c.ciName(ion.name))}[j][b]`;
-      else ci = perLabel(c, `CI0_${ion.name}`, ion.ci0);
-      return ci;
-    };
+    const ciCode = (): string => (ion.ciState ? ciOf(ion.name) : null) ?? perLabel(c, `CI0_${ion.name}`, ion.ci0);
     if (needed.has(ciName)) {
-      lines.push(`  const ion_${ciName} = ${ciRef()};`);
-      out.set(ciName, `ion_${ciName}`);
+      lines.push(`  const ion_${ciName}${sfx} = ${ciCode()};`);
+      out.set(ciName, `ion_${ciName}${sfx}`);
     }
     if (needed.has(coName)) {
-      lines.push(`  const ion_${coName} = ${perLabel(c, `CO_${ion.name}`, ion.co)};`);
-      out.set(coName, `ion_${coName}`);
+      lines.push(`  const ion_${coName}${sfx} = ${perLabel(c, `CO_${ion.name}`, ion.co)};`);
+      out.set(coName, `ion_${coName}${sfx}`);
     }
     if (needed.has(eName)) {
       const fixed = perLabel(c, `E_${ion.name}`, ion.e);
-      if (c.phase === 'run' && ion.ciState && ion.style.some((x) => x >= 2)) {
-        const s = c.s;
+      const ci = ion.ciState ? ciOf(ion.name) : null;
+      if (ci !== null && ion.style.some((x) => x >= 2)) {
         const k = (1000.0 * GAS_CONSTANT * (c.plan.celsius + 273.15)) / FARADAY / ion.charge;
         const co = perLabel(c, `CO_${ion.name}`, ion.co);
-        const ciE = ciRef();
-        const nernst = s.op(s.num(k), '*', s.r(`Math.log(${s.op(co, '/', ciE)})`));
-        lines.push(`  const ion_${eName} = ${perLabel(c, `ST_${ion.name}`, ion.style)} > 1.5 ? (${ciE} > 0.0 ? ${nernst} : 1000000.0) : ${fixed};`);
+        const nernst = s.op(s.num(k), '*', s.r(`Math.log(${s.op(co, '/', ci)})`));
+        lines.push(`  const ion_${eName}${sfx} = ${perLabel(c, `STYLE_${ion.name}`, ion.style)} > 1.5 ? (${ci} > 0.0 ? ${nernst} : 1000000.0) : ${fixed};`);
       } else {
-        lines.push(`  const ion_${eName} = ${fixed};`);
+        lines.push(`  const ion_${eName}${sfx} = ${fixed};`);
       }
-      out.set(eName, `ion_${eName}`);
+      out.set(eName, `ion_${eName}${sfx}`);
     }
   }
   return out;
@@ -267,10 +310,10 @@ function symbolsIn(lm: LoweredMechanism): Set<string> {
 }
 
 /**
- * A resolver for one mechanism's symbols. `v`: the voltage expression; `pass`: suffix of the
- * assigned locals; `stateRef(name)`: the code reading a state.
+ * A resolver for one mechanism's symbols: `v` the voltage expression, `pass` and `sfx` name the
+ * assigned locals, `stateRef(name)` reads a state.
  */
-function resolver(c: Ctx, m: PlanMechanism, ions: Map<string, string>, v: string, pass: string, stateRef: (st: string) => string): (name: string) => string {
+function resolver(c: Ctx, m: PlanMechanism, ions: Map<string, string>, v: string, pass: string, sfx: string, stateRef: (st: string) => string): (name: string) => string {
   const lm = m.lowered!;
   const blockValues = blockAssigned(c, m);
   return (name: string): string => {
@@ -291,7 +334,7 @@ function resolver(c: Ctx, m: PlanMechanism, ions: Map<string, string>, v: string
         const bv = blockValues.get(name);
         if (bv !== undefined) return c.s.num(bv);
         const a = lm.assigned.find((x) => x.name === name)!;
-        return `a${a.flags.v ? pass : ''}_${cname(m.name)}_${name}`;
+        return `a${a.flags.v ? pass : ''}_${cname(m.name)}_${name}${sfx}`;
       }
       default:
         throw new Error(`internal: ${m.name}: symbol ${name} (${sym.kind}) in a gpu kernel`);
@@ -316,201 +359,242 @@ function blockAssigned(c: Ctx, m: PlanMechanism): Map<string, number> {
   return out;
 }
 
-/** Statements for the assigned quantities `need` (names) at voltage v with suffix pass. */
-function assignedLines(c: Ctx, m: PlanMechanism, resolve: (n: string) => string, pass: string, filter: (a: LoweredMechanism['assigned'][number]) => boolean): string[] {
-  const lm = m.lowered!;
-  return lm.assigned
-    .filter((a) => a.flags.inst && filter(a))
-    .map((a) => `    const a${a.flags.v ? pass : ''}_${cname(m.name)}_${a.name} = ${emitIR(c.s, a.ir, resolve)};`);
+function assignedLines(c: Ctx, m: PlanMechanism, resolve: (n: string) => string, pass: string, sfx: string, keep: (a: LoweredMechanism['assigned'][number]) => boolean): string[] {
+  return m.lowered!.assigned
+    .filter((a) => a.flags.inst && keep(a))
+    .map((a) => `    const a${a.flags.v ? pass : ''}_${cname(m.name)}_${a.name}${sfx} = ${emitIR(c.s, a.ir, resolve)};`);
 }
 
-function newCtx(plan: GpuPlan, f32: boolean, phase: 'init' | 'run', ciName: (ion: string) => string = (ion) => `CI_${ion}`): Ctx {
-  return { s: new Src(f32), plan, args: [], constants: {}, phase, ciName };
-}
+const oldState = (c: Ctx, m: PlanMechanism) => (st: string): string => `ST[${slotIndex(c, tex(`${m.name}.${st}`))}][j][b]`;
 
-function finish(c: Ctx, name: string, body: string[], output: number[]): KernelSpec {
-  const source = `function (${c.args.join(', ')}) {\n${body.join('\n')}\n}`;
-  return { name, source, output, constants: c.constants, args: [...c.args] };
-}
-
-/** Total mechanism current at v0 = v and v1 = v + 0.001 into i0, i1 (or, with `ion`, that ion's current at v into i0). */
-function currentLines(c: Ctx, v: string, onlyIon: string | null, stateRef: (m: PlanMechanism, st: string) => string): string[] {
+/**
+ * Total mechanism current at v0 = v and v1 = v + 0.001 into i0<sfx>, i1<sfx> (with `onlyIon`:
+ * that ion's current at v into i0<sfx>). States from ST as they are (start of step).
+ */
+function currentLines(c: Ctx, v: string, onlyIon: string | null, ciOf: CiSource, sfx: string): string[] {
   const s = c.s;
   const lines: string[] = [];
   const needed = new Set<string>();
   const mechs = c.plan.mechanisms.filter((m) => m.kind === 'ir' && (onlyIon === null || m.lowered!.currents.some((cu) => cu.ion === onlyIon)));
   for (const m of mechs) for (const x of symbolsIn(m.lowered!)) needed.add(x);
-  const ions = ionLocals(c, lines, needed);
-  lines.push(`  const v0 = ${v};`);
-  if (onlyIon === null) lines.push(`  const v1 = ${s.op('v0', '+', s.num(0.001))};`);
-  lines.push('  let i0 = 0.0;');
-  if (onlyIon === null) lines.push('  let i1 = 0.0;');
+  const ions = ionLocals(c, lines, needed, ciOf, sfx);
+  lines.push(`  const v0${sfx} = ${v};`);
+  if (onlyIon === null) lines.push(`  const v1${sfx} = ${s.op(`v0${sfx}`, '+', s.num(0.001))};`);
+  lines.push(`  let i0${sfx} = 0.0;`);
+  if (onlyIon === null) lines.push(`  let i1${sfx} = 0.0;`);
   for (const m of mechs) {
     const lm = m.lowered!;
-    const mask = perLabel(c, `M_${cname(m.name)}`, m.mask);
-    lines.push(`  if (${mask} > 0.5) {`);
-    const sr = (st: string): string => stateRef(m, st);
-    const r0 = resolver(c, m, ions, 'v0', '0', sr);
-    const r1 = resolver(c, m, ions, 'v1', '1', sr);
+    lines.push(`  if (${perLabel(c, `M_${m.name}`, m.mask)} > 0.5) {`);
+    const r0 = resolver(c, m, ions, `v0${sfx}`, '0', sfx, oldState(c, m));
+    const r1 = resolver(c, m, ions, `v1${sfx}`, '1', sfx, oldState(c, m));
     const currents = lm.currents.filter((cu) => onlyIon === null || cu.ion === onlyIon);
     const need = closure(lm, currents.map((cu) => cu.ir));
-    lines.push(...assignedLines(c, m, r0, '0', (a) => need.has(a.name) && !a.flags.v));
+    lines.push(...assignedLines(c, m, r0, '0', sfx, (a) => need.has(a.name) && !a.flags.v));
     for (const [pass, res] of (onlyIon === null ? [['1', r1], ['0', r0]] : [['0', r0]]) as [string, (n: string) => string][]) {
-      lines.push(...assignedLines(c, m, res, pass, (a) => need.has(a.name) && a.flags.v));
-      const terms = currents.map((cu) => emitIR(s, cu.ir, res));
-      const sum = terms.reduce((x, y) => s.op(x, '+', y));
-      lines.push(`    i${pass} = ${s.op(`i${pass}`, '+', sum)};`);
+      lines.push(...assignedLines(c, m, res, pass, sfx, (a) => need.has(a.name) && a.flags.v));
+      const sum = currents.map((cu) => emitIR(s, cu.ir, res)).reduce((x, y) => s.op(x, '+', y));
+      lines.push(`    i${pass}${sfx} = ${s.op(`i${pass}${sfx}`, '+', sum)};`);
     }
     lines.push('  }');
   }
   return lines;
 }
 
+/**
+ * CaDynamics_E2 (hand-written; mechanism files cannot write a concentration): the new cai into
+ * cain<sfx>, from the Ca current of this step's current evaluation (recomputed at VOLD with the
+ * start-of-step states and cai).
+ */
+function caiNewLines(c: Ctx, sfx: string): string[] {
+  const s = c.s;
+  const m = c.plan.mechanisms.find((x) => x.kind === 'cadyn')!;
+  const z = slotIndex(c, 'CI_ca');
+  const lines = [`  const caio${sfx} = ST[${z}][j][b];`, `  let cain${sfx} = caio${sfx};`];
+  lines.push(`  if (${perLabel(c, 'M_CaDynamics_E2', m.mask)} > 0.5) {`);
+  lines.push(...currentLines(c, 'VOLD[j][b]', 'ca', (ion) => (ion === 'ca' ? `caio${sfx}` : null), `c${sfx}`).map((l) => '  ' + l));
+  const P = (p: string): string => paramRef(c, m, p);
+  // b = (−10000)·((ica·γ)/((2·F)·depth)) − (−minCai)/decay;  a = (−1)/decay
+  const ica = `i0c${sfx}`;
+  const bb = s.op(s.op(s.num(-10000), '*', s.op(s.op(ica, '*', P('gamma')), '/', s.op(s.num(2 * FARADAY), '*', P('depth')))), '-', s.op(`(-${P('minCai')})`, '/', P('decay')));
+  lines.push(`    const bb${sfx} = ${bb};`);
+  lines.push(`    const aa${sfx} = ${s.op(s.num(-1), '/', P('decay'))};`);
+  lines.push(`    const xa${sfx} = ${s.op(s.num(c.plan.dt_ms), '*', `aa${sfx}`)};`);
+  lines.push(`    cain${sfx} = ${s.op(`caio${sfx}`, '+', s.op(oneMinusExp(s, `xa${sfx}`), '*', s.op(s.op(`(-bb${sfx})`, '/', `aa${sfx}`), '-', `caio${sfx}`)))};`);
+  lines.push('  }');
+  return lines;
+}
+
+function finish(c: Ctx, name: string, body: string[], output: number[]): KernelSpec {
+  if (c.lc.size > 0) {
+    const rows: Float32Array[] = [];
+    for (let l = 0; l < c.plan.n; l++) rows.push(new Float32Array(c.lcWidth));
+    for (const { col, data } of c.lc.values()) for (let l = 0; l < c.plan.n; l++) rows[l][col] = data[l];
+    c.constants.LC = rows;
+  }
+  if (c.pv.size > 0) {
+    const B = c.plan.B;
+    const planes: Float32Array[][] = [];
+    for (const { data } of c.pv.values()) {
+      const rows: Float32Array[] = [];
+      for (let l = 0; l < c.plan.n; l++) rows.push(data.slice(l * B, (l + 1) * B));
+      planes.push(rows);
+    }
+    (c.constants as Record<string, unknown>).PV = planes;
+  }
+  const source = `function (${c.args.join(', ')}) {\n${body.join('\n')}\n}`;
+  return { name, source, output, constants: c.constants, args: [...c.args] };
+}
+
 const HEAD = ['  const b = this.thread.x;', '  const j = this.thread.y;'];
 
 /** v = v_init everywhere. */
 export function initVKernel(plan: GpuPlan, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'init');
+  const c = newCtx(plan, f32, []);
   return finish(c, 'initV', [`  return ${c.s.num(plan.v_init_mV)} + 0.0 * this.thread.x;`], [plan.B, plan.n]);
 }
 
-/** ci = ci0 (a concentration state's initial value). */
-export function initCiKernel(plan: GpuPlan, ion: string, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'init');
-  const pi = plan.ions.find((x) => x.name === ion)!;
-  return finish(c, `initCi_${ion}`, [...HEAD, `  return ${perLabel(c, `CI0_${ion}`, pi.ci0)};`], [plan.B, plan.n]);
-}
-
-/** A state's initial value at v_init: x∞ (α/(α + β)) or its `initial` expression. */
-export function initStateKernel(plan: GpuPlan, m: PlanMechanism, state: string, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'init');
-  const lm = m.lowered!;
-  const st = lm.states.find((x) => x.decl.name === state)!;
-  const lines = [...HEAD];
-  const ions = ionLocals(c, lines, symbolsIn(lm));
-  lines.push(`  const v = ${c.s.num(plan.v_init_mV)};`);
-  lines.push(`  if (${perLabel(c, `M_${cname(m.name)}`, m.mask)} < 0.5) { return 0.0; }`);
-  const res = resolver(c, m, ions, 'v', '', () => { throw new Error(`internal: ${m.name}.${state}: the initial value reads a state`); });
-  const need = closure(lm, st.initial ? [st.initial.ir] : [st.first.ir, st.second.ir]);
-  lines.push(...assignedLines(c, m, res, '', (a) => need.has(a.name)));
+/** Every state's initial value at v_init into ST [B, N, Z]: x∞ (α/(α + β)), `initial`, or ci0. */
+export function initStatesKernel(plan: GpuPlan, f32: boolean): KernelSpec {
+  const c = newCtx(plan, f32, []);
   const s = c.s;
-  let value: string;
-  if (st.initial) value = emitIR(s, st.initial.ir, res);
-  else if (st.decl.form === 'inf_tau') value = emitIR(s, st.first.ir, res);
-  else {
-    lines.push(`  const al = ${emitIR(s, st.first.ir, res)};`);
-    lines.push(`  const be = ${emitIR(s, st.second.ir, res)};`);
-    value = s.op('al', '/', s.op('al', '+', 'be'));
-  }
-  lines.push(`  return ${value};`);
-  return finish(c, `init_${m.name}_${state}`, lines, [plan.B, plan.n]);
+  const lines = [...HEAD, '  const z = this.thread.z;', `  const v = ${s.num(plan.v_init_mV)};`];
+  c.slots.forEach((slot, z) => {
+    const sfx = `_${z}`;
+    lines.push(`  if (z == ${z}) {`);
+    if (slot.state === null) {
+      const ion = plan.ions.find((x) => x.name === slot.ion)!;
+      lines.push(`    return ${perLabel(c, `CI0_${ion.name}`, ion.ci0)};`, '  }');
+      return;
+    }
+    const m = slot.mech;
+    const lm = m.lowered!;
+    const st = lm.states.find((x) => x.decl.name === slot.state)!;
+    lines.push(`    if (${perLabel(c, `M_${m.name}`, m.mask)} < 0.5) { return 0.0; }`);
+    const ions = ionLocals(c, lines, symbolsIn(lm), () => null, sfx);
+    const res = resolver(c, m, ions, 'v', '', sfx, () => { throw new Error(`internal: ${m.name}.${slot.state}: the initial value reads a state`); });
+    const need = closure(lm, st.initial ? [st.initial.ir] : [st.first.ir, st.second.ir]);
+    lines.push(...assignedLines(c, m, res, '', sfx, (a) => need.has(a.name)));
+    if (st.initial) lines.push(`    return ${emitIR(s, st.initial.ir, res)};`);
+    else if (st.decl.form === 'inf_tau') lines.push(`    return ${emitIR(s, st.first.ir, res)};`);
+    else {
+      lines.push(`    const al${sfx} = ${emitIR(s, st.first.ir, res)};`);
+      lines.push(`    const be${sfx} = ${emitIR(s, st.second.ir, res)};`);
+      lines.push(`    return ${s.op(`al${sfx}`, '/', s.op(`al${sfx}`, '+', `be${sfx}`))};`);
+    }
+    lines.push('  }');
+  });
+  lines.push('  return 0.0;');
+  return finish(c, 'initStates', lines, [plan.B, plan.n, Math.max(1, c.slots.length)]);
 }
 
-/** Assembly: output [B, N, 4] = (d, r, up, dn) per label. Argument ON: IClamp on (1) or off (0) per instance. */
+/** Assembly: output [B, N, 4] = (d, r, up, dn) per label. ON: IClamp on (1) or off (0) per instance. */
 export function assemblyKernel(plan: GpuPlan, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run');
+  const c = newCtx(plan, f32, ['V', 'ST', 'ON']);
   const s = c.s;
-  useArg(c, 'V');
-  useArg(c, 'ON');
   const lines = [...HEAD, '  const q = this.thread.z;'];
   lines.push(`  if (q == 2) { return ${perLabel(c, 'UP', plan.up)}; }`);
   lines.push(`  if (q == 3) { return ${perLabel(c, 'DN', plan.dn)}; }`);
   lines.push('  const v = V[j][b];');
-  lines.push(...currentLines(c, 'v', null, (m, st) => `${useArg(c, tex(`${m.name}.${st}`))}[j][b]`));
+  const ciState = (ion: string): string => `ST[${slotIndex(c, `CI_${ion}`)}][j][b]`;
+  lines.push(...currentLines(c, 'v', null, ciState, ''));
   const g = s.op(s.op('i1', '-', 'i0'), '/', s.num(0.001));
   lines.push(`  if (q == 0) { return ${s.op(perLabel(c, 'DCONST', plan.dConst), '+', g)}; }`);
   lines.push('  let r = -i0;');
-  if (plan.stim.label.length > 0) {
+  const ns = plan.stim.label.length;
+  if (ns > 0) {
     const B = plan.B;
     const rows: Float32Array[] = [];
-    for (let k = 0; k < plan.stim.label.length; k++) rows.push(plan.stim.amp.subarray(k * B, (k + 1) * B));
+    for (let k = 0; k < ns; k++) rows.push(Float32Array.from(plan.stim.amp.subarray(k * B, (k + 1) * B), (a) => a * plan.stim.scale[k]));
     c.constants.AMP = rows;
-    c.constants.SSCALE = plan.stim.scale;
-    const at: Float32Array[] = [];
-    for (let l = 0; l < plan.n; l++) at.push(Float32Array.from(plan.stimAt.subarray(l * plan.maxStim, (l + 1) * plan.maxStim)));
-    c.constants.STIMAT = at;
+    const base = perLabelTable(c, 'STIMAT', plan.stimAt, plan.maxStim);
     lines.push(`  for (let u = 0; u < ${plan.maxStim}; u++) {`);
-    lines.push('    const k = this.constants.STIMAT[j][u];');
-    lines.push(`    if (k > -0.5) { r = ${s.op('r', '+', s.op(s.op('ON[k]', '*', 'this.constants.AMP[k][b]'), '*', 'this.constants.SSCALE[k]'))}; }`);
+    lines.push(`    const k = this.constants.LC[j][${base} + u];`);
+    lines.push(`    if (k > -0.5) { r = ${s.op('r', '+', s.op('ON[k]', '*', 'this.constants.AMP[k][b]'))}; }`);
     lines.push('  }');
   }
-  const par = Float32Array.from(plan.parentLabel);
-  lines.push(`  const p = ${perLabel(c, 'PAR', par)};`);
-  lines.push(`  if (p > -0.5) { r = ${s.op('r', '-', s.op('this.constants.UP[j]', '*', s.op('V[p][b]', '-', 'v')))}; }`);
-  const ch: Float32Array[] = [];
-  for (let l = 0; l < plan.n; l++) ch.push(Float32Array.from(plan.children.subarray(l * plan.maxChildren, (l + 1) * plan.maxChildren)));
-  c.constants.CH = ch;
+  lines.push(`  const p = ${perLabel(c, 'PAR', Float32Array.from(plan.parentLabel))};`);
+  lines.push(`  if (p > -0.5) { r = ${s.op('r', '-', s.op(perLabel(c, 'UP', plan.up), '*', s.op('V[p][b]', '-', 'v')))}; }`);
+  const base = perLabelTable(c, 'CH', plan.children, plan.maxChildren);
   lines.push(`  for (let u = 0; u < ${plan.maxChildren}; u++) {`);
-  lines.push('    const h = this.constants.CH[j][u];');
-  lines.push(`    if (h > -0.5) { r = ${s.op('r', '+', s.op('this.constants.DN[h]', '*', s.op('v', '-', 'V[h][b]')))}; }`);
+  lines.push(`    const h = this.constants.LC[j][${base} + u];`);
+  lines.push(`    if (h > -0.5) { r = ${s.op('r', '+', s.op(perLabel(c, 'DN', plan.dn, 'h'), '*', s.op('v', '-', 'V[h][b]')))}; }`);
   lines.push('  }');
   lines.push('  return r;');
   return finish(c, 'assemble', lines, [plan.B, plan.n, 4]);
 }
 
-/** cnexp update of one state at the new v (V); the mechanism's own states as at the start of the step (OLD_ names). */
-export function stateKernel(plan: GpuPlan, m: PlanMechanism, state: string, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run');
-  const s = c.s;
-  const lm = m.lowered!;
-  const st = lm.states.find((x) => x.decl.name === state)!;
-  useArg(c, 'V');
-  const self = useArg(c, tex(`${m.name}.${state}`));
-  const lines = [...HEAD, `  const x = ${self}[j][b];`, `  if (${perLabel(c, `M_${cname(m.name)}`, m.mask)} < 0.5) { return x; }`];
-  const ions = ionLocals(c, lines, symbolsIn(lm));
-  lines.push('  const v = V[j][b];');
-  const res = resolver(c, m, ions, 'v', '', (name) => (name === state ? 'x' : `${useArg(c, tex(`${m.name}.${name}`))}[j][b]`));
-  const need = closure(lm, [st.first.ir, st.second.ir]);
-  lines.push(...assignedLines(c, m, res, '', (a) => need.has(a.name)).map((l) => l.slice(2)));
-  lines.push(`  const r1 = ${emitIR(s, st.first.ir, res)};`);
-  lines.push(`  const r2 = ${emitIR(s, st.second.ir, res)};`);
-  if (st.decl.form === 'inf_tau') {
-    lines.push(`  const ca = ${s.op(s.num(-1), '/', 'r2')};`);
-    lines.push(`  const mba = ${s.op(`(-${s.op('r1', '/', 'r2')})`, '/', 'ca')};`);
-  } else {
-    lines.push(`  const ca = (-${s.op('r1', '+', 'r2')});`);
-    lines.push(`  const mba = ${s.op('(-r1)', '/', 'ca')};`);
-  }
-  const fac = s.op(s.num(1), '-', s.r(`Math.exp(${s.op(s.num(plan.dt_ms), '*', 'ca')})`));
-  lines.push(`  return ${s.op('x', '+', s.op(fac, '*', s.op('mba', '-', 'x')))};`);
-  return finish(c, `state_${m.name}_${state}`, lines, [plan.B, plan.n]);
-}
-
 /**
- * CaDynamics_E2 (hand-written; not expressible as a mechanism file): cai from ica, the Ca current
- * of the current evaluation, recomputed here from VOLD, the start-of-step states (S0_ names) and cai.
+ * Every state's update into ST' [B, N, Z]: cnexp at the new v (V) from the start-of-step states
+ * (ST); concentrations (CaDynamics_E2) from the Ca current at the old v (VOLD). A gate that reads
+ * cai sees the new cai, as when NEURON advances CaDynamics_E2 first (model order).
  */
-export function caDynKernel(plan: GpuPlan, m: PlanMechanism, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run', () => 'CIOLD_ca');
+export function advanceKernel(plan: GpuPlan, f32: boolean): KernelSpec {
+  const c = newCtx(plan, f32, ['V', 'VOLD', 'ST']);
   const s = c.s;
-  useArg(c, 'VOLD');
-  const cai = useArg(c, 'CIOLD_ca');
-  const lines = [...HEAD, `  const cai = ${cai}[j][b];`, `  if (${perLabel(c, `M_${cname(m.name)}`, m.mask)} < 0.5) { return cai; }`];
-  lines.push(...currentLines(c, 'VOLD[j][b]', 'ca', (mm, st) => `${useArg(c, 'S0_' + tex(`${mm.name}.${st}`))}[j][b]`));
-  const P = (p: string): string => paramRef(c, m, p);
-  const F = (2 * 96485.33212331001);
-  void F;
-  // b = (−10000)·((ica·γ)/((2·F)·depth)) − (−minCai)/decay; a = (−1)/decay
-  const bb = s.op(s.op(s.num(-10000), '*', s.op(s.op('i0', '*', P('gamma')), '/', s.op(s.num(2 * FARADAY), '*', P('depth')))), '-', s.op(`(-${P('minCai')})`, '/', P('decay')));
-  lines.push(`  const bb = ${bb};`);
-  lines.push(`  const aa = ${s.op(s.num(-1), '/', P('decay'))};`);
-  const fac = s.op(s.num(1), '-', s.r(`Math.exp(${s.op(s.num(plan.dt_ms), '*', 'aa')})`));
-  lines.push(`  return ${s.op('cai', '+', s.op(fac, '*', s.op(s.op('(-bb)', '/', 'aa'), '-', 'cai')))};`);
-  return finish(c, 'cadyn', lines, [plan.B, plan.n]);
+  const lines = [...HEAD, '  const z = this.thread.z;'];
+  c.slots.forEach((slot, z) => {
+    const sfx = `_${z}`;
+    lines.push(`  if (z == ${z}) {`);
+    if (slot.state === null) {
+      lines.push(...caiNewLines(c, sfx).map((l) => '  ' + l), `    return cain${sfx};`, '  }');
+      return;
+    }
+    const m = slot.mech;
+    const lm = m.lowered!;
+    const st = lm.states.find((x) => x.decl.name === slot.state)!;
+    lines.push(`    const x${sfx} = ST[${z}][j][b];`);
+    lines.push(`    if (${perLabel(c, `M_${m.name}`, m.mask)} < 0.5) { return x${sfx}; }`);
+    const needSyms = new Set<string>();
+    const need = closure(lm, [st.first.ir, st.second.ir]);
+    const walk = (ir: IR): void => {
+      if (ir.k === 'sym') needSyms.add(ir.name);
+      else if (ir.k === 'bin') { walk(ir.a); walk(ir.b); } else if (ir.k === 'neg' || ir.k === 'not') walk(ir.a);
+      else if (ir.k === 'call') ir.args.forEach(walk); else if (ir.k === 'cond') { walk(ir.c); walk(ir.a); walk(ir.b); }
+    };
+    walk(st.first.ir);
+    walk(st.second.ir);
+    for (const a of lm.assigned) if (need.has(a.name)) walk(a.ir);
+    const ciLines: string[] = [];
+    const ciOf = (ion: string): string | null => {
+      if (ion !== 'ca') return null;
+      if (ciLines.length === 0) ciLines.push(...caiNewLines(c, `n${sfx}`));
+      return `cainn${sfx}`;
+    };
+    const ionDefs: string[] = [];
+    const ions = ionLocals(c, ionDefs, needSyms, ciOf, sfx);
+    lines.push(...ciLines.map((l) => '  ' + l), ...ionDefs.map((l) => '  ' + l));
+    lines.push(`    const v${sfx} = V[j][b];`);
+    const res = resolver(c, m, ions, `v${sfx}`, '', sfx, (name) => (name === slot.state ? `x${sfx}` : oldState(c, m)(name)));
+    lines.push(...assignedLines(c, m, res, '', sfx, (a) => need.has(a.name)));
+    lines.push(`    const r1${sfx} = ${emitIR(s, st.first.ir, res)};`);
+    lines.push(`    const r2${sfx} = ${emitIR(s, st.second.ir, res)};`);
+    if (st.decl.form === 'inf_tau') {
+      lines.push(`    const ca${sfx} = ${s.op(s.num(-1), '/', `r2${sfx}`)};`);
+      lines.push(`    const mba${sfx} = ${s.op(`(-${s.op(`r1${sfx}`, '/', `r2${sfx}`)})`, '/', `ca${sfx}`)};`);
+    } else {
+      lines.push(`    const ca${sfx} = (-${s.op(`r1${sfx}`, '+', `r2${sfx}`)});`);
+      lines.push(`    const mba${sfx} = ${s.op(`(-r1${sfx})`, '/', `ca${sfx}`)};`);
+    }
+    lines.push(`    const xa${sfx} = ${s.op(s.num(plan.dt_ms), '*', `ca${sfx}`)};`);
+    lines.push(`    return ${s.op(`x${sfx}`, '+', s.op(oneMinusExp(s, `xa${sfx}`), '*', s.op(`mba${sfx}`, '-', `x${sfx}`)))};`);
+    lines.push('  }');
+  });
+  lines.push('  return 0.0;');
+  return finish(c, 'advance', lines, [plan.B, plan.n, Math.max(1, c.slots.length)]);
 }
 
 /** Forward round k of the tree contraction: S (rows live[k]) → rows live[k+1]. */
 export function forwardKernel(plan: GpuPlan, k: number, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run');
+  const c = newCtx(plan, f32, ['S']);
   const s = c.s;
-  useArg(c, 'S');
   const sc = plan.schedule;
-  c.constants.FP = Float32Array.from(sc.fwdParent[k]);
-  c.constants.FC0 = Float32Array.from(sc.fwdChild0[k]);
-  c.constants.FC1 = Float32Array.from(sc.fwdChild1[k]);
+  const ns = sc.live[k + 1];
+  const T: Float32Array[] = [];
+  for (let j = 0; j < ns; j++) T.push(Float32Array.of(sc.fwdParent[k][j], sc.fwdChild0[k][j], sc.fwdChild1[k][j]));
+  c.constants.FT = T;
   const L = [...HEAD, '  const q = this.thread.z;'];
   L.push('  let d = S[0][j][b];', '  let r = S[1][j][b];', '  let up = S[2][j][b];', '  let dn = S[3][j][b];');
-  L.push('  const e = this.constants.FP[j];');
+  L.push('  const e = this.constants.FT[j][0];');
   L.push('  if (e > -0.5) {');
   L.push('    const de = S[0][e][b];');
   L.push(`    d = ${s.op('d', '-', s.op(s.op('up', '*', 'dn'), '/', 'de'))};`);
@@ -519,43 +603,36 @@ export function forwardKernel(plan: GpuPlan, k: number, f32: boolean): KernelSpe
   L.push(`    dn = -${s.op(s.op('S[3][e][b]', '*', 'dn'), '/', 'de')};`);
   L.push('    up = nup;');
   L.push('  }');
-  for (const f of ['FC0', 'FC1']) {
-    L.push(`  const ${f.toLowerCase()} = this.constants.${f}[j];`);
-    L.push(`  if (${f.toLowerCase()} > -0.5) {`);
-    L.push(`    const h = ${f.toLowerCase()};`);
-    L.push(`    d = ${s.op('d', '-', s.op(s.op('S[3][h][b]', '*', 'S[2][h][b]'), '/', 'S[0][h][b]'))};`);
-    L.push(`    r = ${s.op('r', '-', s.op(s.op('S[3][h][b]', '*', 'S[1][h][b]'), '/', 'S[0][h][b]'))};`);
+  for (const col of [1, 2]) {
+    L.push(`  const h${col} = this.constants.FT[j][${col}];`);
+    L.push(`  if (h${col} > -0.5) {`);
+    L.push(`    d = ${s.op('d', '-', s.op(s.op(`S[3][h${col}][b]`, '*', `S[2][h${col}][b]`), '/', `S[0][h${col}][b]`))};`);
+    L.push(`    r = ${s.op('r', '-', s.op(s.op(`S[3][h${col}][b]`, '*', `S[1][h${col}][b]`), '/', `S[0][h${col}][b]`))};`);
     L.push('  }');
   }
   L.push('  if (q == 0) { return d; }', '  if (q == 1) { return r; }', '  if (q == 2) { return up; }', '  return dn;');
-  return finish(c, `fwd${k}`, L, [plan.B, sc.live[k + 1], 4]);
+  return finish(c, `fwd${k}`, L, [plan.B, ns, 4]);
 }
 
 /** The roots left after the last round: x = r/d. */
 export function finalKernel(plan: GpuPlan, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run');
-  useArg(c, 'S');
+  const c = newCtx(plan, f32, ['S']);
   const sc = plan.schedule;
   return finish(c, 'final', [...HEAD, `  return ${c.s.op('S[1][j][b]', '/', 'S[0][j][b]')};`], [plan.B, sc.live[sc.live.length - 1]]);
 }
 
 /** Backward round k: X (rows live[k+1]) → rows live[k], eliminated rows from S (round k's input). */
 export function backwardKernel(plan: GpuPlan, k: number, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run');
+  const c = newCtx(plan, f32, ['X', 'S']);
   const s = c.s;
-  useArg(c, 'X');
-  useArg(c, 'S');
   const sc = plan.schedule;
   const ns = sc.live[k + 1];
-  const bp = new Float32Array(sc.live[k]).fill(-1);
-  const bc = new Float32Array(sc.live[k]).fill(-1);
-  bp.set(sc.bwdParent[k], ns);
-  bc.set(sc.bwdChild[k], ns);
-  c.constants.BP = bp;
-  c.constants.BC = bc;
+  const T: Float32Array[] = [];
+  for (let j = 0; j < sc.live[k]; j++) T.push(j < ns ? Float32Array.of(-1, -1) : Float32Array.of(sc.bwdParent[k][j - ns], sc.bwdChild[k][j - ns]));
+  c.constants.BT = T;
   const L = [...HEAD];
   L.push(`  if (j < ${ns}) { return X[j][b]; }`);
-  L.push('  const p = this.constants.BP[j];', '  const h = this.constants.BC[j];');
+  L.push('  const p = this.constants.BT[j][0];', '  const h = this.constants.BT[j][1];');
   L.push(`  let num = ${s.op('S[1][j][b]', '-', s.op('S[2][j][b]', '*', 'X[p][b]'))};`);
   L.push(`  if (h > -0.5) { num = ${s.op('num', '-', s.op('S[3][h][b]', '*', 'X[h][b]'))}; }`);
   L.push(`  return ${s.op('num', '/', 'S[0][j][b]')};`);
@@ -564,16 +641,13 @@ export function backwardKernel(plan: GpuPlan, k: number, f32: boolean): KernelSp
 
 /** v += Δ. */
 export function vUpdateKernel(plan: GpuPlan, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run');
-  useArg(c, 'V');
-  useArg(c, 'X');
+  const c = newCtx(plan, f32, ['V', 'X']);
   return finish(c, 'vupdate', [...HEAD, `  return ${c.s.op('V[j][b]', '+', 'X[j][b]')};`], [plan.B, plan.n]);
 }
 
 /** v at the probed labels: output [B, P]. */
 export function recordKernel(plan: GpuPlan, f32: boolean): KernelSpec {
-  const c = newCtx(plan, f32, 'run');
-  useArg(c, 'V');
+  const c = newCtx(plan, f32, ['V']);
   c.constants.PROBE = Float32Array.from(plan.probeLabels);
   return finish(c, 'record', [...HEAD, '  return V[this.constants.PROBE[j]][b];'], [plan.B, plan.probeLabels.length]);
 }
