@@ -76,11 +76,13 @@ export function minus(a: Float64Array, b: Float64Array): Float64Array {
 export interface XYSeries {
   label: string;
   y: readonly number[];
+  /** Line colour; default the palette colour of the series index. */
+  color?: string;
 }
 
 /** A figure of y against x (one line per series, same x for all): amplitude vs N, IN/OUT vs interval. */
 export function xySvg(x: readonly number[], series: readonly XYSeries[], opts: { title: string; subtitle?: string; xLabel: string; yLabel: string; caption?: string }): string {
-  const s: TraceSeries[] = series.map((q) => ({ label: q.label, values: Float64Array.from(q.y, (v) => (Number.isFinite(v) ? v : NaN)) }));
+  const s: TraceSeries[] = series.map((q) => ({ label: q.label, values: Float64Array.from(q.y, (v) => (Number.isFinite(v) ? v : NaN)), color: q.color }));
   return tracesSvg(Float64Array.from(x), s, { title: opts.title, subtitle: opts.subtitle, xLabel: opts.xLabel, yLabel: opts.yLabel, caption: opts.caption, width: 760, height: 440 });
 }
 

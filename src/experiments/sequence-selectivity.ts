@@ -22,6 +22,7 @@ const QUICK_INTERVALS = [2, 4];
 const FULL_INTERVALS = [0.5, 1, 2, 3, 4, 5, 6, 8];
 
 type Direction = 'in' | 'out';
+const IN_COLOR = '#c0392b', OUT_COLOR = '#2e6fba', IN_LIGHT = '#e8a39b', OUT_LIGHT = '#9dbde3';
 
 function sequence(p: RawProtocol, interval_ms: number, dir: Direction, nmda: boolean): void {
   const n = (p.synapses[0].at as string[]).length;
@@ -70,10 +71,10 @@ function run(ctx: ExperimentContext): ExperimentOutput {
 
   // figures
   const series: TraceSeries[] = [
-    { label: 'IN, AMPA+NMDA', values: mainTraces.in_nmda, color: '#c0392b', panel: 0 },
-    { label: 'OUT, AMPA+NMDA', values: mainTraces.out_nmda, color: '#2e6fba', panel: 0 },
-    { label: 'IN, AMPA only', values: mainTraces.in_ampa, color: '#c0392b', panel: 1 },
-    { label: 'OUT, AMPA only', values: mainTraces.out_ampa, color: '#2e6fba', panel: 1 },
+    { label: 'IN, AMPA+NMDA', values: mainTraces.in_nmda, color: IN_COLOR, panel: 0 },
+    { label: 'OUT, AMPA+NMDA', values: mainTraces.out_nmda, color: OUT_COLOR, panel: 0 },
+    { label: 'IN, AMPA only', values: mainTraces.in_ampa, color: IN_COLOR, panel: 1 },
+    { label: 'OUT, AMPA only', values: mainTraces.out_ampa, color: OUT_COLOR, panel: 1 },
   ];
   ctx.figure('traces', tracesSvg(t!, series, {
     title: 'IN vs OUT sequences on one basal dendrite: somatic voltage',
@@ -83,8 +84,8 @@ function run(ctx: ExperimentContext): ExperimentOutput {
     caption: `IN (distal first) / OUT: ${(main.nmda.in / main.nmda.out).toFixed(3)} with NMDA, ${(main.ampa.in / main.ampa.out).toFixed(3)} with AMPA only (Rall's passive selectivity).`,
   }));
   ctx.figure('selectivity_vs_interval', xySvg(rows.map((q) => q.interval), [
-    { label: 'AMPA+NMDA', y: rows.map((q) => si(q.nmda)) },
-    { label: 'AMPA only', y: rows.map((q) => si(q.ampa)) },
+    { label: 'AMPA+NMDA', y: rows.map((q) => si(q.nmda)), color: '#7b3294' },
+    { label: 'AMPA only', y: rows.map((q) => si(q.ampa)), color: '#999999' },
   ], {
     title: 'Direction selectivity vs interval between inputs',
     subtitle: `SI = (IN − OUT)/(IN + OUT) of the somatic peak · sites ${spacing_um.toFixed(0)} µm apart: velocity = ${spacing_um.toFixed(0)} µm / interval`,
@@ -92,10 +93,10 @@ function run(ctx: ExperimentContext): ExperimentOutput {
     yLabel: 'selectivity index',
   }));
   ctx.figure('peaks_vs_interval', xySvg(rows.map((q) => q.interval), [
-    { label: 'IN, AMPA+NMDA', y: rows.map((q) => q.nmda.in) },
-    { label: 'OUT, AMPA+NMDA', y: rows.map((q) => q.nmda.out) },
-    { label: 'IN, AMPA only', y: rows.map((q) => q.ampa.in) },
-    { label: 'OUT, AMPA only', y: rows.map((q) => q.ampa.out) },
+    { label: 'IN, AMPA+NMDA', y: rows.map((q) => q.nmda.in), color: IN_COLOR },
+    { label: 'OUT, AMPA+NMDA', y: rows.map((q) => q.nmda.out), color: OUT_COLOR },
+    { label: 'IN, AMPA only', y: rows.map((q) => q.ampa.in), color: IN_LIGHT },
+    { label: 'OUT, AMPA only', y: rows.map((q) => q.ampa.out), color: OUT_LIGHT },
   ], { title: 'Somatic peak for IN and OUT sequences', xLabel: 'interval between successive inputs (ms)', yLabel: 'soma peak (mV above rest)' }));
 
   const checks = [
