@@ -15,6 +15,13 @@
  * ln(τ_decay/τ_rise), so that a weight-1 event gives a peak of B − A = 1.
  * Mg block (Jahr & Stevens 1990): mggate = 1/(1 + exp(γ·(−v))·(mg/mg_dep)).
  *
+ * Ca through NMDA receptors (`caFraction`, Dendrite's NMDA): a fraction `ca_fraction` of the
+ * synaptic current is carried by Ca²⁺ and written to ica (USEION ca WRITE ica), so a Ca
+ * accumulation mechanism at the node (CaDynamics_E2) sees it; the rest stays non-specific. The
+ * membrane gets the same total current (ica + i_ns = i), ica = ca_fraction·i and its conductance
+ * ca_fraction·g go to the ion's totals, and `i` stays the whole synaptic current. Default 0: no
+ * Ca current, the traces of the synapse without it. Parity: fixtures/neuron/nmda_ca/.
+ *
  * Numerics as nocmodl 7.7 / NEURON 8.2 (../../../shared/neuron-numerics.md §4, §9 and
  * fixtures/neuron/channels/NOTES.md §7): the current is evaluated at v + 0.001 and at v, the
  * conductance is the finite difference, both scaled by 100/area of the node; A and B decay by
@@ -25,7 +32,7 @@
  * τ1 ≥ 1e-9·τ2; Gidon τ_r ≤ 0.999·τ_d.
  */
 import { exp } from '../exp.ts';
-import type { InstanceInit, Mechanism, MechanismContext, MechanismDescription, MechanismInstance, ParamSpec, QuantitySpec } from '../mechanism.ts';
+import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismDescription, MechanismInstance, ParamSpec, QuantitySpec } from '../mechanism.ts';
 
 export type SynapseFamily = 'exp2syn' | 'weighted' | 'gidon';
 
@@ -54,6 +61,10 @@ export interface DualExpInstance extends MechanismInstance {
   readonly decayB: Float64Array;
   /** 100/area of each instance's node (nA → mA/cm², µS → S/cm²). */
   readonly scale: Float64Array;
+  /** caFraction synapses: the fraction and the Ca current (nA); the Ca ion (else undefined). */
+  readonly caFraction: Float64Array;
+  readonly ica: Float64Array;
+  readonly ca: IonState | undefined;
 }
 
 export interface DualExpConfig {
@@ -73,6 +84,8 @@ export interface DualExpConfig {
   gamma?: number;
   /** Gidon family: default gmax (µS). */
   gmax?: number;
+  /** With the parameter ca_fraction (default 0): that fraction of the current is ica. */
+  caFraction?: boolean;
 }
 
 const TAU_MIN = 1e-9;
@@ -81,6 +94,7 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
   const [riseName, decayName] = cfg.tauNames;
   const gidon = cfg.family === 'gidon';
   const block = cfg.block;
+  const withCa = cfg.caFraction === true;
   const params: ParamSpec[] = [
     { name: riseName, unit: 'ms', default: cfg.tauRise, min: TAU_MIN, max: 1e9, description: 'rise time constant' },
     { name: decayName, unit: 'ms', default: cfg.tauDecay, min: TAU_MIN, max: 1e9, description: 'decay time constant' },
@@ -93,6 +107,7 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
       { name: 'gamma', unit: '/mV', default: cfg.gamma ?? 0.062, description: 'steepness of the Mg block, mggate = 1/(1 + exp(−gamma·v)·mg/mg_dep)' },
     );
   }
+  if (withCa) params.push({ name: 'ca_fraction', unit: '1', default: 0, min: 0, max: 1, description: 'fraction of the synaptic current carried by Ca2+ (written to ica, seen by Ca accumulation mechanisms); 0: none' });
   if (gidon) {
     params.push(
       { name: 'Vtrg', unit: 'mV', default: -60, description: 'target voltage of the (unused by default) homeostatic factor lSF' },
@@ -112,6 +127,7 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
   ];
   if (block) assigned.push({ name: 'mggate', unit: '1', description: 'fraction not blocked by Mg' });
   if (gidon) assigned.push({ name: 'tsyn', unit: 'ms', description: 'time of the last event' });
+  if (withCa) assigned.push({ name: 'ica', unit: 'nA', description: 'Ca2+ part of the synaptic current, ca_fraction·i' });
 
   const description: MechanismDescription = {
     name: cfg.name,
@@ -123,7 +139,7 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
     globals,
     states,
     assigned,
-    ions: [],
+    ions: withCa ? [{ ion: 'ca', read: [], write: ['ica'] }] : [],
     electrode: false,
     events: { weight: gidon ? 'ignored' : 'uS' },
   };
@@ -162,6 +178,9 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
         decayA: arr(),
         decayB: arr(),
         scale,
+        caFraction: withCa ? p.ca_fraction : arr(),
+        ica: arr(),
+        ca: withCa ? init.ions.ca : undefined,
         vars: {},
       };
       const vars: Record<string, Float64Array> = {
@@ -176,6 +195,7 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
       };
       if (gidon) Object.assign(vars, { gmax: inst.gmax, lSF: inst.lSF, Vtrg: inst.Vtrg, tau_H: inst.tauH, tsyn: inst.tsyn });
       if (block) Object.assign(vars, { mg: inst.mg, gamma: inst.gamma, mggate: inst.mggate });
+      if (withCa) Object.assign(vars, { ca_fraction: inst.caFraction, ica: inst.ica });
       (inst as { vars: Record<string, Float64Array> }).vars = vars;
       return inst;
     },
@@ -196,6 +216,7 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
         inst.B[k] = 0;
         inst.g[k] = 0;
         inst.i[k] = 0;
+        inst.ica[k] = 0;
         inst.lSF[k] = 1;
         inst.tsyn[k] = -1e80;
         const tp = ((t1 * t2) / (t2 - t1)) * Math.log(t2 / t1);
@@ -247,6 +268,26 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
         const gfd = (i1 - i0) / 0.001;
         rhs[node] -= i0 * scale[k];
         d[node] += gfd * scale[k];
+      }
+      const ca = inst.ca;
+      if (ca !== undefined) {
+        const f = inst.caFraction, ica = inst.ica, caI = ca.i, caG = ca.didv;
+        for (let k = 0; k < count; k++) {
+          if (f[k] === 0) {
+            ica[k] = 0;
+            continue;
+          }
+          const node = nodes[k];
+          // the Ca part of i at v and its finite-difference conductance (as the current above)
+          const vk = v[node];
+          const m1 = 1 / (1 + exp(gamma[k] * -(vk + 0.001)) * (mg[k] / mgDep));
+          const ab = B[k] - A[k];
+          const c0 = f[k] * iOut[k];
+          const c1 = f[k] * (ab * m1 * (vk + 0.001 - e[k]));
+          ica[k] = c0;
+          caI[node] += c0 * scale[k];
+          caG[node] += ((c1 - c0) / 0.001) * scale[k];
+        }
       }
     },
 

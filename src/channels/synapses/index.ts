@@ -63,6 +63,7 @@ export const nmda = makeDualExpSynapse({
   block: true,
   mg: 1,
   gamma: 0.062,
+  caFraction: true,
 });
 
 export const gabaa = makeDualExpSynapse({
