@@ -11,7 +11,8 @@ import { nmdaPlateau } from './nmda-plateau.ts';
 import { sequenceSelectivity } from './sequence-selectivity.ts';
 import { bac } from './bac.ts';
 import { bap } from './bap.ts';
+import { dcaapXor } from './dcaap-xor.ts';
 
 export function experiments(): Experiment[] {
-  return [attenuation, impedance, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap];
+  return [attenuation, impedance, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap, dcaapXor];
 }
