@@ -6,6 +6,7 @@
 import type { Experiment } from './types.ts';
 import { attenuation } from './attenuation.ts';
 import { impedance } from './impedance.ts';
+import { branchIndependence } from './branch-independence.ts';
 import { naSpike } from './na-spike.ts';
 import { nmdaPlateau } from './nmda-plateau.ts';
 import { sequenceSelectivity } from './sequence-selectivity.ts';
@@ -14,5 +15,5 @@ import { bap } from './bap.ts';
 import { dcaapXor } from './dcaap-xor.ts';
 
 export function experiments(): Experiment[] {
-  return [attenuation, impedance, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap, dcaapXor];
+  return [attenuation, impedance, branchIndependence, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap, dcaapXor];
 }
