@@ -42,24 +42,23 @@ export interface BackendChoice {
  */
 export async function chooseBackend(kind: BackendKind, model: CompiledModel, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
   if (kind === 'cpu') return { backend: 'cpu', why: 'asked for (--backend cpu, the default)', executor: null };
+  // The GPU first (cheap to rule out), then whether the model runs there.
+  let exec: Executor;
+  try {
+    exec = await gpuExecutor(kind === 'gpu' ? gpuModeFromEnv(env) : 'gpu');
+  } catch (e) {
+    if (!(e instanceof GpuUnavailableError) || kind === 'gpu') throw e;
+    return { backend: 'cpu', why: e.message.replace(/^--backend gpu: /, '').replace(/\. Use --backend.*$/, ''), executor: null };
+  }
   try {
     buildPlan(model, [{}]);
   } catch (e) {
+    exec.destroy();
     if (!(e instanceof GpuUnsupportedError)) throw e;
     if (kind === 'gpu') throw new GpuUnavailableError(`--backend gpu: the gpu backend cannot run this model: ${e.message}. Use --backend cpu`);
     return { backend: 'cpu', why: `the gpu backend cannot run this model (${e.message})`, executor: null };
   }
-  if (kind === 'gpu') {
-    const exec = await gpuExecutor(gpuModeFromEnv(env));
-    return { backend: 'gpu', why: 'asked for (--backend gpu)', executor: exec };
-  }
-  try {
-    const exec = await gpuExecutor('gpu');
-    return { backend: 'gpu', why: 'a GPU was found and the model runs there (float32)', executor: exec };
-  } catch (e) {
-    if (!(e instanceof GpuUnavailableError)) throw e;
-    return { backend: 'cpu', why: e.message.replace(/^--backend gpu: /, '').replace(/\. Use --backend.*$/, ''), executor: null };
-  }
+  return { backend: 'gpu', why: kind === 'gpu' ? 'asked for (--backend gpu)' : 'a GPU was found and the model runs there (float32)', executor: exec };
 }
 
 /** One variant on the GPU, as an ordinary SimulationResult (float32 values in float64 arrays). */

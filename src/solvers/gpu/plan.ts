@@ -203,10 +203,7 @@ export function buildPlan(model: CompiledModel, variants: readonly GpuVariant[])
     }
     for (const v of variants) {
       for (const src of [v.params, v.scale]) {
-        for (const [m, ps] of Object.entries(src ?? {})) {
-          if (!byName.has(m)) throw new GpuUnsupportedError(`a variant sets ${m}, which the model does not insert`);
-          for (const p of Object.keys(ps)) if (!paramNames.includes(p)) throw new GpuUnsupportedError(`a variant sets ${m}.${p}, which is not a parameter of ${m} (${paramNames.join(', ')})`);
-        }
+        for (const p of Object.keys(src?.[name] ?? {})) if (!paramNames.includes(p)) throw new GpuUnsupportedError(`a variant sets ${name}.${p}, which is not a parameter of ${name} (${paramNames.join(', ')})`);
       }
     }
     mechanisms.push({
@@ -219,6 +216,12 @@ export function buildPlan(model: CompiledModel, variants: readonly GpuVariant[])
       states: lowered ? lowered.spec.states.map((s) => s.name) : [],
     });
   }
+
+  variants.forEach((v, b) => {
+    for (const src of [v.params, v.scale]) {
+      for (const m of Object.keys(src ?? {})) if (!byName.has(m)) throw new GpuUnsupportedError(`variant ${b} sets ${m}, which the model does not insert`);
+    }
+  });
 
   // Ions.
   const ions: PlanIon[] = model.ions.map((ci) => {
