@@ -13,7 +13,8 @@ import { sequenceSelectivity } from './sequence-selectivity.ts';
 import { bac } from './bac.ts';
 import { bap } from './bap.ts';
 import { dcaapXor } from './dcaap-xor.ts';
+import { clusteredPlasticity } from './clustered-plasticity.ts';
 
 export function experiments(): Experiment[] {
-  return [attenuation, impedance, branchIndependence, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap, dcaapXor];
+  return [attenuation, impedance, branchIndependence, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap, dcaapXor, clusteredPlasticity];
 }

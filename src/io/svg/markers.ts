@@ -268,7 +268,7 @@ export function drawLegend(l: LegendLayout, x0: number, y0: number, fontSize: nu
       const attrs = `class="legend-symbol" data-kind="${entry.kind}" `;
       // pins are drawn with their tip low so the symbol's middle sits on the text's centre line
       const sy = entry.kind === 'stimulus' ? y + PIN.height / 2 : entry.kind === 'clamp' ? y + 9 : y;
-      o.push(symbol(entry.kind, sx, sy, entry.color, attrs, entry.hollow, entry.kind === 'synapse' ? 4 : undefined));
+      o.push(symbol(entry.kind, sx, sy, entry.color, attrs, entry.hollow, entry.kind === 'synapse' ? (entry.radius ?? 4) : undefined));
       o.push(`<text class="legend-text" x="${px(x0 + x + 22)}" y="${px(y + fontSize * 0.35)}">${esc(entry.text)}</text>`);
     }
   });

@@ -62,7 +62,10 @@ export interface ShapeMarker {
   kind?: MarkerKind;
   /** Fill colour (probes: default the palette colour of the marker index, as in the traces plot). */
   color?: string;
-  /** Value for `color: { by: 'marker' }` (probes only; a probe without one is drawn hollow). */
+  /**
+   * Value for `color: { by: 'marker' }`: probes (a probe without one is drawn hollow) and synapses
+   * (e.g. their final weight; a valued synapse is a larger dot in the colour of its value).
+   */
   value?: number;
   /** Legend entry of a synapse (its type, e.g. "AMPA"). */
   group?: string;
@@ -152,6 +155,11 @@ export function synapseColor(type: string, others: readonly string[] = []): stri
 }
 
 /** The shape figure as SVG text. */
+/** Dot radius (px) of value-coloured synapses of the j-th synapse group: the groups differ in size. */
+function valuedSynapseRadius(j: number): number {
+  return Math.max(1.8, 3.6 - 1.4 * j);
+}
+
 export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): string {
   const proj: Projection = typeof opts.projection === 'object' ? opts.projection : viewProjection(m, opts.projection ?? 'xy');
   const [wMin, wMax] = opts.widthRange ?? [1, 6];
@@ -162,7 +170,7 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
 
   // --- markers: kind, section index; value colouring applies to probes only
   const markers = (opts.markers ?? []).map((mk, k) => ({ ...mk, kind: mk.kind ?? 'probe', k, si: sectionIndex(m, mk.section) }));
-  const valued = (mk: (typeof markers)[number]) => color.by === 'marker' && mk.kind === 'probe' && mk.value !== undefined && Number.isFinite(mk.value);
+  const valued = (mk: (typeof markers)[number]) => color.by === 'marker' && (mk.kind === 'probe' || mk.kind === 'synapse') && mk.value !== undefined && Number.isFinite(mk.value);
 
   // --- value range and colour function
   let vLo = Infinity;
@@ -195,7 +203,10 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
   if (kinds.has('clamp')) legend.push({ kind: 'clamp', text: 'voltage clamp', color: '#111111' });
   for (const t of synTypes) {
     const n = markers.filter((mk) => mk.kind === 'synapse' && mk.si >= 0 && (mk.group ?? 'synapse') === t).length;
-    legend.push({ kind: 'synapse', text: `${t} synapse${n === 1 ? '' : 's'} (${n})`, color: synapseColor(t, synTypes) });
+    const mine = markers.filter((mk) => mk.kind === 'synapse' && mk.si >= 0 && (mk.group ?? 'synapse') === t);
+    // value-coloured synapses: the groups told apart by dot size, in grey in the legend
+    if (mine.every(valued)) legend.push({ kind: 'synapse', text: `${t} synapse${n === 1 ? '' : 's'} (${n})`, color: '#888888', radius: valuedSynapseRadius(synTypes.indexOf(t)) });
+    else legend.push({ kind: 'synapse', text: `${t} synapse${n === 1 ? '' : 's'} (${n})`, color: synapseColor(t, synTypes) });
   }
 
   // --- layout: title on top, the cell at equal scale, colour bar beside it, then a band with the
@@ -331,6 +342,7 @@ export function shapeSvg(m: ShapeMorphology, opts: ShapePlotOptions = {}): strin
       const base = { label: mk.label, kind: mk.kind, cx: SX(a), cy: SY(b), group: mk.group };
       if (mk.kind === 'synapse') {
         const j = synTypes.indexOf(mk.group ?? 'synapse');
+        if (valued(mk)) return { ...base, color: levelColor(level(mk.value!)), radius: valuedSynapseRadius(j) };
         return { ...base, color: mk.color ?? synapseColor(mk.group ?? 'synapse', synTypes), radius: Math.max(1.2, 2.8 - 1.1 * j) };
       }
       if (mk.kind !== 'probe') return { ...base, color: '#111111' };
