@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { CASES, type BenchCase, type SimCase } from './cases.ts';
 import { COLDSTART_CASES, benchColdStart, renderColdStart, summariseColdStart, type ColdStartCase, type ColdStartResult } from './coldstart.ts';
 import { SWEEP_CASES, SWEEP_GROUP, benchSweep, renderSweeps, summariseSweep, type SweepCase, type SweepResult } from './sweep.ts';
+import { BATCH_CASES, benchBatch, renderBatch, summariseBatch, type BatchCase, type BatchResult } from './batch.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
@@ -76,9 +77,9 @@ export interface SimResult {
   measured_at: string;
   loadavg_start: number[];
   quick: boolean;
-}
   /** Cases with `simulated_s`: biological seconds per wall second (median wall_s). */
   simulated_s_per_wall_s?: number;
+}
 
 export interface SideSummary {
   median_wall_s: number;
@@ -108,7 +109,7 @@ export interface LoaderResult {
   quick: boolean;
 }
 
-type Result = SimResult | LoaderResult | SweepResult | ColdStartResult;
+type Result = SimResult | LoaderResult | SweepResult | ColdStartResult | BatchResult;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -260,8 +261,8 @@ function benchSimulation(c: SimCase, repeats: number, neuron: { version: string 
     measured_at: new Date().toISOString(),
     loadavg_start: loadStart,
     quick,
-  };
     ...(c.simulated_s !== undefined ? { simulated_s_per_wall_s: c.simulated_s / oursSum.median_wall_s } : {}),
+  };
 }
 
 function benchLoader(c: Extract<BenchCase, { kind: 'loader' }>, repeats: number, quick: boolean): LoaderResult {
@@ -378,6 +379,7 @@ function renderMarkdown(doc: ReturnType<typeof loadResults>): string {
     for (const r of loaders) L.push(`\n- **${r.name}**: ${r.title}; measured ${r.measured_at}, load average at start ${r.loadavg_start.map((x) => x.toFixed(2)).join(' ')}.`);
   }
   L.push(...renderSweeps(SWEEP_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'sweep' ? [doc.results[c.name] as SweepResult] : []))));
+  L.push(...renderBatch(BATCH_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'batch' ? [doc.results[c.name] as BatchResult] : []))));
   L.push(...renderColdStart(COLDSTART_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'coldstart' ? [doc.results[c.name] as ColdStartResult] : []))));
   L.push('');
   L.push('## Machine');
@@ -406,6 +408,7 @@ async function main(): Promise<void> {
     console.log('benchmarks:');
     for (const c of CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
     for (const c of COLDSTART_CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
+    for (const c of BATCH_CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
     for (const c of SWEEP_CASES) console.log(`  ${c.name.padEnd(16)} ${c.title}`);
     console.log(`  ${SWEEP_GROUP.padEnd(16)} all sweep-* benchmarks`);
     return;
@@ -417,7 +420,7 @@ async function main(): Promise<void> {
   const repeats = ri >= 0 ? Number(argv[ri + 1]) : quick ? 3 : 5;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats: expected an integer >= 1, got ${argv[ri + 1]}`);
   const names = argv.filter((a, i) => !a.startsWith('--') && !(ri >= 0 && i === ri + 1));
-  const ALL: (BenchCase | SweepCase | ColdStartCase)[] = [...CASES, ...SWEEP_CASES, ...COLDSTART_CASES];
+  const ALL: (BenchCase | SweepCase | ColdStartCase | BatchCase)[] = [...CASES, ...SWEEP_CASES, ...COLDSTART_CASES, ...BATCH_CASES];
   for (const n of names) {
     if (!ALL.some((c) => c.name === n) && n !== SWEEP_GROUP) {
       console.error(`unknown benchmark "${n}"; known: ${ALL.map((c) => c.name).join(', ')}, ${SWEEP_GROUP}`);
@@ -438,7 +441,9 @@ async function main(): Promise<void> {
   for (const c of selected) {
     console.log(`\n${c.name}: ${c.title}`);
     const r =
-      c.kind === 'coldstart'
+      c.kind === 'batch'
+        ? benchBatch(c)
+        : c.kind === 'coldstart'
         ? benchColdStart(c, repeats, quick)
         : c.kind === 'sweep'
         ? await benchSweep(c, ri >= 0 ? repeats : 3, quick, neuron, PYTHON) // each repeat takes 10-40 s
@@ -446,7 +451,9 @@ async function main(): Promise<void> {
           ? benchLoader(c, repeats, quick)
           : benchSimulation(c, repeats, neuron, quick);
     fresh.push(r);
-    if (r.kind === 'coldstart') {
+    if (r.kind === 'batch') {
+      console.log(summariseBatch(r));
+    } else if (r.kind === 'coldstart') {
       console.log(summariseColdStart(r));
     } else if (r.kind === 'sweep') {
       console.log(summariseSweep(r));

@@ -18,6 +18,7 @@ export interface SweepFlags {
   quiet?: boolean;
   json?: boolean;
   listFeatures?: boolean;
+  backend?: string;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -71,6 +72,8 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   if (!flags.out) throw new UserError('dendrite sweep SWEEP.json needs --out DIR (the sweep folder; the same command on the same folder resumes)');
   const shard = shardFromFlags(flags);
   const jobs = flags.jobs === undefined ? undefined : positiveInt('--jobs', flags.jobs);
+  const backend = flags.backend ?? 'cpu';
+  if (backend !== 'cpu' && backend !== 'batch') throw new UserError(`--backend: expected cpu or batch, got "${backend}"`);
   const { loadSweep, runSweep, dendriteVersion } = await import('../src/sweep/index.ts');
   const { renderBar, formatDuration } = await import('../src/io/progress.ts');
   const spec = loadSweep(file);
@@ -94,6 +97,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       jobs,
       shard,
       retryFailed: flags.retryFailed,
+      backend,
       version: dendriteVersion(),
       onProgress: (p) => {
         recorded = p.ran;
@@ -173,6 +177,7 @@ export function registerSweep(program: Command, io: Io): void {
     .argument('[dir]', 'with collect / status: the sweep folder')
     .option('-o, --out <dir>', 'the sweep folder: created, or resumed (the same sweep file only); results.parquet and results.csv when complete')
     .option('-j, --jobs <n>', 'worker threads (default: the number of CPU cores)')
+    .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), one thread')
     .option('--shard <i/n>', 'run only share I of N (I from 0): runs r with r mod N = I; shards may share one --out folder')
     .option('--array', 'take the share from a Slurm job array (I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, N = SLURM_ARRAY_TASK_COUNT; with --shards N: I = SLURM_ARRAY_TASK_ID, so a resubmitted task keeps its shard) or a Kubernetes Indexed Job (I = JOB_COMPLETION_INDEX, N from --shards)')
     .option('--shards <n>', 'with --array: the number of shards (required for Kubernetes; with Slurm, the task id is then the shard)')

@@ -12,6 +12,7 @@ import { emptyMeasures, type RunOutcome } from './execute.ts';
 import { claimSweepFolder, readManifest } from './folder.ts';
 import { LedgerWriter, readLedgers, type LedgerRecord, type Shard } from './ledger.ts';
 import { runPool } from './pool.ts';
+import { runBatched, type SweepBackend } from './batch.ts';
 import { buildTable, tableCsv, tableParquet, type ResultsTable } from './results.ts';
 import type { SweepSpec } from './spec.ts';
 import { TraceWriter } from './traces.ts';
@@ -40,6 +41,11 @@ export interface RunSweepOptions {
   shard?: Shard;
   /** Run again the runs recorded as failed or unstable. */
   retryFailed?: boolean;
+  /**
+   * `cpu` (default): one run at a time per worker thread. `batch`: runs that share a morphology and
+   * discretization go through the batch backend together, in this thread (batch.ts); `jobs` is unused.
+   */
+  backend?: SweepBackend;
   onProgress?: (p: SweepProgress) => void;
   /** Dendrite's version, for the folder stamp. */
   version: string;
@@ -128,24 +134,29 @@ export async function runSweep(spec: SweepSpec, o: RunSweepOptions): Promise<Swe
     const ledger = new LedgerWriter(o.out, shard);
     const traces = spec.keepTraces.length > 0 ? new TraceWriter(o.out, ledger.stem, spec.keepTraces) : null;
     try {
-      await runPool(todo, {
-        jobs,
-        task: (run) => ({ run, protocolJson: variantJson(spec, runPoint(spec, run)), protocolFile: spec.protocolFile, measures: spec.measures, keepTraces: spec.keepTraces }),
-        done: (run, outcome) => {
-          const rec = recordOf(spec, run, outcome);
-          // traces first: a ledger line only ever points at rows already on disk
-          const ref = traces && outcome.status === 'ok' && outcome.traces ? traces.append(outcome.traces) : undefined;
-          const full = ledger.append(ref === undefined ? rec : { ...rec, trace: ref });
-          summary.ran++;
-          if (outcome.status === 'ok') summary.ok++;
-          else if (outcome.status === 'unstable') summary.unstable++;
-          else summary.failed++;
-          o.onProgress?.({
-            share: share.length, before, ran: summary.ran, failed: summary.failed + summary.unstable, todo: todo.length,
-            elapsed_s: (performance.now() - t0) / 1000, last: full,
-          });
-        },
-      });
+      const done = (run: number, outcome: RunOutcome): void => {
+        const rec = recordOf(spec, run, outcome);
+        // traces first: a ledger line only ever points at rows already on disk
+        const ref = traces && outcome.status === 'ok' && outcome.traces ? traces.append(outcome.traces) : undefined;
+        const full = ledger.append(ref === undefined ? rec : { ...rec, trace: ref });
+        summary.ran++;
+        if (outcome.status === 'ok') summary.ok++;
+        else if (outcome.status === 'unstable') summary.unstable++;
+        else summary.failed++;
+        o.onProgress?.({
+          share: share.length, before, ran: summary.ran, failed: summary.failed + summary.unstable, todo: todo.length,
+          elapsed_s: (performance.now() - t0) / 1000, last: full,
+        });
+      };
+      if (o.backend === 'batch') {
+        runBatched(spec, todo, done);
+      } else {
+        await runPool(todo, {
+          jobs,
+          task: (run) => ({ run, protocolJson: variantJson(spec, runPoint(spec, run)), protocolFile: spec.protocolFile, measures: spec.measures, keepTraces: spec.keepTraces }),
+          done,
+        });
+      }
     } finally {
       ledger.close();
       traces?.close();

@@ -40,6 +40,8 @@ export interface SweepOptions {
   retryFailed?: boolean;
   /** Called after each run. */
   onProgress?: (p: SweepProgress) => void;
+  /** `cpu` (default) or `batch`: lock-step batches of the runs that share a morphology and discretization (batch.ts). */
+  backend?: 'cpu' | 'batch';
 }
 
 export interface SweepResult extends SweepSummary {
