@@ -106,7 +106,5 @@ describe('dendrite experiment run', () => {
     expect(readdirSync(join(dir, 'protocols')).sort()).toEqual([...j.protocols].sort());
     // every protocol written is a valid protocol (its files by absolute path)
     for (const p of j.protocols) parseProtocol(JSON.parse(readFileSync(join(dir, 'protocols', p), 'utf8')), join(dir, 'protocols', p));
-    // the same command again replaces its own output
-    expect((await runCli(['experiment', 'run', 'attenuation', '--quick', '--quiet', '--out', dir])).code).toBe(0);
   });
 });
