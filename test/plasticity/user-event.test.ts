@@ -6,6 +6,9 @@
  * pre trains paired with current-evoked postsynaptic spikes before and after them; the weights move
  * both ways, reach the bound, and agree: w and g to 1e-12·w_max, v to 1e-11 mV (rounding of the
  * matrix sums: user mechanisms add last at a node).
+ * Through a protocol (mechanism_files + synapses, no "plasticity" key): weight_uS becomes w_init, the
+ * weights come back per synapse (weights.csv rows) and equal those of the built-in rule placed with
+ * "plasticity": {"rule": "stdp", "post": "local"}.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -16,6 +19,8 @@ import { builtinMechanisms, createCatalogue } from '../../src/channels/catalogue
 import { loadMechanismFile } from '../../src/channels/user/index.ts';
 import { makePlasticSynapse, stdp } from '../../src/plasticity/index.ts';
 import { simulate } from '../../src/solvers/simulate.ts';
+import { runProtocol } from '../../src/protocol/run.ts';
+import { ballAndStick } from './cell.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FILE = join(ROOT, 'fixtures/mechanisms/synapses/exp2syn_stdp.json');
@@ -102,5 +107,33 @@ describe('STDP written as a mechanism file equals the built-in Exp2Syn+stdp', ()
     expect(dv).toBeLessThanOrEqual(1e-11);
     expect(dw).toBeLessThanOrEqual(1e-12 * 0.001);
     expect(dg).toBeLessThanOrEqual(1e-12 * 0.001);
+  });
+});
+
+describe('a plastic synapse from a mechanism file in a protocol', () => {
+  it('weight_uS sets w_init, weights come back per synapse, equal to the built-in rule placed by the protocol', () => {
+    const pre = [10, 70, 90, 150];
+    const common = {
+      stimuli: [{ type: 'pulse_train', at: 'soma[0](0.5)', delay_ms: 20, number: 4, interval_ms: 40, pulse_dur_ms: 1, amp_nA: 2 }],
+      record: [{ label: 'soma', at: 'soma[0](0.5)' }, { label: 'w', synapse: 's', what: 'w' }],
+    };
+    const file = ballAndStick({
+      ...common,
+      mechanism_files: [FILE],
+      synapses: [{ name: 's', type: 'Exp2Syn_stdp_file', at: ['soma[0](0.5)', 'soma[0](0.5)'], weight_uS: 0.0004, params: { w_max: 0.001, A_plus: 0.1, A_minus: 0.05 }, train: { type: 'explicit', times_ms: pre } }],
+    }, { tstop_ms: 200 });
+    const builtin = ballAndStick({
+      ...common,
+      synapses: [{ name: 's', type: 'Exp2Syn', at: ['soma[0](0.5)', 'soma[0](0.5)'], weight_uS: 0.0004, train: { type: 'explicit', times_ms: pre }, plasticity: { rule: 'stdp', w_max_uS: 0.001, A_plus: 0.1, A_minus: 0.05, post: 'local' } }],
+    }, { tstop_ms: 200 });
+    const a = runProtocol(file);
+    const b = runProtocol(builtin);
+    expect(a.weights).toHaveLength(2);
+    expect(a.weights!.map((r) => r.initial_weight)).toEqual([0.0004, 0.0004]);
+    expect(a.weights!.map((r) => [r.synapse, r.index, r.section])).toEqual([['s', 0, 'soma[0]'], ['s', 1, 'soma[0]']]);
+    for (let k = 0; k < 2; k++) {
+      expect(a.weights![k].final_weight).not.toBe(0.0004);
+      expect(Math.abs(a.weights![k].final_weight - b.weights![k].final_weight)).toBeLessThanOrEqual(1e-15);
+    }
   });
 });

@@ -214,3 +214,30 @@ describe('bad event blocks: errors with the JSON path', () => {
     });
   }
 });
+
+describe('bad post_spike blocks', () => {
+  const base = () => ({
+    ...counter(['n = n + 1', 'w = w + 1', 'tlast = t']),
+    parameters: [{ name: 'w_init', unit: '1', default: 3 }, { name: 'theta', unit: 'mV', default: -20 }],
+    post_spike: { threshold: 'theta', statements: ['n = n + 1'] },
+  });
+  it('a valid block compiles (threshold from a parameter)', () => {
+    const m = parseMechanism(JSON.stringify(base()), 'ok.json');
+    expect(m.code).toContain('function postSpike(inst, j, tPost, ctx)');
+  });
+  const cases: [string, (s: Record<string, any>) => void, string, RegExp][] = [
+    ['the weight in post_spike', (s) => (s.post_spike.statements = ['n = n + weight/(1 uS)']), '$.post_spike.statements[0]', /"weight" is the connection weight, which a post_spike block does not have/],
+    ['a threshold depending on v', (s) => (s.post_spike.threshold = 'v + 1 mV'), '$.post_spike.threshold', /depends on v; a threshold may use parameters and globals only/],
+    ['a threshold not a voltage', (s) => (s.post_spike.threshold = '3'), '$.post_spike.threshold', /"3" is dimensionless, but a threshold \(a membrane potential\) must be in mV/],
+    ['missing threshold', (s) => delete s.post_spike.threshold, '$.post_spike.threshold', /missing \(required\)/],
+  ];
+  for (const [what, edit, path, re] of cases) {
+    it(what, () => {
+      const s = base() as Record<string, any>;
+      edit(s);
+      const e = errorOf(s);
+      expect(e.path, e.message).toBe(path);
+      expect(e.message).toMatch(re);
+    });
+  }
+});
