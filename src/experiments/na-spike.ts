@@ -15,16 +15,22 @@
 import { check, type Experiment, type ExperimentContext, type ExperimentOutput } from './types.ts';
 import { amplitude, feature, minus, r4, Runner, xySvg, type RawProtocol } from './dendritic-runs.ts';
 import { tracesSvg, type TraceSeries } from '../io/svg/index.ts';
+import { uniformGenerator } from '../channels/random.ts';
 
 const ONSET_MS = 10;
 /** A Na-dependent component above this (mV) is a spike. */
 export const SPIKE_MV = 10;
 const QUICK_SPREADS = [0, 2, 4, 6, 8, 10];
 const FULL_SPREADS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16];
+/** Full form only: trials per spread with random input times, for the spike probability. */
+const FULL_TRIALS = 8;
+const FULL_TRIAL_SPREADS = [2, 4, 6, 8, 10, 12, 16];
+const TRIAL_SEED = 2006;
 
-function withSpread(p: RawProtocol, spread_ms: number, na: boolean): void {
+/** Input j at 10 + j·spread/(n − 1) ms, or at the given offsets (ms after 10 ms); without Na when !na. */
+function withSpread(p: RawProtocol, spread_ms: number, na: boolean, offsets_ms?: readonly number[]): void {
   const n = p.synapses[0].at.cluster.n as number;
-  const times = Array.from({ length: n }, (_, j) => [ONSET_MS + (n > 1 ? (j * spread_ms) / (n - 1) : 0)]);
+  const times = Array.from({ length: n }, (_, j) => [ONSET_MS + (offsets_ms ? offsets_ms[j] : n > 1 ? (j * spread_ms) / (n - 1) : 0)]);
   for (const s of p.synapses) s.train = { type: 'explicit', times_ms: times };
   if (!na) p.biophysics.mechanisms.find((m: { name: string }) => m.name === 'NaTa_t').params.gNaTa_tbar = 0;
 }
@@ -77,6 +83,23 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   }));
   const single = { branch: amplitude(one.t_ms, one.v.branch, win.from_ms, win.to_ms), soma: amplitude(one.t_ms, one.v.soma, win.from_ms, win.to_ms) };
 
+  // full form: the spike probability when the 20 input times are drawn at random within the spread
+  const probability: { spread: number; p: number }[] = [];
+  if (!ctx.quick) {
+    const u = uniformGenerator(TRIAL_SEED);
+    for (const spread of FULL_TRIAL_SPREADS) {
+      let spikes = 0;
+      for (let k = 0; k < FULL_TRIALS; k++) {
+        ctx.log(`na-spike: random timing within ${spread} ms, trial ${k + 1}/${FULL_TRIALS}`);
+        const offsets = Array.from({ length: nInputs }, () => u() * spread);
+        const a = runner.run(`random_${spread}ms_trial${k}`, runner.variant((p) => withSpread(p, spread, true, offsets)));
+        const b = runner.run(`random_${spread}ms_trial${k}_ttx`, runner.variant((p) => withSpread(p, spread, false, offsets)));
+        if (amplitude(a.t_ms, minus(a.v.branch, b.v.branch), win.from_ms, win.to_ms) > SPIKE_MV) spikes++;
+      }
+      probability.push({ spread, p: spikes / FULL_TRIALS });
+    }
+  }
+
   const sync = rows[0];
   const x = rows.map((q) => q.spread);
   const window_ms = crossing(x, rows.map((q) => q.na_mV), sync.na_mV / 2);
@@ -112,6 +135,15 @@ function run(ctx: ExperimentContext): ExperimentOutput {
     caption: 'Na component: peak of (branch with Na − branch without Na). A spread is a spike when it exceeds 10 mV.',
   }));
 
+  if (probability.length > 0) {
+    ctx.figure('probability', xySvg(probability.map((q) => q.spread), [{ label: 'spike probability', y: probability.map((q) => q.p) }], {
+      title: 'Spike probability with random input timing',
+      subtitle: `${FULL_TRIALS} trials per spread; the ${nInputs} input times drawn uniformly within the spread (seed ${TRIAL_SEED})`,
+      xLabel: 'spread of the inputs (ms)',
+      yLabel: 'fraction of trials with a spike',
+    }));
+  }
+
   const checks = [
     check('dendritic spike width at half amplitude (synchronous input)', width, 'ms', [1, 2], 'fast dendritic Na spikes of 1–2 ms (Golding & Spruston 1998 Neuron 21:1189; Losonczy & Magee 2006 Neuron 50:291: the oblique spike is a fast Na spike)'),
     check('coincidence window (Na component at half its synchronous value)', window_ms, 'ms', [2, 10], 'Losonczy & Magee 2006: spikes need ~20 inputs within ~6 ms; asynchronous input sums linearly'),
@@ -137,6 +169,8 @@ function run(ctx: ExperimentContext): ExperimentOutput {
       soma_peak_mV: rows.map((q) => r4(q.soma_mV)),
       soma_peak_no_na_mV: rows.map((q) => r4(q.soma_ttx_mV)),
       single_input_mV: { branch: r4(single.branch), soma: r4(single.soma) },
+      // full form only (null with --quick): input times drawn at random within the spread
+      spike_probability_random_timing: probability.length > 0 ? { trials: FULL_TRIALS, seed: TRIAL_SEED, spread_ms: probability.map((q) => q.spread), p: probability.map((q) => q.p) } : null,
     },
     checks,
   };
