@@ -164,3 +164,48 @@ describe('STDP pairing schemes at high rates', () => {
     expect(r.weights[0].final_weight).toBe(W_MAX);
   });
 });
+
+describe('STDP weight dependence shapes the weight distribution', () => {
+  // 100 synapses with their own 10 Hz Poisson trains drive the cell for 30 s (dt 0.1 ms), all
+  // starting at w_max/2; Song et al.'s balance (τ+ = τ− = 20 ms, A− = 1.05·A+), large steps to be
+  // quick. Additive STDP drives the weights apart toward both bounds (Song, Miller & Abbott 2000);
+  // soft bounds keep them together around one value (Rubin, Lee & Sompolinsky 2001; van Rossum,
+  // Bi & Turrigiano 2000).
+  function distribution(dep: 'additive' | 'multiplicative'): number[] {
+    const wMax = 0.0008;
+    const p = ballAndStick({
+      synapses: [{
+        name: 's', type: 'AMPA', at: { random: { region: 'dend', n: 100, seed: 3 } }, weight_uS: wMax / 2,
+        train: { type: 'poisson', rate_Hz: 10, start_ms: 0, seed: 5 },
+        plasticity: { rule: 'stdp', w_max_uS: wMax, post: 'soma[0](0.5)', A_plus: 0.04, A_minus: 0.042, tau_plus_ms: 20, tau_minus_ms: 20, weight_dependence: dep },
+      }],
+      record: [{ label: 'soma', at: 'soma[0](0.5)' }],
+      run: { tstop_ms: 30000, dt_ms: 0.1, record_dt_ms: 100 },
+    }, { tstop_ms: 30000, dt_ms: 0.1 });
+    return runProtocol(p).weights!.map((q) => q.final_weight / wMax);
+  }
+  const hist = (w: number[]) => {
+    const h = new Array(10).fill(0);
+    for (const x of w) h[Math.min(9, Math.floor(x * 10))]++;
+    return h;
+  };
+  const sd = (w: number[]) => {
+    const m = w.reduce((a, b) => a + b, 0) / w.length;
+    return Math.sqrt(w.reduce((a, b) => a + (b - m) ** 2, 0) / w.length);
+  };
+
+  it('additive: weights pushed toward both bounds; multiplicative: one peak', () => {
+    const add = distribution('additive');
+    const mul = distribution('multiplicative');
+    console.log(`weights after 30 s (tenths of w_max): additive ${hist(add).join(' ')} (sd ${sd(add).toFixed(3)}), multiplicative ${hist(mul).join(' ')} (sd ${sd(mul).toFixed(3)})`);
+    const low = add.filter((x) => x < 0.2).length;
+    const high = add.filter((x) => x >= 0.8).length;
+    expect(low).toBeGreaterThanOrEqual(10);
+    expect(high).toBeGreaterThanOrEqual(10);
+    expect(low + high).toBeGreaterThanOrEqual(40);
+    expect(sd(add)).toBeGreaterThan(0.2);
+    for (const x of mul) expect(x).toBeGreaterThan(0.3);
+    for (const x of mul) expect(x).toBeLessThan(0.7);
+    expect(sd(mul)).toBeLessThan(0.05);
+  });
+});
