@@ -18,8 +18,10 @@
  *
  * Per step (after the synapse's states, with the new v): ET ← ET·exp(−dt/τ_ET),
  * IS ← IS + (1 − exp(−dt/τ_IS))·(Θ − IS) (exact for the step), then w by explicit Euler.
- * Defaults: τ_ET = 1.66 s and τ_IS = 0.44 s (Milstein et al. 2021's fitted time constants as we read
- * them), θ_plateau = −30 mV, k+ = 0.5/s, k− = 0 (potentiation only, as Bittner et al. 2017).
+ * Defaults: τ_ET = 1.1 s and τ_IS = 0.38 s, the medians of Milstein et al. 2021's per-cell fits
+ * (their code, github.com/neurosutras/BTSP, config/20201124_biBTSP_WD_E_90cm_best_params.yaml:
+ * local_signal_decay 350–1750 ms, global_signal_decay 100–1170 ms over 22 cells), θ_plateau = −30 mV,
+ * k+ = 0.5/s, k− = 0 (potentiation only, as Bittner et al. 2017).
  */
 import { exp } from '../channels/exp.ts';
 import type { MechanismContext } from '../channels/mechanism.ts';
@@ -38,8 +40,8 @@ export const btsp: PlasticityRule<BtspState> = {
   summary: 'behavioural-timescale plasticity: eligibility trace × plateau-driven instructive signal, seconds-long asymmetric window',
   source: 'Bittner, Milstein, Grienberger, Romani & Magee 2017, Science 357:1033; Milstein, Li, Bittner, Grienberger, Soltesz, Magee & Romani 2021, eLife 10:e73046',
   params: [
-    { name: 'tau_et_ms', unit: 'ms', default: 1660, min: 1e-6, max: 1e12, description: 'decay of the eligibility trace ET' },
-    { name: 'tau_is_ms', unit: 'ms', default: 440, min: 1e-6, max: 1e12, description: 'rise and decay of the instructive signal IS' },
+    { name: 'tau_et_ms', unit: 'ms', default: 1100, min: 1e-6, max: 1e12, description: 'decay of the eligibility trace ET' },
+    { name: 'tau_is_ms', unit: 'ms', default: 380, min: 1e-6, max: 1e12, description: 'rise and decay of the instructive signal IS' },
     { name: 'theta_plateau_mV', unit: 'mV', default: -30, description: 'local v above which IS is driven (a plateau)' },
     { name: 'k_plus_per_s', unit: '1/s', default: 0.5, min: 0, description: 'potentiation rate k+' },
     { name: 'k_minus_per_s', unit: '1/s', default: 0, min: 0, description: 'depression rate k− (0: potentiation only)' },
