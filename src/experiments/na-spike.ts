@@ -54,7 +54,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   const shown: { spread: number; t: Float64Array; active: Float64Array; ttx: Float64Array; soma: Float64Array }[] = [];
   let width = NaN, naWidth = NaN, peak_mV = NaN;
   for (const spread of spreads) {
-    ctx.log(`na-spike: 20 inputs spread over ${spread} ms`);
+    ctx.log(`${nInputs} inputs spread over ${spread} ms`);
     const a = runner.run(`spread_${spread}ms`, runner.variant((p) => withSpread(p, spread, true)));
     const b = runner.run(`spread_${spread}ms_ttx`, runner.variant((p) => withSpread(p, spread, false)));
     const t = a.t_ms;
@@ -90,7 +90,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
     for (const spread of FULL_TRIAL_SPREADS) {
       let spikes = 0;
       for (let k = 0; k < FULL_TRIALS; k++) {
-        ctx.log(`na-spike: random timing within ${spread} ms, trial ${k + 1}/${FULL_TRIALS}`);
+        ctx.log(`random timing within ${spread} ms, trial ${k + 1}/${FULL_TRIALS}`);
         const offsets = Array.from({ length: nInputs }, () => u() * spread);
         const a = runner.run(`random_${spread}ms_trial${k}`, runner.variant((p) => withSpread(p, spread, true, offsets)));
         const b = runner.run(`random_${spread}ms_trial${k}_ttx`, runner.variant((p) => withSpread(p, spread, false, offsets)));

@@ -81,7 +81,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   const rows: { n: number; soma_mV: number; branch_mV: number; plateau_ms: number; soma_halfwidth_ms: number }[] = [];
   const traces = new Map<number, { t: Float64Array; branch: Float64Array; soma: Float64Array }>();
   for (const n of ns) {
-    ctx.log(`nmda-plateau: ${n} clustered pair${n === 1 ? '' : 's'}`);
+    ctx.log(`${n} clustered pair${n === 1 ? '' : 's'}`);
     const r = runner.run(`cluster_n${n}`, runner.variant((p) => withN(p, n)));
     const { cluster, soma } = r.v;
     traces.set(n, { t: r.t_ms, branch: cluster, soma });
@@ -103,7 +103,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   const disp: { n: number; soma_mV: number; linear_mV: number }[] = [];
   let dispTrace: Float64Array | null = null;
   for (const n of dispersedNs) {
-    ctx.log(`nmda-plateau: ${n} dispersed pairs`);
+    ctx.log(`${n} dispersed pairs`);
     const full = runner.run(`dispersed_n${n}`, runner.variant((p) => dispersed(p, n, 1)));
     const tenth = runner.run(`dispersed_n${n}_tenth`, runner.variant((p) => dispersed(p, n, 0.1)));
     disp.push({ n, soma_mV: amplitude(full.t_ms, full.v.soma, win.from_ms, win.to_ms), linear_mV: 10 * amplitude(tenth.t_ms, tenth.v.soma, win.from_ms, win.to_ms) });

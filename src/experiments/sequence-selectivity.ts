@@ -54,7 +54,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
     const row = { interval, nmda: { in: NaN, out: NaN }, ampa: { in: NaN, out: NaN } };
     for (const cond of ['nmda', 'ampa'] as const) {
       for (const dir of ['in', 'out'] as const) {
-        ctx.log(`sequence-selectivity: ${dir.toUpperCase()} at ${interval} ms, ${cond === 'nmda' ? 'AMPA+NMDA' : 'AMPA only'}`);
+        ctx.log(`${dir.toUpperCase()} at ${interval} ms, ${cond === 'nmda' ? 'AMPA+NMDA' : 'AMPA only'}`);
         const r = runner.run(`${dir}_${String(interval).replace('.', 'p')}ms_${cond}`, runner.variant((p) => sequence(p, interval, dir, cond === 'nmda')));
         row[cond][dir] = amplitude(r.t_ms, r.v.soma, ONSET_MS - 0.5, r.t_ms[r.t_ms.length - 1]);
         if (interval === MAIN_INTERVAL_MS) {
