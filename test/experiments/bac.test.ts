@@ -68,7 +68,7 @@ describe('experiment bac --quick', async () => {
   });
 
   it('writes its figure and the protocols it ran', () => {
-    expect(existsSync(join(dir, 'bac_traces.svg'))).toBe(true);
+    for (const f of ['bac_traces.svg', 'bac_window.svg']) expect(existsSync(join(dir, f))).toBe(true);
     for (const p of ['bap_only', 'epsp_only', 'bac', 'window_example']) expect(results.protocols).toContain(`${p}.json`);
     const bacProtocol = JSON.parse(readFileSync(join(dir, 'protocols', 'bac.json'), 'utf8'));
     expect(bacProtocol.stimuli.map((s: { type: string }) => s.type)).toEqual(['iclamp', 'epsp']);
