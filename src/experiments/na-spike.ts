@@ -145,7 +145,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   }
 
   const checks = [
-    check('dendritic spike width at half amplitude (synchronous input)', width, 'ms', [1, 2], 'fast dendritic Na spikes of 1–2 ms (Golding & Spruston 1998 Neuron 21:1189; Losonczy & Magee 2006 Neuron 50:291: the oblique spike is a fast Na spike)'),
+    check('dendritic spike width at half amplitude (synchronous input)', width, 'ms', [1, 2], 'a fast dendritic Na spike, 1–2 ms wide (the range issue 11 asks for; fast Na spikes in CA1 dendrites: Golding & Spruston 1998 Neuron 21:1189; Losonczy & Magee 2006 Neuron 50:291: the oblique spike is a fast Na+ spike)'),
     check('coincidence window (Na component at half its synchronous value)', window_ms, 'ms', [2, 10], 'Losonczy & Magee 2006: spikes need ~20 inputs within ~6 ms; asynchronous input sums linearly'),
   ];
   return {
