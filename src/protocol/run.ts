@@ -7,6 +7,7 @@ import { simulate, type RunOptions, type SimulationResult } from '../solvers/ind
 import { buildSimulation, loadProtocolMorphology, type BuiltSimulation } from './build.ts';
 import type { Protocol } from './protocol.ts';
 import type { WeightRow } from '../plasticity/index.ts';
+import { UserError } from '../errors.ts';
 import { detectSpikes, sampleIndices, spikeTimes, traceFeatures, type TraceFeatures } from './analysis.ts';
 
 export interface ProbeOutput {
@@ -130,6 +131,8 @@ export function weightRows(built: BuiltSimulation, result: SimulationResult): We
   const plastic = built.plastic ?? [];
   if (plastic.length === 0) return undefined;
   const final = result.final;
-  if (!final || final.length !== plastic.length) throw new Error('the backend did not return the final weights (SimulationResult.final)');
+  if (!final || final.length !== plastic.length) {
+    throw new UserError(`this backend does not report the final weights of plastic synapses (SimulationResult.final); run protocols with "plasticity" on the cpu backend`);
+  }
   return plastic.map((q, i) => ({ synapse: q.synapse, index: q.index, section: q.section, x: q.x, initial_weight: q.initial_uS, final_weight: final[i] }));
 }

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../cli/main.ts';
 import { formatWeightsCsv, matchWeights, parseWeightsCsv, WeightsFileError } from '../../src/plasticity/index.ts';
+import { parseProtocol, runProtocol } from '../../src/protocol/index.ts';
+import { simulate } from '../../src/solvers/index.ts';
+import { UserError } from '../../src/errors.ts';
 
 const MORPH = fileURLToPath(new URL('../../fixtures/morphologies/ball_and_stick.swc', import.meta.url));
 
@@ -127,6 +130,19 @@ describe('weights.csv', () => {
     const none = await cli('run', file, '--out', join(dir, 'x'), '--quiet', '--weights', join(dir, 'nope.csv'));
     expect(none.code).not.toBe(0);
     expect(none.err).toMatch(/cannot read the weights file .*nope\.csv \(ENOENT\)/);
+  });
+});
+
+describe('backends without final weights', () => {
+  it('are refused with a UserError, not a crash', () => {
+    const p = parseProtocol({ ...protocol(), run: { tstop_ms: 5, dt_ms: 0.025 } }, join(tmpdir(), 'p.json'));
+    const noFinal = (req: Parameters<typeof simulate>[0], o: Parameters<typeof simulate>[1]) => {
+      const r = simulate(req, o);
+      delete r.final;
+      return r;
+    };
+    expect(() => runProtocol(p, { simulate: noFinal })).toThrow(UserError);
+    expect(() => runProtocol(p, { simulate: noFinal })).toThrow(/does not report the final weights of plastic synapses.*cpu backend/);
   });
 });
 
