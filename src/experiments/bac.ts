@@ -45,7 +45,7 @@ export function bacRun(ctx: ExperimentContext): ExperimentOutput {
   let caWidth = NaN, caPeak = NaN, isi = NaN, caiPeak = NaN, restTuft = NaN, apTime = NaN;
   const caWidthAlone: Record<string, number> = {};
   for (const c of conditions) {
-    ctx.log(`bac: ${c.name}`);
+    ctx.log(c.name);
     ctx.protocol(c.name, c.protocol);
     const run = runCell(c.protocol, file);
     const t = run.output.t_ms;
@@ -75,7 +75,7 @@ export function bacRun(ctx: ExperimentContext): ExperimentOutput {
     const run = runCell(p, file);
     windowSpikes.push(spikesOf(run, 'v_soma').filter((x) => x >= t0).length);
   }
-  ctx.log(`bac: window ${delays.map((d, k) => `${d}:${windowSpikes[k]}`).join(' ')}`);
+  ctx.log(`window ${delays.map((d, k) => `${d}:${windowSpikes[k]}`).join(' ')}`);
   ctx.protocol('window_example', variant(base, { stimuli: [soma, { ...epsp, onset_ms: t0 + delays[delays.length - 1] }] }));
   // the contiguous run of delays around 0 that give a burst (≥ 2 somatic spikes)
   const k0 = delays.indexOf(0);

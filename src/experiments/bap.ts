@@ -37,7 +37,7 @@ export function bapRun(ctx: ExperimentContext): ExperimentOutput {
   // quick: every 100 µm
   const record = ctx.quick ? base.record.filter((r) => distanceOf(r.label as string) % 100 === 0) : base.record;
   const p = variant(base, { record });
-  ctx.log('bap: one somatic AP');
+  ctx.log('one somatic AP');
   ctx.protocol('bap', p);
   const run = runCell(p, file);
   const t = run.output.t_ms;
