@@ -100,7 +100,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   ], { title: 'Somatic peak for IN and OUT sequences', xLabel: 'interval between successive inputs (ms)', yLabel: 'soma peak (mV above rest)' }));
 
   const checks = [
-    check(`passive (AMPA only) IN/OUT somatic peak at ${MAIN_INTERVAL_MS} ms`, main.ampa.in / main.ampa.out, '1', [1.0, 1.15], 'Rall 1964: a centripetal (distal-to-proximal) sequence gives the larger somatic peak; in a passive dendrite the difference is modest (Branco et al. 2010 Fig. 3, NMDA receptors blocked)'),
+    check(`passive (AMPA only) IN/OUT somatic peak at ${MAIN_INTERVAL_MS} ms`, main.ampa.in / main.ampa.out, '1', [1.0, 1.15], 'Rall 1964: a centripetal (distal-to-proximal) sequence gives the larger somatic peak; in a passive dendrite the difference is modest (Branco et al. 2010: small with NMDA receptors blocked)'),
     check(`AMPA+NMDA IN/OUT somatic peak at ${MAIN_INTERVAL_MS} ms`, main.nmda.in / main.nmda.out, '1', [1.05, 2], 'Branco, Clark & Häusser 2010 Science 329:1671: IN sequences give larger somatic responses than OUT'),
     check(`NMDA enhancement of selectivity (SI with NMDA / SI AMPA only) at ${MAIN_INTERVAL_MS} ms`, siN / siA, '1', [1.5, 20], 'Branco et al. 2010: blocking NMDA receptors (D-APV) strongly reduces direction selectivity'),
   ];
