@@ -37,6 +37,8 @@ const CONSOLIDATION_MS = 4000;
 const POTENTIATED = 1.1;
 const TOP_K = 2;
 const SHUFFLES = 2000;
+/** Other placements the full form runs. */
+const REPLICATE_SEEDS = [1, 2, 3, 4, 5, 6];
 /** The rule's settings (docs/plasticity.md, "Cooperative"); the rest are its defaults. */
 const RULE = { rule: 'cooperative', w_max_uS: 2 * W_NMDA_uS, ca_per_pC: 12, theta_branch: 6 } as const;
 
@@ -118,6 +120,55 @@ function trains(sites: readonly Site[], episodes: number, tstop: number, seed: n
   });
 }
 
+export interface Induction {
+  sites: Site[];
+  gain: number[];
+  observed: number;
+  shuffle: { mean: number; p: number };
+  groupPerBranch: number[];
+  potPerBranch: number[];
+  nPot: number;
+  potInGroup: number;
+  groupTopK: number;
+  branchesWithPot: number;
+}
+
+/** One induction with the sites of `seed`: run, read the weights, measure the clustering. */
+function induce(ctx: ExperimentContext, base: any, file: string, seed: number, episodes: number, name: string): Induction {
+  const sites = placeSites(seed);
+  const tstop = FIRST_EPISODE_MS + 1000 * (episodes - 1) + 200 + CONSOLIDATION_MS;
+  const tr = trains(sites, episodes, tstop, seed);
+  const at = sites.map((s) => `${s.section}(${s.x})`);
+  const protocol = {
+    ...base,
+    synapses: [
+      { name: 'nmda', type: 'NMDA', at, weight_uS: W_NMDA_uS, train: { type: 'explicit', times_ms: tr }, plasticity: { ...RULE } },
+      { name: 'ampa', type: 'AMPA', at, weight_uS: W_AMPA_uS, train: { type: 'explicit', times_ms: tr } },
+    ],
+    run: { ...base.run, tstop_ms: tstop },
+  };
+  ctx.protocol(name, protocol);
+  ctx.log(`clustered-plasticity (seed ${seed}): ${N_SYNAPSES} synapses on ${TERMINALS.length} branches, ${N_GROUP} co-activated in ${episodes} episodes, ${(tstop / 1000).toFixed(1)} s`);
+  const run = runProtocol(parseProtocol(structuredClone(protocol), file));
+  const gain = run.weights!.filter((w) => w.synapse === 'nmda').map((w) => w.final_weight / w.initial_weight);
+  const potentiated = gain.map((g) => g > POTENTIATED);
+  const branches = sites.map((s) => s.branch);
+  const nB = TERMINALS.length;
+  const nPot = potentiated.filter(Boolean).length;
+  const observed = topKFraction(branches, potentiated, nB, TOP_K);
+  const shuffle = nPot === 0 ? { mean: NaN, p: NaN } : shuffleBaseline(branches, potentiated, nB, TOP_K, SHUFFLES, seed, observed);
+  const groupPerBranch = TERMINALS.map((_, b) => sites.filter((s) => s.branch === b && s.group).length);
+  const potPerBranch = TERMINALS.map((_, b) => sites.filter((s, i) => s.branch === b && potentiated[i]).length);
+  ctx.log(`  group per branch ${groupPerBranch.join(' ')}; potentiated per branch ${potPerBranch.join(' ')}`);
+  ctx.log(`  top-${TOP_K} fraction ${observed.toFixed(3)} vs shuffle ${shuffle.mean.toFixed(3)} (p = ${shuffle.p})`);
+  return {
+    sites, gain, observed, shuffle, groupPerBranch, potPerBranch, nPot,
+    potInGroup: sites.filter((s, i) => potentiated[i] && s.group).length,
+    groupTopK: topKFraction(branches, sites.map((s) => s.group), nB, TOP_K),
+    branchesWithPot: potPerBranch.filter((n) => n > 0).length,
+  };
+}
+
 export const clusteredPlasticity: Experiment = {
   name: 'clustered-plasticity',
   title: 'Clustered plasticity: co-activated synapses strengthen on few branches',
@@ -131,37 +182,11 @@ export const clusteredPlasticity: Experiment = {
     const file = join(ctx.filesDir, 'base.json');
     const base = JSON.parse(readFileSync(file, 'utf8'));
     base.morphology = join(ctx.filesDir, 'cell.swc');
-    const sites = placeSites(seed);
-    const tstop = FIRST_EPISODE_MS + 1000 * (episodes - 1) + 200 + CONSOLIDATION_MS;
-    const tr = trains(sites, episodes, tstop, seed);
-    const at = sites.map((s) => `${s.section}(${s.x})`);
-    const protocol = {
-      ...base,
-      synapses: [
-        { name: 'nmda', type: 'NMDA', at, weight_uS: W_NMDA_uS, train: { type: 'explicit', times_ms: tr }, plasticity: { ...RULE } },
-        { name: 'ampa', type: 'AMPA', at, weight_uS: W_AMPA_uS, train: { type: 'explicit', times_ms: tr } },
-      ],
-      run: { ...base.run, tstop_ms: tstop },
-    };
-    ctx.protocol('induction', protocol);
-    ctx.log(`clustered-plasticity: ${N_SYNAPSES} synapses on ${TERMINALS.length} branches, ${N_GROUP} co-activated in ${episodes} episodes, ${(tstop / 1000).toFixed(1)} s`);
-    const run = runProtocol(parseProtocol(structuredClone(protocol), file));
-    const rows = run.weights!.filter((w) => w.synapse === 'nmda');
-    const gain = rows.map((w) => w.final_weight / w.initial_weight);
-    const potentiated = gain.map((g) => g > POTENTIATED);
-    const branches = sites.map((s) => s.branch);
+    const main = induce(ctx, base, file, seed, episodes, 'induction');
+    // the full form repeats the induction on other placements (and groups) of the synapses
+    const replicates = (ctx.quick ? [] : REPLICATE_SEEDS).map((s) => ({ seed: s, ...induce(ctx, base, file, s, episodes, `induction_seed${s}`) }));
+    const { sites, gain, observed, shuffle, groupPerBranch, potPerBranch, nPot, potInGroup, groupTopK, branchesWithPot } = main;
     const nB = TERMINALS.length;
-
-    const observed = topKFraction(branches, potentiated, nB, TOP_K);
-    const shuffle = shuffleBaseline(branches, potentiated, nB, TOP_K, SHUFFLES, seed, observed);
-    const groupPerBranch = TERMINALS.map((_, b) => sites.filter((s) => s.branch === b && s.group).length);
-    const potPerBranch = TERMINALS.map((_, b) => sites.filter((s, i) => s.branch === b && potentiated[i]).length);
-    const nPot = potentiated.filter(Boolean).length;
-    const potInGroup = sites.filter((s, i) => potentiated[i] && s.group).length;
-    const groupTopK = topKFraction(branches, sites.map((s) => s.group), nB, TOP_K);
-    const branchesWithPot = potPerBranch.filter((n) => n > 0).length;
-    ctx.log(`  group per branch ${groupPerBranch.join(' ')}; potentiated per branch ${potPerBranch.join(' ')}`);
-    ctx.log(`  top-${TOP_K} fraction ${observed.toFixed(3)} vs shuffle ${shuffle.mean.toFixed(3)} (p = ${shuffle.p})`);
 
     // --- figures
     const morph = loadMorphology(join(ctx.filesDir, 'cell.swc'));
@@ -209,6 +234,19 @@ export const clusteredPlasticity: Experiment = {
         ratio: observed / shuffle.mean,
         group_top_k_fraction: groupTopK,
       },
+      ...(replicates.length > 0
+        ? {
+          replicates: replicates.map((r) => ({
+            seed: r.seed,
+            group_per_branch: r.groupPerBranch,
+            potentiated_per_branch: r.potPerBranch,
+            n_potentiated: r.nPot,
+            potentiated_in_group: r.potInGroup,
+            ratio: r.observed / r.shuffle.mean,
+            shuffle_p: r.shuffle.p,
+          })),
+        }
+        : {}),
     };
     const src = 'Kastellakis et al. 2016 (Figs. 2–4: potentiated synapses of an engram concentrate on a minority of branches, well above a random distribution); the range is this experiment\'s criterion for "clustered", the paper gives no single number for this cell';
     const checks = [
@@ -216,6 +254,11 @@ export const clusteredPlasticity: Experiment = {
       check('shuffle test: probability of the observed clustering by chance', shuffle.p, '1', [0, 0.05], src),
       check('potentiated synapses that belong to the co-activated group', nPot === 0 ? NaN : potInGroup / nPot, 'fraction', [0.9, 1], 'input specificity of tagging and capture: only stimulated (tagged) synapses capture the branch resource (Frey & Morris 1997, Nature 385:533; Kastellakis et al. 2016)'),
     ];
+    if (replicates.length > 0) {
+      const all = [main, ...replicates];
+      const clustered = all.filter((r) => r.shuffle.p <= 0.05).length;
+      checks.push(check(`placements with clustered potentiation (shuffle p ≤ 0.05), of ${all.length}`, clustered / all.length, 'fraction', [0.8, 1], src));
+    }
     return { results, checks };
   },
 };
