@@ -60,3 +60,8 @@ export { tracesSvg, shapeSvg, plotRunDir, type TraceSeries } from './io/svg/inde
 
 // Sweeps (docs/sweeps.md): thousands of variants of a protocol on worker threads, resumable, shardable.
 export { sweep, loadSweep, collect as collectSweep, status as sweepStatus, resultsTable as sweepResultsTable, FEATURES as SWEEP_FEATURES, type SweepOptions, type SweepResult, type SweepProgress, type SweepStatus, type SweepSpec, type ResultsTable, type Shard } from './sweep/index.ts';
+
+// Experiments (docs/experiments.md): the dendritic phenomena, each with its numbers and literature checks.
+export { experiments } from './experiments/registry.ts';
+export { runExperiment, type RunExperimentOptions, type ExperimentResults, type ExperimentRunResult } from './experiments/run.ts';
+export { check, type Experiment, type ExperimentContext, type ExperimentOutput, type LiteratureCheck } from './experiments/types.ts';

@@ -188,6 +188,24 @@ describe('the packed package', () => {
     expect(att('0.5', '1000')).toBeGreaterThan(0);
   }, 200_000);
 
+  it('(b3) the installed `dendrite experiment` lists the experiments and runs one from the package\'s own fixtures', (ctx) => {
+    if (skipReason !== null) return ctx.skip();
+    const bin = join(proj, 'node_modules/.bin/dendrite');
+    const list = run(bin, ['experiment', 'list', '--json'], work);
+    expect(list.status).toBe(0);
+    expect(JSON.parse(list.stdout).map((e: { name: string }) => e.name)).toContain('attenuation');
+    expect(packedFiles.some((f) => f.path === 'fixtures/experiments/attenuation/ca1_base.json')).toBe(true);
+    const out = join(work, 'experiment-out');
+    const r = run(bin, ['experiment', 'run', 'attenuation', '--quick', '--quiet', '--out', out], work, 180_000);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(res.all_checks_pass).toBe(true);
+    // the protocols it wrote name the installed package's files
+    const p = JSON.parse(readFileSync(join(out, 'protocols', res.protocols[0]), 'utf8'));
+    expect(p.morphology.startsWith(join(proj, 'node_modules/dendrite/fixtures/'))).toBe(true);
+  }, 200_000);
+
   it('(c) a TypeScript file type-checks against the shipped declarations, and a type mistake is caught', (ctx) => {
     if (skipReason !== null) return ctx.skip();
     writeFileSync(

@@ -118,3 +118,23 @@ describe('protocol stimulus "chirp"', () => {
     expect(() => parseProtocol(base({ delay_ms: 0, dur_ms: 10, amp_nA: 1, f_start_Hz: 1, f_end_Hz: 2, frequency_Hz: 3 }), where)).toThrow(/unknown key "frequency_Hz" for a chirp \(it belongs to type "sine"\)/);
   });
 });
+
+describe('fixtures/protocols/chirp_ball_and_stick.json', () => {
+  it('runs; the soma impedance measured from it (Z = V̂/Î) matches the ball and stick closed form within 1 %', async () => {
+    const { loadProtocol } = await import('../../src/protocol/index.ts');
+    const { impedanceSpectrum, ballAndStickImpedance } = await import('../../src/experiments/impedance-analysis.ts');
+    const r = runProtocol(loadProtocol(join(ROOT, 'fixtures/protocols/chirp_ball_and_stick.json')));
+    const k = (label: string) => r.built.probes.findIndex((p) => p.label === label);
+    const dt = r.result.dt_ms;
+    const f = [2, 5, 10, 20, 50, 100];
+    const z = impedanceSpectrum(r.result.traces[k('I_chirp')], r.result.traces[k('soma')], dt, f, -dt / 2, 0);
+    // ball_and_stick.swc: one-point soma of radius 6.30785 µm (a 12.6157 µm cylinder, 500 µm²) and a 200 µm × 1 µm stick
+    const soma_area_um2 = r.built.morphology.sections[0].area_um2;
+    f.forEach((fq, j) => {
+      const t = ballAndStickImpedance({ soma_area_um2, length_um: 200, diam_um: 1, Rm_ohm_cm2: 1e4, Ri_ohm_cm: 100, Cm_uF_cm2: 1 }, fq).zSoma;
+      expect(Math.abs(z.mag_Mohm[j] / Math.hypot(t[0], t[1]) - 1)).toBeLessThan(0.01);
+    });
+    // low-pass: |Z| at 100 Hz well below |Z| at 2 Hz
+    expect(z.mag_Mohm[5] / z.mag_Mohm[0]).toBeLessThan(0.25);
+  });
+});
