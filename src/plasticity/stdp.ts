@@ -9,8 +9,9 @@
  * changes w by A+·exp(−Δt/τ+)·f+ for Δt > 0 and by −A−·exp(Δt/τ−)·f− for Δt < 0 (Bi & Poo 1998;
  * Song, Miller & Abbott 2000). Weight dependence (`weight_dependence`):
  *   additive:       f+ = w_max, f− = w_max (hard bounds [w_min, w_max]; Song et al. 2000);
- *   multiplicative: f+ = w_max − w, f− = w − w_min (soft bounds; Rubin, Lee & Sompolinsky 2001;
- *                   van Rossum, Bi & Turrigiano 2000 use additive potentiation with this depression).
+ *   multiplicative: f+ = w_max − w, f− = w − w_min (soft bounds; Rubin, Lee & Sompolinsky 2001);
+ *   mixed:          f+ = w_max,     f− = w − w_min (additive potentiation, multiplicative depression;
+ *                   van Rossum, Bi & Turrigiano 2000).
  * Amplitudes are fractions of w_max. Defaults: τ+ = 16.8 ms, τ− = 33.7 ms (Bi & Poo's window as fitted
  * by Bi & Poo 2001, van Rossum et al. 2000), A+ = 0.005, A− = 1.05·A+ (Song et al. 2000).
  *
@@ -24,7 +25,10 @@ import type { PlasticityRule, RuleInit, RuleState } from './rule.ts';
 
 export interface StdpState extends RuleState {
   readonly init: RuleInit;
-  readonly additive: boolean;
+  /** f+ = w_max (additive, mixed) rather than w_max − w. */
+  readonly additivePlus: boolean;
+  /** f− = w_max (additive) rather than w − w_min. */
+  readonly additiveMinus: boolean;
   readonly nearest: boolean;
   /** x and y at their last update, and the times of those updates. */
   readonly x: Float64Array;
@@ -53,7 +57,7 @@ export const stdp: PlasticityRule<StdpState> = {
     { name: 'tau_minus_ms', unit: 'ms', default: 33.7, min: 1e-6, max: 1e9, description: 'time constant of depression (post before pre)' },
   ],
   options: [
-    { name: 'weight_dependence', values: ['additive', 'multiplicative'], default: 'additive', description: 'additive: steps ∝ w_max with hard bounds; multiplicative: potentiation ∝ (w_max − w), depression ∝ (w − w_min)' },
+    { name: 'weight_dependence', values: ['additive', 'multiplicative', 'mixed'], default: 'additive', description: 'additive: steps ∝ w_max with hard bounds; multiplicative: potentiation ∝ (w_max − w), depression ∝ (w − w_min); mixed: potentiation ∝ w_max, depression ∝ (w − w_min)' },
     { name: 'pairing', values: ['all_to_all', 'nearest'], default: 'all_to_all', description: 'all_to_all: traces add up; nearest: traces reset to 1 (nearest spike pairs only)' },
   ],
   states: [],
@@ -65,7 +69,8 @@ export const stdp: PlasticityRule<StdpState> = {
     return {
       vars: {},
       init,
-      additive: init.options.weight_dependence !== 'multiplicative',
+      additivePlus: init.options.weight_dependence !== 'multiplicative',
+      additiveMinus: init.options.weight_dependence === 'additive' || init.options.weight_dependence === undefined,
       nearest: init.options.pairing === 'nearest',
       x: new Float64Array(n),
       xT: new Float64Array(n),
@@ -89,7 +94,7 @@ export const stdp: PlasticityRule<StdpState> = {
     const t = ctx.t;
     const { w, wMin, wMax } = s.init;
     const y = decayTo(s.y[k], s.yT[k], t, s.tauMinus[k]);
-    if (y > 0) w[k] -= s.Aminus[k] * y * (s.additive ? wMax[k] : w[k] - wMin[k]);
+    if (y > 0) w[k] -= s.Aminus[k] * y * (s.additiveMinus ? wMax[k] : w[k] - wMin[k]);
     const x = decayTo(s.x[k], s.xT[k], t, s.tauPlus[k]);
     s.x[k] = s.nearest ? 1 : x + 1;
     s.xT[k] = t > s.xT[k] ? t : s.xT[k];
@@ -98,7 +103,7 @@ export const stdp: PlasticityRule<StdpState> = {
   onPost(s: StdpState, k: number, t: number): void {
     const { w, wMax } = s.init;
     const x = decayTo(s.x[k], s.xT[k], t, s.tauPlus[k]);
-    if (x > 0) w[k] += s.Aplus[k] * x * (s.additive ? wMax[k] : wMax[k] - w[k]);
+    if (x > 0) w[k] += s.Aplus[k] * x * (s.additivePlus ? wMax[k] : wMax[k] - w[k]);
     const y = decayTo(s.y[k], s.yT[k], t, s.tauMinus[k]);
     s.y[k] = s.nearest ? 1 : y + 1;
     s.yT[k] = t > s.yT[k] ? t : s.yT[k];

@@ -145,7 +145,7 @@ describe('STDP pairing schemes at high rates', () => {
     expect(pAll / pNear).toBeCloseTo(1 / (1 - Math.exp(-T / TAU_PLUS)), 10);
   });
 
-  it('multiplicative: potentiation scales with w_max − w, depression with w − w_min', () => {
+  it('multiplicative: potentiation scales with w_max − w, depression with w − w_min; mixed: additive potentiation', () => {
     // two synapses with the same single pre spike, starting at 0.2 and 0.8 of w_max
     const w0 = [0.2 * W_MAX, 0.8 * W_MAX];
     const ltp = run({ pre: [[90.3], [90.3]], pulses: { delay_ms: 100, number: 1, interval_ms: 10 }, w0, plasticity: { weight_dependence: 'multiplicative' }, tstop_ms: 200 });
@@ -157,6 +157,13 @@ describe('STDP pairing schemes at high rates', () => {
     // additive: the same step whatever the weight
     const add = run({ pre: [[90.3], [90.3]], pulses: { delay_ms: 100, number: 1, interval_ms: 10 }, w0, plasticity: {}, tstop_ms: 200 });
     expect(add.dw[0] / add.dw[1]).toBeCloseTo(1, 10);
+    // mixed (van Rossum et al. 2000): additive potentiation, multiplicative depression
+    const mixLtp = run({ pre: [[90.3], [90.3]], pulses: { delay_ms: 100, number: 1, interval_ms: 10 }, w0, plasticity: { weight_dependence: 'mixed' }, tstop_ms: 200 });
+    expect(mixLtp.dw[0] / mixLtp.dw[1]).toBeCloseTo(1, 10);
+    expect(mixLtp.dw[0]).toBeCloseTo(add.dw[0], 15);
+    const mixLtd = run({ pre: [[110.3], [110.3]], pulses: { delay_ms: 100, number: 1, interval_ms: 10 }, w0, plasticity: { weight_dependence: 'mixed' }, tstop_ms: 200 });
+    expect(mixLtd.dw[0] / mixLtd.dw[1]).toBeCloseTo(0.2 / 0.8, 8);
+    expect(mixLtd.dw[0] / ltd.dw[0]).toBeCloseTo(1, 8);
   });
 
   it('additive weights stop at w_max (hard bound)', () => {
