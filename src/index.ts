@@ -48,7 +48,7 @@ export { detectSpikes, spikeTimes, spikeTimesAP, traceFeatures, SPIKE_CRITERION,
 
 // Plasticity (docs/plasticity.md): learning rules, plastic synapses, weights files.
 export {
-  builtinRules, builtinRuleList, createRuleSet, makePlasticSynapse, stdp, clopath, scaling,
+  builtinRules, builtinRuleList, createRuleSet, makePlasticSynapse, stdp, clopath, scaling, calcium, btsp, cooperative,
   formatWeightsCsv, parseWeightsCsv, matchWeights, WeightsFileError, WEIGHTS_COLUMNS,
   type PlasticityRule, type RuleInit, type RuleState, type RuleSet, type RuleUse, type WeightRow,
 } from './plasticity/index.ts';
