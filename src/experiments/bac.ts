@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { tracesSvg } from '../io/svg/index.ts';
+import { xyFigureSvg } from './figures.ts';
 import { check, type Experiment, type ExperimentContext, type ExperimentOutput } from './types.ts';
 import { column, maxAfter, readCellProtocol, runCell, spikesOf, timeAbove, valueAt, variant, type CellProtocol } from './l5-reduced.ts';
 
@@ -104,13 +105,16 @@ export function bacRun(ctx: ExperimentContext): ExperimentOutput {
     caption: `somatic current ${soma.amp_nA} nA × ${soma.dur_ms} ms at ${t0} ms; EPSP-shaped current ${epsp.imax_nA} nA (τ ${epsp.tau0_ms}/${epsp.tau1_ms} ms) at 600 µm in the tuft, same onset`,
   }));
 
-  ctx.figure('bac_window', tracesSvg(delays, [{ label: 'somatic APs', values: windowSpikes, color: '#1f77b4' }], {
-    title: 'Coincidence window of BAC firing',
-    subtitle: `burst (≥ 2 APs) for EPSP onsets ${from}…${to} ms after the somatic current's onset (${afterAp.from.toFixed(1)}…${afterAp.to.toFixed(1)} ms after the AP)`,
+  ctx.figure('bac_window', xyFigureSvg([{
+    title: 'somatic APs against the EPSP delay',
     xLabel: 'EPSP onset − somatic current onset (ms)',
     yLabel: 'somatic APs',
     yDomain: [0, 5],
-    legend: false,
+    series: [{ label: 'bAP + EPSP', x: delays, y: windowSpikes, markers: true, color: '#1f77b4' }],
+  }], {
+    title: 'Coincidence window of BAC firing',
+    caption: `burst (≥ 2 APs) for EPSP onsets ${from}…${to} ms after the somatic current's onset, ${afterAp.from.toFixed(1)}…${afterAp.to.toFixed(1)} ms after the somatic AP (at ${apTime.toFixed(1)} ms)`,
+    panelWidth: 640,
   }));
 
   const src = 'Larkum, Zhu & Sakmann 1999 (Nature 398:338) Fig. 1; Hay et al. 2011 (PLoS Comput Biol 7:e1002107) BAC protocol';

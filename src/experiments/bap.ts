@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { tracesSvg } from '../io/svg/index.ts';
+import { xyFigureSvg } from './figures.ts';
 import { check, type Experiment, type ExperimentContext, type ExperimentOutput } from './types.ts';
 import { column, readCellProtocol, runCell, spikesOf, valueAt, variant } from './l5-reduced.ts';
 
@@ -71,15 +72,27 @@ export function bapRun(ctx: ExperimentContext): ExperimentOutput {
   const kEnd = d_um.indexOf(TRUNK_END_UM);
   const velocity = kEnd > 0 ? (TRUNK_END_UM * 1e-6) / ((peakTime[kEnd] - peakTime[0]) * 1e-3) : NaN;
 
-  ctx.figure('bap_amplitude', tracesSvg(d_um, [
-    { label: 'bAP amplitude', values: amp, color: '#1f77b4' },
+  ctx.figure('bap_amplitude', xyFigureSvg([
+    {
+      title: 'bAP amplitude',
+      xLabel: 'path distance from the soma (µm)',
+      yLabel: 'amplitude (mV)',
+      yDomain: [0, Math.ceil(somaAmp / 20) * 20],
+      series: [{ label: 'model', x: d_um, y: amp, markers: true, color: '#1f77b4' }],
+    },
+    {
+      title: 'relative to the soma',
+      xLabel: 'path distance from the soma (µm)',
+      yLabel: 'amplitude / somatic amplitude',
+      yDomain: [0, 1],
+      series: [
+        { label: 'model', x: d_um, y: rel, markers: true, color: '#1f77b4' },
+        { label: 'published range at 500 µm', x: [500, 500], y: [0.25, 0.65], color: '#d62728', markers: true },
+      ],
+    },
   ], {
-    title: 'Back-propagating AP amplitude along the apical dendrite',
-    subtitle: `soma ${somaAmp.toFixed(1)} mV · 300 µm ${(at300 * 100).toFixed(0)} % · 500 µm (nexus) ${(at500 * 100).toFixed(0)} % of the somatic amplitude`,
-    xLabel: 'path distance from the soma (µm)',
-    yLabel: 'bAP amplitude (mV)',
-    yDomain: [0, Math.ceil(somaAmp / 20) * 20],
-    caption: `trunk 0–${TRUNK_END_UM} µm, tuft beyond; amplitude = peak − v before the ${soma.amp_nA} nA × ${soma.dur_ms} ms somatic current`,
+    title: `Back-propagating AP along the apical dendrite: ${somaAmp.toFixed(0)} mV at the soma, ${(at500 * 100).toFixed(0)} % at 500 µm (nexus)`,
+    caption: `trunk 0–${TRUNK_END_UM} µm, tuft beyond; amplitude = peak − v before the ${soma.amp_nA} nA × ${soma.dur_ms} ms somatic current; range: Stuart & Sakmann 1994, Larkum et al. 2001`,
   }));
   const shown = labels.filter((l) => [0, 200, 400, 600, 800].includes(distanceOf(l)));
   ctx.figure('bap_traces', tracesSvg(t, shown.map((l, k) => ({ label: l === 'v_soma' ? 'soma' : `${distanceOf(l)} µm`, values: column(run, l), panel: 0, color: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'][k] })), {
