@@ -6,7 +6,9 @@
  * - `loweredKinetics(name)`: the unit-converted expression trees a code generator consumes
  *   (src/channels/user/compile.ts `lowerMechanism`; the batch and GPU backends);
  * - `irMechanism(name)`: a Mechanism whose kernels are generated from the description, with the
- *   built-in's name and evaluation order, a drop-in replacement for the hand-written kernel;
+ *   built-in's name and evaluation order, a drop-in replacement for the hand-written kernel; its
+ *   state update is the stage-major one of ./staged.ts (exps in WebAssembly SIMD over blocks of
+ *   instances), bitwise equal to the mechanism-file compiler's (`{staged: false}`);
  * - `irCatalogue()`: the built-in catalogue with every described mechanism replaced that way.
  *
  * Nothing here reads files or keeps state between calls: each call compiles afresh (a few ms per
@@ -17,6 +19,7 @@ import type { Mechanism } from '../mechanism.ts';
 import { compileMechanism, lowerMechanism, type LoweredMechanism, type UserMechanism } from '../user/compile.ts';
 import { parseMechanismSpec, type MechanismSpec } from '../user/spec.ts';
 import { BUILTIN_KINETICS } from './specs.ts';
+import { createScratch, stagedAdvance, type StagedInstance } from './staged.ts';
 
 export { BUILTIN_KINETICS } from './specs.ts';
 export type { MechanismFile } from './types.ts';
@@ -45,13 +48,27 @@ export function loweredKinetics(name: string): LoweredMechanism {
  * The mechanism with kernels generated from its description, named and ordered as the built-in
  * (`order` changes only rounding: it is the place in a node's sum of currents).
  */
-export function irMechanism(name: string): UserMechanism {
-  const compiled = compileMechanism(kineticsSpec(name));
+export function irMechanism(name: string, o: { staged?: boolean } = {}): UserMechanism {
+  const spec = kineticsSpec(name);
+  const compiled = compileMechanism(spec);
   const builtin = builtinMechanisms().find((m) => m.description.name === name);
-  if (builtin === undefined) return compiled;
+  const description = builtin === undefined
+    ? compiled.description
+    : { ...compiled.description, order: builtin.description.order, summary: builtin.description.summary, source: builtin.description.source };
+  const staged = o.staged === false ? null : stagedAdvance(lowerMechanism(spec));
+  if (staged === null) return { ...compiled, description };
+  const compiledAdvance = compiled.advance!;
   return {
     ...compiled,
-    description: { ...compiled.description, order: builtin.description.order, summary: builtin.description.summary, source: builtin.description.source },
+    description,
+    instantiate(init) {
+      return Object.assign(compiled.instantiate(init), { $expb: createScratch(staged.scratch) });
+    },
+    // The stage-major state update (./staged.ts); with the rate table on, the compiled one.
+    advance(inst, ctx) {
+      if (inst.table !== null) compiledAdvance(inst, ctx);
+      else staged.advance(inst as StagedInstance, ctx);
+    },
   };
 }
 
