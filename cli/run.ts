@@ -154,5 +154,6 @@ export async function runCommand(protocolPath: string, outDir: string, log: (s: 
   if (plotError) throw plotError;
   const written = [...formats].map((f) => join(outDir, `traces.${f}`));
   written.push(...plotted);
+  if (run.weights) written.push(join(outDir, 'weights.csv'));
   if (!flags.quiet) log(formatRunSummary({ compartments: built.layout.nNodes, steps: result.steps, tstop_ms: protocol.run.tstop_ms, wall_s, outputs: written }));
 }
