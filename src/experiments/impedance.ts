@@ -159,7 +159,7 @@ async function run(ctx: ExperimentContext) {
     check('CA1: |Z(100 Hz)|/|Z(1 Hz)| of the dendrite → soma transfer impedance over that of the soma input impedance', fall100(cTrDendSoma) / fall100(cSoma), 'ratio', [0, 0.5], 'dendritic low-pass filtering (Rall 1967; Koch 1999 ch. 2-3): what a dendritic input delivers to the soma loses high frequencies faster than the soma\'s own input impedance'),
     check('CA1: log-log slope of the soma input impedance, 100-500 Hz', slopeSoma, '', [-1, -0.5], 'cable theory: between a cable\'s f^-1/2 (Z ∝ 1/√(1 + iωτ)) and a capacitor\'s f^-1'),
     check('CA1: log-log slope of the dendrite → soma transfer impedance, 100-500 Hz', slopeTr, '', [-10, -1.2], 'cable theory: transfer impedance falls as exp(−(x/λ)·√(ωτ/2)), faster than any power of f^-1/2'),
-    check('CA1: input impedance at the thin dendrite over that at the soma, at 1 Hz', cDend.mag_Mohm[0] / cSoma.mag_Mohm[0], 'ratio', [3, 100], 'thin distal dendrites have 10-fold higher input resistance than the soma (Golding et al. 2005; Stuart & Spruston 1998)'),
+    check('CA1: input impedance at the thin dendrite over that at the soma, at 1 Hz', cDend.mag_Mohm[0] / cSoma.mag_Mohm[0], 'ratio', [3, 100], 'Rall & Rinzel 1973: the input resistance at a thin distal branch far exceeds that at the soma'),
   ];
   const r = (v: number) => Number(v.toPrecision(5));
   return {
