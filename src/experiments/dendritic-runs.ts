@@ -10,7 +10,8 @@ import { parseProtocol } from '../protocol/protocol.ts';
 import { loadProtocolMorphology } from '../protocol/build.ts';
 import { runProtocol } from '../protocol/run.ts';
 import { computeFeature, type FeatureOptions } from '../sweep/features.ts';
-import { tracesSvg, type TraceSeries } from '../io/svg/index.ts';
+import { shapeSvg, tracesSvg, type ShapeMarker, type TraceSeries } from '../io/svg/index.ts';
+import type { BuiltSimulation } from '../protocol/build.ts';
 import type { ExperimentContext } from './types.ts';
 
 /** A protocol as plain JSON (what a file holds), edited by the experiments. */
@@ -21,6 +22,8 @@ export interface RunTraces {
   t_ms: Float64Array;
   /** Columns by record label. */
   v: Record<string, Float64Array>;
+  /** The built cell: placed synapses and probes (for the shape figure). */
+  built: BuiltSimulation;
 }
 
 /**
@@ -53,7 +56,17 @@ export class Runner {
     const run = runProtocol(parseProtocol(structuredClone(p), this.file), { morphology: this.morphology });
     const v: Record<string, Float64Array> = {};
     run.built.probes.forEach((q, k) => (v[q.label] = run.result.traces[k]));
-    return { t_ms: run.result.t_ms, v };
+    return { t_ms: run.result.t_ms, v, built: run.built };
+  }
+
+  /** The cell standing upright, with the synapses of a run (dots by type) and its recording sites. */
+  shape(r: RunTraces, title: string, subtitle?: string): string {
+    const markers: ShapeMarker[] = [
+      ...(r.built.synapses ?? []).map((s): ShapeMarker => ({ label: s.type, section: s.section, x: s.x, kind: 'synapse', group: s.type })),
+      ...r.built.probes.filter((q) => q.what === undefined && q.synapse === undefined && q.stimulus === undefined)
+        .map((q): ShapeMarker => ({ label: q.label, section: q.section, x: q.x, kind: 'probe' })),
+    ];
+    return shapeSvg(this.morphology, { title, subtitle, projection: 'auto', markers, width: 760, height: 760 });
   }
 }
 

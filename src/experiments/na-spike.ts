@@ -13,7 +13,7 @@
  * half amplitude (above rest) of the branch trace for synchronous input.
  */
 import { check, type Experiment, type ExperimentContext, type ExperimentOutput } from './types.ts';
-import { amplitude, feature, minus, r4, Runner, xySvg, type RawProtocol } from './dendritic-runs.ts';
+import { amplitude, feature, minus, r4, Runner, xySvg, type RawProtocol, type RunTraces } from './dendritic-runs.ts';
 import { tracesSvg, type TraceSeries } from '../io/svg/index.ts';
 import { uniformGenerator } from '../channels/random.ts';
 
@@ -53,6 +53,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   const rows: { spread: number; branch_mV: number; ttx_mV: number; na_mV: number; soma_mV: number; soma_ttx_mV: number; max_dvdt: number }[] = [];
   const shown: { spread: number; t: Float64Array; active: Float64Array; ttx: Float64Array; soma: Float64Array }[] = [];
   let width = NaN, naWidth = NaN, peak_mV = NaN;
+  let syncRun: RunTraces | null = null;
   for (const spread of spreads) {
     ctx.log(`${nInputs} inputs spread over ${spread} ms`);
     const a = runner.run(`spread_${spread}ms`, runner.variant((p) => withSpread(p, spread, true)));
@@ -71,6 +72,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
       max_dvdt: dvdt,
     });
     if (spread === 0) {
+      syncRun = a;
       width = feature('half_width', t, a.v.branch, win);
       naWidth = feature('half_width', t, na, win);
       peak_mV = feature('peak', t, a.v.branch, win);
@@ -143,6 +145,8 @@ function run(ctx: ExperimentContext): ExperimentOutput {
       yLabel: 'fraction of trials with a spike',
     }));
   }
+
+  ctx.figure('shape', runner.shape(syncRun!, `${nInputs} clustered inputs on the oblique apic[80]`, 'CA1 pyramidal cell c91662 · dendritic NaTa_t + SKv3_1 only in apic[80] · synapses as dots'));
 
   const checks = [
     check('dendritic spike width at half amplitude (synchronous input)', width, 'ms', [1, 2], 'a fast dendritic Na spike, 1–2 ms wide (the range issue 11 asks for; fast Na spikes in CA1 dendrites: Golding & Spruston 1998 Neuron 21:1189; Losonczy & Magee 2006 Neuron 50:291: the oblique spike is a fast Na+ spike)'),

@@ -11,7 +11,7 @@
  * N times the one-pair EPSP; of a dispersed set, 10 times its response at a tenth of the weights.
  */
 import { check, type Experiment, type ExperimentContext, type ExperimentOutput } from './types.ts';
-import { amplitude, feature, r4, Runner, xySvg, type RawProtocol } from './dendritic-runs.ts';
+import { amplitude, feature, r4, Runner, xySvg, type RawProtocol, type RunTraces } from './dendritic-runs.ts';
 import { tracesSvg, type TraceSeries } from '../io/svg/index.ts';
 
 const ONSET_MS = 10;
@@ -80,11 +80,13 @@ function run(ctx: ExperimentContext): ExperimentOutput {
 
   const rows: { n: number; soma_mV: number; branch_mV: number; plateau_ms: number; soma_halfwidth_ms: number }[] = [];
   const traces = new Map<number, { t: Float64Array; branch: Float64Array; soma: Float64Array }>();
+  let clusterRun: RunTraces | null = null;
   for (const n of ns) {
     ctx.log(`${n} clustered pair${n === 1 ? '' : 's'}`);
     const r = runner.run(`cluster_n${n}`, runner.variant((p) => withN(p, n)));
     const { cluster, soma } = r.v;
     traces.set(n, { t: r.t_ms, branch: cluster, soma });
+    if (n === N_COMPARE) clusterRun = r;
     rows.push({
       n,
       soma_mV: amplitude(r.t_ms, soma, win.from_ms, win.to_ms),
@@ -102,12 +104,16 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   const dispersedNs = ctx.quick ? [N_COMPARE] : [4, 8, N_COMPARE, 24, N_TOP];
   const disp: { n: number; soma_mV: number; linear_mV: number }[] = [];
   let dispTrace: Float64Array | null = null;
+  let dispRun: RunTraces | null = null;
   for (const n of dispersedNs) {
     ctx.log(`${n} dispersed pairs`);
     const full = runner.run(`dispersed_n${n}`, runner.variant((p) => dispersed(p, n, 1)));
     const tenth = runner.run(`dispersed_n${n}_tenth`, runner.variant((p) => dispersed(p, n, 0.1)));
     disp.push({ n, soma_mV: amplitude(full.t_ms, full.v.soma, win.from_ms, win.to_ms), linear_mV: 10 * amplitude(tenth.t_ms, tenth.v.soma, win.from_ms, win.to_ms) });
-    if (n === N_COMPARE) dispTrace = full.v.soma;
+    if (n === N_COMPARE) {
+      dispTrace = full.v.soma;
+      dispRun = full;
+    }
   }
   const d = disp.find((q) => q.n === N_COMPARE)!;
   const clusteredSupra = cmp.soma_mV / (N_COMPARE * epsp1);
@@ -150,6 +156,9 @@ function run(ctx: ExperimentContext): ExperimentOutput {
     caption: `The same ${N_COMPARE} AMPA+NMDA pairs and weights, clustered within 20 µm on dend[23] or placed at random (seed ${DISPERSED_SEED}) over the basal tree. Linear sum: N × one-pair EPSP (clustered); 10 × the response at a tenth of the weights (dispersed).`,
     subtitle: `clustered ${cmp.soma_mV.toFixed(2)} mV = ${clusteredSupra.toFixed(2)} × its linear sum · dispersed ${d.soma_mV.toFixed(2)} mV = ${dispersedRatio.toFixed(2)} × its linear sum`,
   }));
+
+  ctx.figure('shape_clustered', runner.shape(clusterRun!, `${N_COMPARE} AMPA+NMDA pairs clustered on dend[23]`, 'human L2/3 cell (Eyal et al. 2016) · synapses as dots · recording sites as circles'));
+  ctx.figure('shape_dispersed', runner.shape(dispRun!, `${N_COMPARE} AMPA+NMDA pairs dispersed over the basal tree`, `random sites, seed ${DISPERSED_SEED} · synapses as dots · recording sites as circles`));
 
   const checks = [
     check('sigmoid threshold of the somatic NMDA-spike amplitude', fit.n50, 'synapses', [8, 50], 'NMDA spikes need ~10–50 coactive synapses clustered within 20–40 µm (Schiller et al. 2000; Major et al. 2008; review: Antic et al. 2010 J Neurosci Res 88:2991)'),

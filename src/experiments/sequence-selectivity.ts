@@ -12,7 +12,7 @@
  * IN/OUT ratio and selectivity index SI = (IN − OUT)/(IN + OUT) per interval and condition.
  */
 import { check, type Experiment, type ExperimentContext, type ExperimentOutput } from './types.ts';
-import { amplitude, r4, Runner, xySvg, type RawProtocol } from './dendritic-runs.ts';
+import { amplitude, r4, Runner, xySvg, type RawProtocol, type RunTraces } from './dendritic-runs.ts';
 import { tracesSvg, type TraceSeries } from '../io/svg/index.ts';
 
 const ONSET_MS = 10;
@@ -50,6 +50,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
   const rows: { interval: number; nmda: { in: number; out: number }; ampa: { in: number; out: number } }[] = [];
   const mainTraces: Record<string, Float64Array> = {};
   let t: Float64Array | null = null;
+  let shapeRun: RunTraces | null = null;
   for (const interval of intervals) {
     const row = { interval, nmda: { in: NaN, out: NaN }, ampa: { in: NaN, out: NaN } };
     for (const cond of ['nmda', 'ampa'] as const) {
@@ -59,6 +60,7 @@ function run(ctx: ExperimentContext): ExperimentOutput {
         row[cond][dir] = amplitude(r.t_ms, r.v.soma, ONSET_MS - 0.5, r.t_ms[r.t_ms.length - 1]);
         if (interval === MAIN_INTERVAL_MS) {
           mainTraces[`${dir}_${cond}`] = r.v.soma;
+          if (dir === 'in' && cond === 'nmda') shapeRun = r;
           t = r.t_ms;
         }
       }
@@ -98,6 +100,8 @@ function run(ctx: ExperimentContext): ExperimentOutput {
     { label: 'IN, AMPA only', y: rows.map((q) => q.ampa.in), color: IN_LIGHT },
     { label: 'OUT, AMPA only', y: rows.map((q) => q.ampa.out), color: OUT_LIGHT },
   ], { title: 'Somatic peak for IN and OUT sequences', xLabel: 'interval between successive inputs (ms)', yLabel: 'soma peak (mV above rest)' }));
+
+  ctx.figure('shape', runner.shape(shapeRun!, `${sites.length} input sites on dend[23]`, `${spacing_um.toFixed(0)} µm apart · IN: distal first · OUT: proximal first`));
 
   const checks = [
     check(`passive (AMPA only) IN/OUT somatic peak at ${MAIN_INTERVAL_MS} ms`, main.ampa.in / main.ampa.out, '1', [1.0, 1.15], 'Rall 1964: a centripetal (distal-to-proximal) sequence gives the larger somatic peak; in a passive dendrite the difference is modest (Branco et al. 2010: small with NMDA receptors blocked)'),

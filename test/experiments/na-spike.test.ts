@@ -48,7 +48,7 @@ describe('experiment na-spike --quick', async () => {
   });
 
   it('writes its figures and the protocols it ran', () => {
-    for (const f of ['traces.svg', 'window.svg']) expect(existsSync(join(dir, f))).toBe(true);
+    for (const f of ['traces.svg', 'window.svg', 'shape.svg']) expect(existsSync(join(dir, f))).toBe(true);
     expect(results.protocols).toContain('spread_0ms_ttx.json');
   });
 });

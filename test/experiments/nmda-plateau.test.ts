@@ -36,7 +36,7 @@ describe('experiment nmda-plateau --quick', async () => {
   });
 
   it('writes its figures and the protocols it ran', () => {
-    for (const f of ['traces.svg', 'amplitude_vs_n.svg', 'duration_vs_n.svg', 'clustered_vs_dispersed.svg']) expect(existsSync(join(dir, f))).toBe(true);
+    for (const f of ['traces.svg', 'amplitude_vs_n.svg', 'duration_vs_n.svg', 'clustered_vs_dispersed.svg', 'shape_clustered.svg', 'shape_dispersed.svg']) expect(existsSync(join(dir, f))).toBe(true);
     expect(results.protocols).toContain('cluster_n32.json');
     expect(results.protocols).toContain('dispersed_n16.json');
   });

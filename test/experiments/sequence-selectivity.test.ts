@@ -35,7 +35,7 @@ describe('experiment sequence-selectivity --quick', async () => {
   });
 
   it('writes its figures and the protocols it ran', () => {
-    for (const f of ['traces.svg', 'selectivity_vs_interval.svg', 'peaks_vs_interval.svg']) expect(existsSync(join(dir, f))).toBe(true);
+    for (const f of ['traces.svg', 'selectivity_vs_interval.svg', 'peaks_vs_interval.svg', 'shape.svg']) expect(existsSync(join(dir, f))).toBe(true);
     expect(results.protocols).toEqual(expect.arrayContaining(['in_4ms_nmda.json', 'out_4ms_nmda.json', 'in_4ms_ampa.json', 'out_4ms_ampa.json']));
   });
 });
