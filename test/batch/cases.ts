@@ -85,11 +85,11 @@ export const CASES: readonly ProtocolCase[] = [
     build: (catalogue) => fromProtocol(cellProtocol(25), CELL, catalogue),
   },
   {
-    name: 'c91662 with the Hay set (30 ms, soma 1.5 nA from 5 ms: spikes, Ca dynamics)',
+    name: 'c91662 with the Hay set (20 ms, soma 1.5 nA from 5 ms: spikes, Ca dynamics)',
     mechanisms: ['pas', 'Ih', 'Ca_LVAst', 'Ca_HVA', 'SKv3_1', 'SK_E2', 'K_Tst', 'K_Pst', 'Nap_Et2', 'NaTa_t', 'Im'],
     build: (catalogue) =>
       fromProtocol(
-        cellProtocol(30, HAY_BIOPHYSICS, [{ type: 'iclamp', at: 'soma[0](0.5)', delay_ms: 5, dur_ms: 25, amp_nA: 1.5 }]),
+        cellProtocol(20, HAY_BIOPHYSICS, [{ type: 'iclamp', at: 'soma[0](0.5)', delay_ms: 5, dur_ms: 15, amp_nA: 1.5 }]),
         CELL,
         catalogue,
       ),

@@ -7,8 +7,9 @@
  * What it shows (Node 20, measured 2026-12-02): no mechanism is equal to ≤ 1e-12 mV over a whole
  * run; the two kernels differ in rounding only (NEURON's finite-difference conductance against the
  * exact one; hh's fused rate algebra; exp(4.8·log x) against pow), and a firing cell amplifies
- * ulp-level differences to 1e-12 … 1e-9 mV. pas comes closest (1.3e-12 mV on Rallpack 1). Both forms
- * stay well inside the NEURON parity tolerance (1e-9 mV), asserted here.
+ * ulp-level differences: pas 1.3e-12 mV on Rallpack 1, hh 4.7e-11 … 1.2e-10 mV, the Hay channels
+ * 2.0e-12 (Im) … 5.3e-10 mV (NaTa_t), all of them together 6.9e-10 mV. Both forms stay inside the
+ * NEURON parity tolerance (1e-9 mV), asserted here.
  */
 import { describe, expect, it } from 'vitest';
 import { builtinMechanisms, createCatalogue, type Catalogue } from '../../src/channels/catalogue.ts';
