@@ -61,7 +61,11 @@ export const calcium: PlasticityRule<CalciumState> = {
   initialize(s: CalciumState, ctx: MechanismContext): void {
     const { w, wMin, wMax, params } = s.init;
     s.ca.fill(0);
-    for (let k = 0; k < s.rho.length; k++) s.rho[k] = (w[k] - wMin[k]) / (wMax[k] - wMin[k]);
+    for (let k = 0; k < s.rho.length; k++) {
+      const span = wMax[k] - wMin[k];
+      // w_max = w_min leaves no room: ρ = 0 and w stays
+      s.rho[k] = span > 0 ? (w[k] - wMin[k]) / span : 0;
+    }
     decayFactors(s.decay, params.tau_ca_ms, ctx.dt);
   },
 
