@@ -2,8 +2,9 @@
  * bac (--quick): BAC firing on the reduced L5 pyramidal cell. The three conditions give the somatic
  * spike counts of Larkum et al. 1999 (bAP alone 1, distal EPSP alone 0, both a burst), the Ca spike
  * width lies in the published range, the coincidence window opens at the bAP and closes within tens
- * of ms; and the cell file has the dimensions of Bahl et al. 2012 that fixtures/morphologies/README.md
- * gives.
+ * of ms; the cell file has the dimensions of Bahl et al. 2012 that fixtures/morphologies/README.md
+ * gives; and NEURON 8.2.2 running the same cell and protocol (fixtures/neuron/l5_reduced, Hay's own
+ * .mod files) gives the same three conditions, trace for trace.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failedChecks, runQuick } from './helpers.ts';
 import { loadMorphology } from '../../src/morphology/index.ts';
+import { column, readCellProtocol, runCell, spikesOf, variant } from '../../src/experiments/l5-reduced.ts';
+import { readCsv } from '../helpers/csv.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -73,4 +76,33 @@ describe('experiment bac --quick', async () => {
     const bacProtocol = JSON.parse(readFileSync(join(dir, 'protocols', 'bac.json'), 'utf8'));
     expect(bacProtocol.stimuli.map((s: { type: string }) => s.type)).toEqual(['iclamp', 'epsp']);
   });
+});
+
+describe('the bac protocol on the reduced cell equals NEURON 8.2.2 (fixtures/neuron/l5_reduced)', () => {
+  const REF = join(ROOT, 'fixtures/neuron/l5_reduced/cases');
+  const meta = JSON.parse(readFileSync(join(REF, 'bac_conditions.json'), 'utf8'));
+  const ref = readCsv(join(REF, meta.csv));
+  const file = join(ROOT, 'fixtures/experiments/bac/bac.json');
+  const base = readCellProtocol(file);
+  const soma = base.stimuli.find((s) => s.type === 'iclamp')!, epsp = base.stimuli.find((s) => s.type === 'epsp')!;
+  const stimuli: Record<string, Record<string, unknown>[]> = { bap_only: [soma], epsp_only: [epsp], bac: [soma, epsp] };
+  for (const c of meta.conditions as string[]) {
+    it(c, () => {
+      const run = runCell(variant(base, { stimuli: stimuli[c] }), file);
+      // NEURON's spikes (NetCon threshold −20 mV, at the step after the crossing) and ours (interpolated)
+      const ours = spikesOf(run, 'v_soma'), theirs: number[] = meta.spikes_ms[c];
+      expect(ours.length).toBe(theirs.length);
+      ours.forEach((t, k) => expect(Math.abs(t - theirs[k])).toBeLessThan(0.03));
+      const worst: string[] = [];
+      for (const label of ['v_soma', 'v_trunk300', 'v_tuft600', 'cai_tuft600']) {
+        const want = ref.cols[ref.header.indexOf(`${label}@${c}`)];
+        const got = column(run, label);
+        let d = 0;
+        for (let r = 0; r < want.length; r++) d = Math.max(d, Math.abs(got[r * meta.row_every_steps] - want[r]));
+        worst.push(`${label} ${d.toExponential(2)}`);
+        expect(d, label).toBeLessThanOrEqual(label.startsWith('cai') ? 1e-12 : 1e-6);
+      }
+      console.log(`${c} vs NEURON ${meta.neuron_version}: max |Δ| ${worst.join(', ')}`);
+    });
+  }
 });
