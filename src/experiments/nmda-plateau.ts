@@ -65,10 +65,18 @@ function withN(p: RawProtocol, n: number): void {
   for (const s of p.synapses) s.at.cluster.n = n;
 }
 
+/** A weight as the protocol gives it (a number in µS, or a string with a unit, "0.5 nS") times `scale`. */
+function scaled(w: number | string, scale: number): number | string {
+  if (typeof w === 'number') return w * scale;
+  const m = /^\s*([-+0-9.eE]+)\s*(.*)$/.exec(w);
+  if (!m) throw new Error(`nmda-plateau: cannot scale the weight ${JSON.stringify(w)}`);
+  return `${Number(m[1]) * scale} ${m[2]}`.trim();
+}
+
 function dispersed(p: RawProtocol, n: number, scale: number): void {
   for (const s of p.synapses) {
     s.at = { random: { region: 'dend', n, seed: DISPERSED_SEED } };
-    s.weight_uS = `${parseFloat(s.weight_uS) * scale} nS`;
+    s.weight_uS = scaled(s.weight_uS, scale);
   }
 }
 
