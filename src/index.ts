@@ -39,6 +39,9 @@ export {
   type Probe,
   type IClampStimulus,
 } from './solvers/index.ts';
+// Batch: B variants of one model in lock-step (docs/batch.md); kinetics descriptions of the built-ins.
+export { simulateBatch, type BatchVariant, type BatchResult } from './solvers/batch/index.ts';
+export { irCatalogue, irMechanism, loweredKinetics, describedMechanisms } from './channels/ir/index.ts';
 
 // Protocols (docs/protocol.md): JSON in, a built simulation and its traces out.
 export { loadProtocol, parseProtocol, DEFAULTS, METHODS, type Protocol } from './protocol/protocol.ts';
