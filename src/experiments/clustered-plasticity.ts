@@ -148,7 +148,7 @@ function induce(ctx: ExperimentContext, base: any, file: string, seed: number, e
     run: { ...base.run, tstop_ms: tstop },
   };
   ctx.protocol(name, protocol);
-  ctx.log(`clustered-plasticity (seed ${seed}): ${N_SYNAPSES} synapses on ${TERMINALS.length} branches, ${N_GROUP} co-activated in ${episodes} episodes, ${(tstop / 1000).toFixed(1)} s`);
+  ctx.log(`seed ${seed}: ${N_SYNAPSES} synapses on ${TERMINALS.length} branches, ${N_GROUP} co-activated in ${episodes} episodes, ${(tstop / 1000).toFixed(1)} s`);
   const run = runProtocol(parseProtocol(structuredClone(protocol), file));
   const gain = run.weights!.filter((w) => w.synapse === 'nmda').map((w) => w.final_weight / w.initial_weight);
   const potentiated = gain.map((g) => g > POTENTIATED);
