@@ -14,7 +14,8 @@ import { bac } from './bac.ts';
 import { bap } from './bap.ts';
 import { dcaapXor } from './dcaap-xor.ts';
 import { clusteredPlasticity } from './clustered-plasticity.ts';
+import { twoLayer } from './two-layer.ts';
 
 export function experiments(): Experiment[] {
-  return [attenuation, impedance, branchIndependence, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap, dcaapXor, clusteredPlasticity];
+  return [attenuation, impedance, branchIndependence, naSpike, nmdaPlateau, sequenceSelectivity, bac, bap, dcaapXor, clusteredPlasticity, twoLayer];
 }
