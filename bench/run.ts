@@ -381,6 +381,9 @@ function renderMarkdown(doc: ReturnType<typeof loadResults>): string {
   L.push(...renderSweeps(SWEEP_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'sweep' ? [doc.results[c.name] as SweepResult] : []))));
   L.push(...renderBatch(BATCH_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'batch' ? [doc.results[c.name] as BatchResult] : []))));
   L.push(...renderColdStart(COLDSTART_CASES.flatMap((c) => (doc.results[c.name]?.kind === 'coldstart' ? [doc.results[c.name] as ColdStartResult] : []))));
+  // The GPU backend's numbers (bench/gpu/float32.mjs, bench/gpu/bench.mjs; docs/gpu.md), kept in bench/gpu/RESULTS.md.
+  const gpuResults = join(BENCH, 'gpu', 'RESULTS.md');
+  if (existsSync(gpuResults)) L.push('', ...readFileSync(gpuResults, 'utf8').trimEnd().split('\n'));
   L.push('');
   L.push('## Machine');
   L.push('');

@@ -30,6 +30,8 @@ export interface GpuRunOptions {
   recordEvery?: number;
   /** Called with the fraction of steps done, about 200 times per run. */
   onProgress?: (fraction: number) => void;
+  /** Stop after this many steps (benchmarks that must fit a time budget); default all. */
+  maxSteps?: number;
 }
 
 export interface GpuBatchResult {
@@ -105,7 +107,7 @@ export class GpuProgram {
     const A = exec.async;
     const call = (kern: Kernel, args: readonly Tex[]): Promise<Tex> => maybe(kern.run(args), A);
     const every = Math.max(1, Math.floor(opts.recordEvery ?? 1));
-    const steps = plan.steps;
+    const steps = Math.min(plan.steps, Math.max(0, Math.floor(opts.maxSteps ?? plan.steps)));
     const nSamples = Math.floor(steps / every) + 1;
     const P = plan.probeLabels.length;
     const traces: Float32Array[][] = Array.from({ length: P }, () => Array.from({ length: plan.B }, () => new Float32Array(nSamples)));
