@@ -183,21 +183,25 @@ export function summariseBatch(r: BatchResult): string {
   return `  => ${r.rows.map((x) => `B=${x.B}: ${x.ratio_ir.toFixed(2)}× (IR) / ${x.ratio_builtin.toFixed(2)}× (hand-written)`).join('; ')} (target ≥ ${r.target_ratio}× for B ≥ 16: ${r.target_met ? 'met' : 'NOT met'})`;
 }
 
+function perCompartment(r: BatchResult, bytesPerNode: number): string {
+  return ((bytesPerNode * r.nodes) / r.compartments).toFixed(0);
+}
+
 export function renderBatch(results: readonly BatchResult[]): string[] {
   if (results.length === 0) return [];
   const L: string[] = [''];
   L.push('Batch (bench/batch.ts): `simulateBatch` (src/solvers/batch) against B single `simulate()` runs (hand-written kernels), one');
   L.push('fresh process per measurement, one core each. Throughput ratio = CPU s of the B single runs / CPU s of the batch');
   L.push('(setup included, model building excluded); wall seconds beside. State = bytes of every array that grows with the');
-  L.push('batch, per node and variant (nodes include zero-area nodes; per compartment multiply by nodes/compartments).');
+  L.push('batch per variant, per compartment (all nodes\' arrays counted, zero-area nodes included, divided by the compartments).');
   L.push('');
-  L.push('| benchmark | B | B single runs CPU s (wall) | batch, IR kernels CPU s (wall) | ratio | batch, hand-written kernels CPU s (wall) | ratio | state B/node·variant: single / batch IR / batch hand-written |');
+  L.push('| benchmark | B | B single runs CPU s (wall) | batch, IR kernels CPU s (wall) | ratio | batch, hand-written kernels CPU s (wall) | ratio | state B/compartment·variant: single / batch IR / batch hand-written |');
   L.push('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     for (const x of r.rows) {
       L.push(
         `| ${r.name} | ${x.B} | ${x.single_cpu_s.toFixed(2)} (${x.single_wall_s.toFixed(2)}) | ${x.batch_ir_cpu_s.toFixed(2)} (${x.batch_ir_wall_s.toFixed(2)}) | ${x.ratio_ir.toFixed(2)} | ` +
-          `${x.batch_builtin_cpu_s.toFixed(2)} (${x.batch_builtin_wall_s.toFixed(2)}) | ${x.ratio_builtin.toFixed(2)} | ${x.state_bytes_single.toFixed(0)} / ${x.state_bytes_ir.toFixed(0)} / ${x.state_bytes_builtin.toFixed(0)} |`,
+          `${x.batch_builtin_cpu_s.toFixed(2)} (${x.batch_builtin_wall_s.toFixed(2)}) | ${x.ratio_builtin.toFixed(2)} | ${perCompartment(r, x.state_bytes_single)} / ${perCompartment(r, x.state_bytes_ir)} / ${perCompartment(r, x.state_bytes_builtin)} |`,
       );
     }
   }

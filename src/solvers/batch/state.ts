@@ -117,12 +117,15 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
   m0.ions.forEach((ci0, k) => {
     const style = new Uint8Array(nb);
     if (ci0.style) for (let i = 0; i < n; i++) style.fill(ci0.style[i], i * B, (i + 1) * B);
-    const ion = createIonState(ci0.name, nb, {
+    const full = createIonState(ci0.name, nb, {
       e: interleave(models.map((m) => m.ions[k].e), n, NaN),
       ci0: interleave(models.map((m) => m.ions[k].ci0), n, NaN),
       co0: interleave(models.map((m) => m.ions[k].co0), n, NaN),
       style,
     });
+    // Where no mechanism writes a concentration, ci and co keep their initial values for the whole
+    // (single) run, so the copies finitialize would restore them from are not kept (16 B per node·variant).
+    const ion: IonState = full.nernstAdvance === undefined ? { ...full, ci0: undefined, co0: undefined } : full;
     ions.push(ion);
     ionByName[ci0.name] = ion;
   });
