@@ -78,6 +78,16 @@ describe('experiment bac --quick', async () => {
   });
 });
 
+describe('the three conditions do not depend on dt: the same somatic APs at dt/2 (0.0125 ms)', () => {
+  const file = join(ROOT, 'fixtures/experiments/bac/bac.json');
+  const base = readCellProtocol(file);
+  const soma = base.stimuli.find((s) => s.type === 'iclamp')!, epsp = base.stimuli.find((s) => s.type === 'epsp')!;
+  it('bAP alone 1, EPSP alone 0, both 3', () => {
+    const run = (stimuli: Record<string, unknown>[]) => spikesOf(runCell(variant(base, { stimuli, run: { ...base.run, dt_ms: base.run.dt_ms / 2, tstop_ms: 260 } }), file), 'v_soma').length;
+    expect([run([soma]), run([epsp]), run([soma, epsp])]).toEqual([1, 0, 3]);
+  });
+});
+
 describe('the bac protocol on the reduced cell equals NEURON 8.2.2 (fixtures/neuron/l5_reduced)', () => {
   const REF = join(ROOT, 'fixtures/neuron/l5_reduced/cases');
   const meta = JSON.parse(readFileSync(join(REF, 'bac_conditions.json'), 'utf8'));
