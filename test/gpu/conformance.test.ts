@@ -5,7 +5,7 @@
  * - `gpujs-cpu`: the same kernel sources through gpu.js 2.24.1's CPU mode (skipped with a reason
  *   when the optional dependency is missing);
  * - `software`: gpu.js's webgpu mode (WGSL) on Dawn's software adapter, OpenGL ES on Mesa
- *   llvmpipe (skipped with a reason when there is no such adapter).
+ *   llvmpipe (skipped with a reason when there is no such adapter): the Hay set, WGSL path.
  * Each batch holds three variants (the protocol, another IClamp amplitude, scaled conductances);
  * each is compared with its own CPU run: equal spike counts, spike times within 0.01 ms (measured
  * ≤ 0.005 ms), v more than 2 ms away from every probe's spikes within 0.1 mV.
@@ -74,7 +74,7 @@ describe('GPU kernels in float32 against the float64 CPU backend', () => {
       await check('hay', exec, request('./hay_ball_and_stick.json', 60), HAY_VARIANTS, TOL);
     });
 
-    it("gpu.js webgpu mode (WGSL) on Dawn's software adapter, hh, 15 ms", async (ctx) => {
+    it("gpu.js webgpu mode (WGSL) on Dawn's software adapter: Hay set with Ca dynamics, per-variant parameters, 12 ms", async (ctx) => {
       if (reason) {
         console.log(`skipped: ${reason}`);
         ctx.skip();
@@ -88,8 +88,8 @@ describe('GPU kernels in float32 against the float64 CPU backend', () => {
         return;
       }
       console.log(`ran on: ${exec.detail}`);
-      const req = request('./hh_ball_and_stick.json', 15);
-      await check('hh', exec, { ...req, stimuli: req.stimuli!.map((s) => ({ ...s, del_ms: 2 })) }, [{}, { amp_nA: [0.6] }], TOL);
+      const req = request('./hay_ball_and_stick.json', 12);
+      await check('hay', exec, { ...req, stimuli: req.stimuli!.map((s) => ({ ...s, del_ms: 2 })) }, [{}, { amp_nA: [1.2], scale: { NaTa_t: { gNaTa_tbar: 0.9 } } }], TOL);
     });
   });
 });
