@@ -1,13 +1,13 @@
 /**
  * `dendrite sweep --backend batch`: the runs of a sweep that share a morphology and discretization
  * (and the structure a lock-step batch needs: the same mechanisms on the same nodes, stimuli, probes,
- * dt, tstop, method, celsius, no events) run together through the batch backend
+ * dt, tstop, method, celsius; spike sources and connections may differ) run together through the batch backend
  * (src/solvers/batch), up to `maxBatch` at a time, in this thread. Each run's traces are those of a
  * single CPU run bit for bit (the batch uses the protocol's own kernels), so every measure is too;
  * test/batch/sweep.test.ts compares the results tables.
  *
  * Runs are taken in order, `maxBatch` at a time, and grouped by their structure; a group the batch
- * cannot take (events, instability, a structural difference the key missed) runs one by one on the
+ * cannot take (instability, a structural difference the key missed) runs one by one on the
  * CPU backend, as `--backend cpu` would.
  */
 import { loadProtocolMorphology, buildSimulation } from '../protocol/build.ts';
@@ -48,7 +48,7 @@ function structureKey(req: SimulationRequest): string {
     (req.mechanisms ?? []).map((u) => [u.name, u.nodes.length, u.globals ?? null]),
     (req.stimuli ?? []).map((s) => s.node),
     req.record.length,
-    req.events ? 'events' : null,
+    (req.final ?? []).length,
   ]);
 }
 
@@ -63,8 +63,9 @@ function asResult(r: ReturnType<typeof runBatch>, k: number, req: SimulationRequ
     setup_ms: r.setup_ms / r.variants,
     run_ms: per,
     wall_ms: r.wall_ms / r.variants,
-    spikes: [],
+    spikes: r.spikes[k],
     warnings: [],
+    ...(r.final !== undefined ? { final: r.final[k] } : {}),
   };
 }
 
@@ -110,7 +111,7 @@ export function runBatched(spec: SweepSpec, runs: readonly number[], done: (run:
 
 function runGroup(spec: SweepSpec, group: readonly Prepared[], done: (run: number, outcome: RunOutcome) => void, stats: BatchedStats): void {
   let result: ReturnType<typeof runBatch> | null = null;
-  if (group.length > 1 && !group[0].request.events) {
+  if (group.length > 1) {
     try {
       // Each variant compiled from its own request (its own layout and catalogue); runBatch checks
       // that the layouts and structures are identical.

@@ -8,17 +8,19 @@
  *
  * Kernels: the request's catalogue, else `irCatalogue()` (kernels generated from the kinetics
  * descriptions of src/channels/ir; hand-written where none exists: IClamp, CaDynamics_E2, …).
- * Not yet: events (spike sources, synapses' NET_RECEIVE, seeds), v_out_of_range warnings.
+ * Events (spike sources, detectors, NET_RECEIVE) run per variant, so variants may differ in their
+ * synaptic input and seeds too (`events`). Not yet: the v_out_of_range warning.
  */
 import { irCatalogue } from '../../channels/ir/index.ts';
 import { InstabilityError } from '../errors.ts';
 import { compileModel, type CompiledModel, type SimulationRequest } from '../model.ts';
 import { countSteps, nodeLocation } from '../simulate.ts';
 import { SimulationSpecError } from '../errors.ts';
+import type { SpikeRecord } from '../events.ts';
 import { batchFinitialize, batchFixedStep, batchStateBytes, createBatchState, type BatchState } from './state.ts';
 
 /** What a variant may change. Absent fields are the base request's. */
-export type BatchVariant = Partial<Pick<SimulationRequest, 'mechanisms' | 'stimuli' | 'ions' | 'v_init_mV'>>;
+export type BatchVariant = Partial<Pick<SimulationRequest, 'mechanisms' | 'stimuli' | 'ions' | 'v_init_mV' | 'events'>>;
 
 export interface BatchResult {
   /** t of every sample, shared (t = 0 first). */
@@ -32,6 +34,10 @@ export interface BatchResult {
   setup_ms: number;
   run_ms: number;
   wall_ms: number;
+  /** Each variant's spikes (sources and detectors; empty without events). */
+  spikes: SpikeRecord[][];
+  /** Each variant's `final` probes after the last step (absent when the model has none). */
+  final?: Float64Array[];
   /** Bytes of state that scale with the batch, per node and variant (v, rhs, d, ions, mechanism arrays, scratch). */
   stateBytesPerNodeVariant: number;
 }
@@ -50,10 +56,10 @@ export function compileVariants(base: SimulationRequest, variants: readonly Batc
   });
 }
 
-function probeSources(model: CompiledModel, s: BatchState): { src: Float64Array[]; idx: Int32Array } {
+function probeSources(model: CompiledModel, s: BatchState, probes = model.probes): { src: Float64Array[]; idx: Int32Array } {
   const src: Float64Array[] = [];
-  const idx = new Int32Array(model.probes.length);
-  model.probes.forEach((p, k) => {
+  const idx = new Int32Array(probes.length);
+  probes.forEach((p, k) => {
     if (p.kind === 'v') {
       src.push(s.v);
       idx[k] = p.node * s.B;
@@ -100,8 +106,15 @@ export function runBatch(models: readonly CompiledModel[]): BatchResult {
     }
     t_ms[step] = s.ctx.t;
     record(step);
+    // 9. Events due at t <= t_{n+1}, after recording (as the cpu backend).
+    for (let beta = 0; beta < B; beta++) s.events[beta]?.endStep(s.ctx);
   }
   const t2 = performance.now();
+  let final: Float64Array[] | undefined;
+  if (m0.finalProbes !== undefined && m0.finalProbes.length > 0) {
+    const f = probeSources(m0, s, m0.finalProbes);
+    final = models.map((_, beta) => Float64Array.from(f.src, (arr, k) => arr[f.idx[k] + beta]));
+  }
   return {
     t_ms,
     traces,
@@ -112,6 +125,8 @@ export function runBatch(models: readonly CompiledModel[]): BatchResult {
     run_ms: t2 - t1,
     wall_ms: t2 - t0,
     stateBytesPerNodeVariant: batchStateBytes(s) / (s.n * B),
+    spikes: s.events.map((ev) => (ev === null ? [] : ev.spikes())),
+    ...(final !== undefined ? { final } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ import { advanceReversal, createIonState, initializeIon } from '../../channels/i
 import type { IonState, Mechanism, MechanismContext, MechanismInstance } from '../../channels/mechanism.ts';
 import { SimulationSpecError } from '../errors.ts';
 import type { CompiledModel } from '../model.ts';
+import { EventRuntime } from '../events.ts';
+import type { BoundMechanism } from '../cpu.ts';
 import { batchAxialEliminate, batchAxialTriangularize, batchBacksubstitute, batchFactorize } from './hines.ts';
 
 export interface BatchBound {
@@ -47,6 +49,14 @@ export interface BatchState {
   readonly fac: Float64Array;
   readonly dinv: Float64Array;
   readonly vLimit: number;
+  /**
+   * Each variant's spike sources, detectors and event queue (null: none), run as the single run's
+   * (events.ts) on the expanded instances: instance k of variant β is k·B + β. Detectors read v
+   * through `detectorView[β]`, a per-variant copy of the detector nodes' v made before each step.
+   */
+  readonly events: readonly (EventRuntime | null)[];
+  readonly detectorView: readonly (Float64Array | null)[];
+  readonly detectorNodes: readonly (Int32Array | null)[];
 }
 
 function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -66,7 +76,9 @@ export function checkCompatible(models: readonly CompiledModel[]): void {
     for (const key of ['dt_ms', 'tstop_ms', 'method', 'celsius', 'vLimit_mV'] as const) {
       if (m[key] !== m0[key]) throw new SimulationSpecError(`${at}.${key}`, `a batch runs in lock-step: expected ${String(m0[key])} as in variant 0, got ${String(m[key])}`);
     }
-    if (m.events) throw new SimulationSpecError(`${at}.events`, 'the batch backend does not run events (spike sources, NET_RECEIVE) yet; use the cpu backend');
+    if (JSON.stringify(m.finalProbes ?? []) !== JSON.stringify(m0.finalProbes ?? [])) {
+      throw new SimulationSpecError(`${at}.final`, 'expected the same final probes as variant 0');
+    }
     if (m.mechanisms.length !== m0.mechanisms.length) {
       throw new SimulationSpecError(`${at}.mechanisms`, `expected ${m0.mechanisms.length} mechanism uses (stimuli included) as in variant 0, got ${m.mechanisms.length}`);
     }
@@ -171,6 +183,23 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
   for (let i = 0; i < n; i++) dConst[i] = cfac * layout.cm_uF_per_cm2[i] - m0.b[i];
   for (let i = 0; i < n; i++) if (layout.parent[i] >= 0) dConst[layout.parent[i]] -= m0.a[i];
   const linear = mechanisms.every((x) => x.mechanism.description.constantConductance === true);
+  const detectorView: (Float64Array | null)[] = [];
+  const events = models.map((m, beta): EventRuntime | null => {
+    if (!m.events) {
+      detectorView.push(null);
+      return null;
+    }
+    // NET_RECEIVE of variant β's instance k is the expanded instance k·B + β.
+    const targets: BoundMechanism[] = mechanisms.map((bm) => {
+      const receive = bm.mechanism.netReceive;
+      if (receive === undefined) return bm;
+      const mechanism = { ...bm.mechanism, netReceive: (inst: MechanismInstance, k: number, w: number, c: MechanismContext) => receive.call(bm.mechanism, inst, k * B + beta, w, c) };
+      return { mechanism, instance: bm.instance };
+    });
+    const view = new Float64Array(n);
+    detectorView.push(view);
+    return new EventRuntime(m.events, targets, view, m.tstop_ms, m.dt_ms);
+  });
   const ctx: MechanismContext = { t: 0, dt: m0.dt_ms, celsius: m0.celsius, v, rhs, d: linear ? new Float64Array(nb) : d, area_um2: area };
   return {
     n,
@@ -195,7 +224,17 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
     fac: new Float64Array(linear ? nb : 0),
     dinv: new Float64Array(linear ? nb : 0),
     vLimit: m0.vLimit_mV,
+    events,
+    detectorView,
+    detectorNodes: models.map((m) => (m.events ? m.events.detectorNode : null)),
   };
+}
+
+/** Copy variant β's v at its detector nodes into its detector view (before threshold detection). */
+function viewDetectors(s: BatchState, beta: number): void {
+  const view = s.detectorView[beta]!;
+  const nodes = s.detectorNodes[beta]!;
+  for (let k = 0; k < nodes.length; k++) view[nodes[k]] = s.v[nodes[k] * s.B + beta];
 }
 
 /** Bytes of the arrays whose size grows with the batch (per node·variant, instance·variant). */
@@ -226,6 +265,8 @@ export function batchFinitialize(s: BatchState): void {
   for (let i = 0; i < n; i++) for (let beta = 0; beta < B; beta++) v[i * B + beta] = s.vInit[beta];
   for (const ion of s.ions) initializeIon(ion, ctx.celsius);
   for (const m of s.mechanisms) m.mechanism.initialize(m.instance, ctx);
+  // Events due at t <= 0, after the INITIAL blocks (cpu.ts finitialize).
+  for (let beta = 0; beta < B; beta++) s.events[beta]?.initialize(ctx);
   batchAssemble(s);
   if (s.linear) {
     const dm = ctx.d;
@@ -266,6 +307,13 @@ function batchAssemble(s: BatchState): void {
 export function batchFixedStep(s: BatchState, vCheck: number): number {
   const { ctx, n, B, rhs, d, dConst } = s;
   const half = 0.5 * ctx.dt;
+  // 1. Threshold detection on v(t_n) and events due at t <= t_n + dt/2, variant by variant.
+  for (let beta = 0; beta < B; beta++) {
+    const ev = s.events[beta];
+    if (ev === null) continue;
+    viewDetectors(s, beta);
+    ev.beginStep(ctx);
+  }
   ctx.t += half;
   rhs.fill(0);
   if (s.linear) ctx.d.fill(0);
