@@ -3,13 +3,16 @@
  * morphology and discretization run in lock-step batches, and the results table equals that of
  * `--backend cpu` in every column but wall_s (the batch reproduces each single run bit for bit).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSweep, sweep } from '../../src/sweep/index.ts';
 import { runBatched } from '../../src/sweep/batch.ts';
 import type { RunOutcome } from '../../src/sweep/execute.ts';
 import { csvWithoutTiming, runCli, smallSweep, tempDir } from '../sweep/helpers.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('sweep --backend batch', () => {
   it('batches the gnabar × amplitude grid and gives the cpu results (measures and kept traces)', async () => {
@@ -58,5 +61,41 @@ describe('sweep --backend batch', () => {
     const bad = await runCli(['sweep', file, '--out', join(dir, 'p'), '--backend', 'gpux']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--backend: expected cpu or batch, got "gpux"/);
+  }, 120_000);
+});
+
+describe('sweep --backend batch with synapses', () => {
+  it('AMPA + NMDA pairs driven by a volley: weights and Mg per variant in one batch, results equal cpu', async () => {
+    const dir = tempDir('batch-sweep-syn-');
+    const base = JSON.parse(readFileSync(join(ROOT, 'fixtures/protocols/syn_population_l23.json'), 'utf8'));
+    base.morphology = join(ROOT, 'fixtures/morphologies/L23PC_human_2013_03_06_cell03_789_H41_03.CNG.swc');
+    base.discretization = { max_length_um: 20 };
+    base.spike_sources[0].times_ms = [5];
+    base.run = { ...base.run, tstop_ms: 25, dt_ms: 0.025 };
+    writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
+    const probe = base.record[0].label as string;
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({
+      protocol: 'base.json',
+      protocol_seeds: 'keep', // re-derived seeds would place the clusters differently per run: no shared structure
+      parameters: [
+        { name: 'w', path: '$.synapses[name=nmda].weight_uS', values: ['0.5 nS', '3 nS'] },
+        { name: 'mg', path: '$.synapses[name=nmda].params.mg', values: [0.5, 1.5] },
+      ],
+      measures: [{ name: 'peak', feature: 'peak', probe }, { name: 'area', feature: 'area', probe }],
+    }));
+    const file = join(dir, 'sweep.json');
+    const stats = runBatched(loadSweep(file), [0, 1, 2, 3], () => {});
+    expect(stats).toEqual({ batches: 1, batchedRuns: 4, singleRuns: 0 });
+    await sweep(file, { out: join(dir, 'cpu'), jobs: 1 });
+    const b = await sweep(file, { out: join(dir, 'batch'), backend: 'batch' });
+    expect(b.ok).toBe(4);
+    expect(csvWithoutTiming(readFileSync(join(dir, 'batch', 'results.csv'), 'utf8'))).toBe(csvWithoutTiming(readFileSync(join(dir, 'cpu', 'results.csv'), 'utf8')));
+    const peaks = b.table.data.peak as number[];
+    expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(1); // the variants differ
+    // with seeds derived per run the synapses sit elsewhere in each run: every run alone, same results
+    const derived = JSON.parse(readFileSync(file, 'utf8'));
+    derived.protocol_seeds = 'derive';
+    writeFileSync(file, JSON.stringify(derived));
+    expect(runBatched(loadSweep(file), [0, 1, 2, 3], () => {})).toEqual({ batches: 0, batchedRuns: 0, singleRuns: 4 });
   }, 120_000);
 });
