@@ -31,10 +31,16 @@ fi
 unxz "$SRC/node.xz" > "$W/node"
 chmod +x "$W/node"
 unxz "$SRC/runtime.tar.xz" | tar -xf -
-if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
-  for f in "$SRC"/debs/*.deb; do [ -f "$f" ] && dpkg -x "$f" /; done
-  ldconfig || true
-fi
+# The Vulkan loader, only for a real GPU run on a machine with an NVIDIA GPU and without the loader
+# (never in the CPU test modes: a dry run must not install anything).
+LDCONFIG="$(command -v ldconfig || echo /sbin/ldconfig)"
+case "${DENDRITE_GPU_MODE:-gpu}" in
+  gpu|'')
+    if [ -e /dev/nvidia0 ] && ! "$LDCONFIG" -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
+      for f in "$SRC"/debs/*.deb; do [ -f "$f" ] && dpkg -x "$f" /; done
+      "$LDCONFIG" || true
+    fi ;;
+esac
 if ! ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json >/dev/null 2>&1 && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 fi
