@@ -5,6 +5,7 @@
 //
 //   node bench/gpu/bench.mjs [--mode gpu|cpu|emu|software] [--batches 256,1024,4096]
 //                            [--cells hay700,hh2048] [--tstop 20] [--cpu-tstop 20] [--budget 480]
+//                            [--record-every 1]   (steps between recorded samples: each one is a GPU sync)
 //
 // Prints the adapter string first (what really runs), then one line per cell and batch size:
 // simulated ms per wall second for the whole batch (B × tstop / wall) against the CPU backend's
@@ -25,6 +26,7 @@ const cells = opt('cells', 'hay700,hh2048').split(',');
 const tstop = Number(opt('tstop', '20'));
 const cpuTstop = Number(opt('cpu-tstop', '20'));
 const budget_s = Number(opt('budget', '480'));
+const recordEvery = Number(opt('record-every', '1'));
 const t0 = performance.now();
 const elapsed = () => (performance.now() - t0) / 1000;
 
@@ -41,7 +43,7 @@ try {
   process.exit(1);
 }
 console.log(`ADAPTER: ${exec.detail}`);
-console.log(`node ${process.version}, mode ${mode}, batches ${batches.join(',')}, tstop ${tstop} ms (GPU), ${cpuTstop} ms (CPU), dt 0.025 ms`);
+console.log(`node ${process.version}, mode ${mode}, batches ${batches.join(',')}, tstop ${tstop} ms (GPU), ${cpuTstop} ms (CPU), dt 0.025 ms, soma recorded every ${recordEvery} step(s)`);
 
 const CELLS = {
   hay700: { file: 'bench/gpu/protocols/hay_ca1_700.json', scale: (b, B) => ({ NaTa_t: { gNaTa_tbar: 0.8 + (0.4 * b) / Math.max(1, B - 1) } }) },
@@ -84,11 +86,11 @@ for (const name of cells) {
     try {
       const prog = new gpu.GpuProgram(exec, model, variants);
       // A short run first (kernel compilation, first uploads), to size the timed run to the budget.
-      const probe = await prog.run({ maxSteps: 20 });
+      const probe = await prog.run({ maxSteps: 20, recordEvery });
       const perStep_s = probe.run_ms / 1000 / 20;
       const share_s = Math.max(5, (budget_s - elapsed()) / (runsLeft + 1));
       const steps = Math.max(20, Math.min(probe.steps === 20 ? Math.round(tstop / 0.025) : probe.steps, Math.floor(share_s / perStep_s)));
-      res = await prog.run({ maxSteps: steps });
+      res = await prog.run({ maxSteps: steps, recordEvery });
     } catch (e) {
       console.log(`${name} B=${B}: failed: ${e.message.split('\n')[0]}`);
       continue;
