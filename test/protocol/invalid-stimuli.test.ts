@@ -57,7 +57,7 @@ const CASES: Case[] = [
   ['type not a string', (p) => (p.stimuli[1].type = 5), /\$\.stimuli\[1\]\.type: expected one of .*, got 5/],
   ['type typo', (p) => (p.stimuli[1].type = 'rampp'), /\$\.stimuli\[1\]\.type: expected one of .*got "rampp" \(did you mean "ramp"\?\)/],
   ['type with a dash', (p) => (p.stimuli[3].type = 'pulse-train'), /\$\.stimuli\[3\]\.type: .*got "pulse-train" \(did you mean "pulse_train"\?\)/],
-  ['key of another type', (p) => (p.stimuli[1].amp_nA = 1), /\$\.stimuli\[1\]\.amp_nA: unknown key "amp_nA" for a ramp \(it belongs to type "iclamp", "sine", "pulse_train"\)/],
+  ['key of another type', (p) => (p.stimuli[1].amp_nA = 1), /\$\.stimuli\[1\]\.amp_nA: unknown key "amp_nA" for a ramp \(it belongs to type "iclamp", "sine", "chirp", "pulse_train"\)/],
   ['key typo', (p) => (p.stimuli[2].frequency_hz = 10), /\$\.stimuli\[2\]\.frequency_hz: unknown key "frequency_hz" for a sine \(did you mean "frequency_Hz"\?\)/],
   ['delay_ms on an epsp', (p) => (p.stimuli[6].delay_ms = 1), /\$\.stimuli\[6\]\.delay_ms: unknown key "delay_ms" for an epsp \(it belongs to type/],
   ['vc on a seclamp', (p) => (p.stimuli[7].vc = -65), /\$\.stimuli\[7\]\.vc: unknown key "vc" for a seclamp.*; allowed: type, at, rs_MOhm, dur1_ms/],
