@@ -9,6 +9,10 @@
  * over the run after its onset. Fitted (./two-layer-fit.ts): the linear point neuron c + Σ w_b n_b,
  * the same sum through an output sigmoid, and the two-layer model g(c + Σ α_b σ((n_b − θ)/s)). The
  * r² of each, on the fitted patterns and cross-validated (4 folds).
+ *
+ * Firing-rate form (Poirazi et al.'s measure): the same patterns on the cell with Hay et al.'s
+ * somatic and axonal channels and a steady somatic bias just below threshold (rate.json); the
+ * response is the somatic spike rate from COUNT_FROM_MS to tstop, fitted by the same three models.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +39,11 @@ const SYN = { ampa_uS: 0.25e-3, nmda_uS: 1.5e-3, rate_Hz: 10, start_ms: 20 };
 const COUNT_FROM_MS = 50;
 const QUICK = { patterns: 48, tstop_ms: 250 };
 const FULL = { patterns: 240, tstop_ms: 550 };
+/** Firing-rate form: more patterns (the rate is quantised by the spike count) of longer runs. */
+const RATE_QUICK = { patterns: 96, tstop_ms: 550 };
+const RATE_FULL = { patterns: 192, tstop_ms: 550 };
+/** A somatic spike: an upward crossing of this voltage. */
+const SPIKE_THRESHOLD_mV = 0;
 const PATTERN_SEED = 2003;
 const FOLDS = 4;
 
@@ -102,14 +111,52 @@ function r4(v: number): number {
   return Number.isFinite(v) ? Number(v.toPrecision(4)) : v;
 }
 
-function scatterFigure(y: number[], fits: { title: string; fit: ModelFit; cv: number }[]): string {
+interface Measured { depolarisation_mV: number[]; rate_Hz: number[] }
+
+/** Runs every pattern on base; the somatic depolarisation (mean from COUNT_FROM_MS) and spike rate. */
+function simulate(ctx: ExperimentContext, base: RawProtocol, file: string, morphology: ReturnType<typeof loadProtocolMorphology>, X: number[][], tstop: number, prefix: string): Measured {
+  const out: Measured = { depolarisation_mV: [], rate_Hz: [] };
+  X.forEach((n, p) => {
+    const q = patternProtocol(base, n, p, tstop);
+    if (p < 3) ctx.protocol(`${prefix}${p}`, q); // the first three, as examples of what every pattern runs
+    const run = runProtocol(parseProtocol(structuredClone(q), file), { morphology });
+    const k = run.built.probes.findIndex((pr) => pr.label === 'soma');
+    const t = run.result.t_ms, v = run.result.traces[k];
+    let s = 0, c = 0, spikes = 0;
+    for (let i = 1; i < t.length; i++) {
+      if (t[i] < COUNT_FROM_MS) continue;
+      s += v[i]; c++;
+      if (v[i - 1] < SPIKE_THRESHOLD_mV && v[i] >= SPIKE_THRESHOLD_mV) spikes++;
+    }
+    out.depolarisation_mV.push(s / c - v[0]);
+    out.rate_Hz.push(spikes / ((tstop - COUNT_FROM_MS) / 1000));
+    if ((p + 1) % 24 === 0) ctx.log(`${prefix}: ${p + 1}/${X.length} patterns`);
+  });
+  return out;
+}
+
+function fitAll(X: number[][], y: number[]) {
+  return {
+    lin: fitLinear(X, y),
+    linSig: fitLinearSigmoid(X, y),
+    two: fitTwoLayer(X, y),
+    cv: {
+      linear: crossValidatedR2(fitLinear, predictLinear, X, y, FOLDS),
+      linearSigmoid: crossValidatedR2(fitLinearSigmoid, (p, n) => predict(linearModel, p, n), X, y, FOLDS),
+      two: crossValidatedR2(fitTwoLayer, (p, n) => predict(twoLayerModel, p, n), X, y, FOLDS),
+    },
+  };
+}
+
+function scatterFigure(y: number[], fits: { title: string; fit: ModelFit; cv: number }[], what = { label: 'depolarisation (mV)', title: 'two-layer: the somatic response to random synaptic patterns, predicted by three models (Poirazi et al. 2003)', response: `response: somatic depolarisation averaged from ${COUNT_FROM_MS} ms`, cell: 'passive' }): string {
   const hi = Math.max(...y, ...fits.flatMap((f) => f.fit.predicted), 1);
-  const domain: [number, number] = [0, Math.ceil(hi / 10) * 10];
+  const lo = Math.min(0, ...fits.flatMap((f) => f.fit.predicted));
+  const domain: [number, number] = [lo < 0 ? -Math.ceil(-lo) : 0, Math.ceil(hi / 10) * 10];
   return xyFigureSvg(
     fits.map((f) => ({
       title: `${f.title}: r² ${f.fit.r2.toFixed(3)} (CV ${f.cv.toFixed(3)})`,
-      xLabel: 'predicted depolarisation (mV)',
-      yLabel: 'simulated depolarisation (mV)',
+      xLabel: `predicted ${what.label}`,
+      yLabel: `simulated ${what.label}`,
       xDomain: domain,
       yDomain: domain,
       legend: 'tl' as const,
@@ -119,8 +166,8 @@ function scatterFigure(y: number[], fits: { title: string; fit: ModelFit; cv: nu
       ],
     })),
     {
-      title: 'two-layer: the somatic response to random synaptic patterns, predicted by three models (Poirazi et al. 2003)',
-      caption: `${y.length} patterns of AMPA+NMDA pairs on ${BRANCHES.length} thin basal branches of the human L2/3 cell (passive); response: somatic depolarisation averaged from ${COUNT_FROM_MS} ms. Linear: c + Σ w_b n_b; with output sigmoid: g(c + Σ w_b n_b); two-layer: g(c + Σ α_b σ((n_b − θ)/s)); g(z) = R/(1 + e^−z).`,
+      title: what.title,
+      caption: `${y.length} patterns of AMPA+NMDA pairs on ${BRANCHES.length} thin basal branches of the human L2/3 cell (${what.cell}); ${what.response}. Linear: c + Σ w_b n_b; with output sigmoid: g(c + Σ w_b n_b); two-layer: g(c + Σ α_b σ((n_b − θ)/s)); g(z) = R/(1 + e^−z).`,
       panelWidth: 380,
       panelHeight: 360,
     },
@@ -157,32 +204,37 @@ export const twoLayer: Experiment = {
     const morphology = loadProtocolMorphology(parseProtocol(structuredClone(base), file));
     const form = ctx.quick ? QUICK : FULL;
     const X = patterns(form.patterns, PATTERN_SEED, BRANCHES.length, S_RANGE[0], S_RANGE[1]);
-    const y: number[] = [];
-    X.forEach((n, p) => {
-      const q = patternProtocol(base, n, p, form.tstop_ms);
-      if (p < 3) ctx.protocol(`pattern_${p}`, q); // the first three, as examples of what every pattern runs
-      const run = runProtocol(parseProtocol(structuredClone(q), file), { morphology });
-      const k = run.built.probes.findIndex((pr) => pr.label === 'soma');
-      const t = run.result.t_ms, v = run.result.traces[k];
-      let s = 0, c = 0;
-      for (let i = 0; i < t.length; i++) if (t[i] >= COUNT_FROM_MS) { s += v[i]; c++; }
-      y.push(s / c - v[0]);
-      if ((p + 1) % 12 === 0) ctx.log(`${p + 1}/${X.length} patterns`);
-    });
-    const lin = fitLinear(X, y);
-    const linSig = fitLinearSigmoid(X, y);
-    const two = fitTwoLayer(X, y);
-    const cv = {
-      linear: crossValidatedR2(fitLinear, predictLinear, X, y, FOLDS),
-      linearSigmoid: crossValidatedR2(fitLinearSigmoid, (p, n) => predict(linearModel, p, n), X, y, FOLDS),
-      two: crossValidatedR2(fitTwoLayer, (p, n) => predict(twoLayerModel, p, n), X, y, FOLDS),
-    };
+    const y = simulate(ctx, base, file, morphology, X, form.tstop_ms, 'pattern_').depolarisation_mV;
+    const { lin, linSig, two, cv } = fitAll(X, y);
+
+    // Firing-rate form: the same kind of patterns (more of them) on the cell with somatic spiking channels.
+    const rateFile = join(ctx.filesDir, 'rate.json');
+    const rateAdd = JSON.parse(readFileSync(rateFile, 'utf8')) as RawProtocol;
+    const rateBase = structuredClone(base);
+    rateBase.biophysics.mechanisms.push(...rateAdd.mechanisms);
+    rateBase.stimuli = rateAdd.stimuli;
+    const rateForm = ctx.quick ? RATE_QUICK : RATE_FULL;
+    const XR = patterns(rateForm.patterns, PATTERN_SEED, BRANCHES.length, S_RANGE[0], S_RANGE[1]);
+    const rate = simulate(ctx, rateBase, rateFile, morphology, XR, rateForm.tstop_ms, 'rate_pattern_').rate_Hz;
+    const rf = fitAll(XR, rate);
+    const bestPointCv = Math.max(rf.cv.linear, rf.cv.linearSigmoid);
+    const bestPointR2 = Math.max(rf.lin.r2, rf.linSig.r2);
     ctx.figure('predicted_vs_actual', scatterFigure(y, [
       { title: 'linear', fit: lin, cv: cv.linear },
       { title: 'linear + sigmoid', fit: linSig, cv: cv.linearSigmoid },
       { title: 'two-layer', fit: two, cv: cv.two },
     ]));
     ctx.figure('subunits', subunitFigure(two));
+    ctx.figure('rate_predicted_vs_actual', scatterFigure(rate, [
+      { title: 'linear', fit: rf.lin, cv: rf.cv.linear },
+      { title: 'linear + sigmoid', fit: rf.linSig, cv: rf.cv.linearSigmoid },
+      { title: 'two-layer', fit: rf.two, cv: rf.cv.two },
+    ], {
+      label: 'firing rate (Hz)',
+      title: 'two-layer, firing-rate form: the somatic spike rate under random synaptic patterns, predicted by three models',
+      response: `Hay et al.'s somatic and axonal channels, 0.2 nA somatic bias; response: spike rate from ${COUNT_FROM_MS} to ${rateForm.tstop_ms} ms`,
+      cell: 'active soma and axon',
+    }));
     const B = BRANCHES.length;
     const checks = [
       check('r² of the two-layer model', two.r2, '1', [0.8, 1],
@@ -191,6 +243,10 @@ export const twoLayer: Experiment = {
         'Poirazi et al. 2003: a point neuron (weighted sum of the inputs) explains far less (37 % against 91 %)'),
       check('cross-validated r² of the two-layer model', cv.two, '1', [0.7, 1],
         'Poirazi et al. 2003: the two-layer formula predicts the response to patterns it was not fitted to'),
+      check('firing rate: r² two-layer − r² best point neuron (linear, or through the output sigmoid)', rf.two.r2 - bestPointR2, '1', [0.05, 1],
+        'Poirazi et al. 2003: the firing rate is predicted by the two-layer model (91 %) far better than by a point neuron (37 %)'),
+      check('firing rate: cross-validated r² two-layer − best cross-validated point neuron', rf.cv.two - bestPointCv, '1', [0.05, 1],
+        'Poirazi et al. 2003: the two-layer formula predicts the rate for patterns it was not fitted to better than a point neuron'),
     ];
     return {
       results: {
@@ -209,6 +265,18 @@ export const twoLayer: Experiment = {
         two_layer_fit: { c: r4(two.params[0]), alpha: two.params.slice(1, 1 + B).map(r4), theta_pairs: r4(two.params[1 + B]), s_pairs: r4(two.params[2 + B]), R_mV: r4(two.params[3 + B]) },
         linear_fit: { c_mV: r4(lin.params[0]), w_mV_per_pair: lin.params.slice(1, 1 + B).map(r4) },
         linear_output_sigmoid_fit: { c: r4(linSig.params[0]), w_per_pair: linSig.params.slice(1, 1 + B).map(r4), R_mV: r4(linSig.params[1 + B]) },
+        firing_rate: {
+          response: `somatic spike rate (Hz), upward crossings of ${SPIKE_THRESHOLD_mV} mV from ${COUNT_FROM_MS} ms to tstop; Hay et al.'s somatic and axonal channels and a 0.2 nA somatic bias (rate.json)`,
+          patterns: XR.length,
+          tstop_ms: rateForm.tstop_ms,
+          rate_Hz: { min: r4(Math.min(...rate)), max: r4(Math.max(...rate)), mean: r4(rate.reduce((a, b) => a + b, 0) / rate.length) },
+          r2_two_layer: r4(rf.two.r2),
+          r2_linear: r4(rf.lin.r2),
+          r2_linear_output_sigmoid: r4(rf.linSig.r2),
+          r2_cross_validated: { two_layer: r4(rf.cv.two), linear: r4(rf.cv.linear), linear_output_sigmoid: r4(rf.cv.linearSigmoid), folds: FOLDS },
+          two_layer_fit: { c: r4(rf.two.params[0]), alpha: rf.two.params.slice(1, 1 + B).map(r4), theta_pairs: r4(rf.two.params[1 + B]), s_pairs: r4(rf.two.params[2 + B]), R_Hz: r4(rf.two.params[3 + B]) },
+          data: XR.map((n, p) => ({ n, rate_Hz: r4(rate[p]), linear_Hz: r4(rf.lin.predicted[p]), linear_output_sigmoid_Hz: r4(rf.linSig.predicted[p]), two_layer_Hz: r4(rf.two.predicted[p]) })),
+        },
         data: X.map((n, p) => ({ n, depolarisation_mV: r4(y[p]), linear_mV: r4(lin.predicted[p]), linear_output_sigmoid_mV: r4(linSig.predicted[p]), two_layer_mV: r4(two.predicted[p]) })),
       },
       checks,

@@ -20,7 +20,7 @@ describe('experiment two-layer --quick', async () => {
   it('every literature check passes', () => {
     console.log(checks.map((c) => `${c.name}: ${c.value.toPrecision(4)} ${c.unit} [${c.range}]`).join('\n'));
     console.log('r2', r.r2_two_layer, r.r2_linear, r.r2_linear_output_sigmoid, 'cv', JSON.stringify(r.r2_cross_validated));
-    expect(checks.length).toBe(3);
+    expect(checks.length).toBe(5);
     expect(failedChecks(checks)).toEqual([]);
   });
 
@@ -30,6 +30,31 @@ describe('experiment two-layer --quick', async () => {
     expect(r.r2_cross_validated.two_layer).toBeGreaterThan(r.r2_cross_validated.linear + 0.05);
     expect(r.r2_cross_validated.two_layer).toBeGreaterThan(r.r2_cross_validated.linear_output_sigmoid + 0.05);
     expect(r.patterns).toBe(48);
+  });
+
+  it('firing-rate form: the rate is graded, and the two-layer model predicts it better than the point neurons, also on held-out patterns', () => {
+    const f = r.firing_rate;
+    console.log('rate r2', f.r2_two_layer, f.r2_linear, f.r2_linear_output_sigmoid, 'cv', JSON.stringify(f.r2_cross_validated), 'rate', JSON.stringify(f.rate_Hz));
+    expect(f.patterns).toBe(96);
+    expect(f.rate_Hz.min).toBe(0);
+    expect(f.rate_Hz.max).toBeGreaterThan(10);
+    const levels = new Set((f.data as { rate_Hz: number }[]).map((d) => d.rate_Hz));
+    expect(levels.size).toBeGreaterThan(5);
+    expect(f.r2_cross_validated.two_layer).toBeGreaterThan(f.r2_cross_validated.linear + 0.05);
+    expect(f.r2_cross_validated.two_layer).toBeGreaterThan(f.r2_cross_validated.linear_output_sigmoid + 0.05);
+  });
+
+  it('firing-rate form: about 24-32 pairs on one branch make the cell fire, the same total spread over 6-8 branches does not', () => {
+    const data = r.firing_rate.data as { n: number[]; rate_Hz: number }[];
+    const k = (d: { n: number[] }) => d.n.filter((x) => x > 0).length;
+    const S = (d: { n: number[] }) => d.n.reduce((a, b) => a + b, 0);
+    const single = data.filter((d) => k(d) === 1 && S(d) >= 24 && S(d) <= 40);
+    const spread = data.filter((d) => k(d) >= 6 && S(d) >= 24 && S(d) <= 40);
+    console.log('one branch', single.map((d) => [S(d), d.rate_Hz]), 'spread', spread.map((d) => [S(d), d.rate_Hz]));
+    expect(single.length).toBeGreaterThan(0);
+    expect(spread.length).toBeGreaterThan(0);
+    const mean = (ds: typeof data) => ds.reduce((a, d) => a + d.rate_Hz, 0) / ds.length;
+    expect(mean(single)).toBeGreaterThan(mean(spread) + 4);
   });
 
   it('branches are nonlinear subunits: 30+ pairs on one branch give more per pair than the same total spread over 6-8 branches', () => {
@@ -44,8 +69,9 @@ describe('experiment two-layer --quick', async () => {
   });
 
   it('writes its figures and example protocols', () => {
-    for (const f of ['predicted_vs_actual.svg', 'subunits.svg']) expect(existsSync(join(dir, f))).toBe(true);
+    for (const f of ['predicted_vs_actual.svg', 'subunits.svg', 'rate_predicted_vs_actual.svg']) expect(existsSync(join(dir, f))).toBe(true);
     expect(results.protocols).toContain('pattern_0.json');
+    expect(results.protocols).toContain('rate_pattern_0.json');
   });
 });
 
