@@ -35,13 +35,16 @@ function catalogueWith(replace: readonly string[]): Catalogue {
 }
 
 const TOLERANCE_mV = 1e-9;
+/** Described after the first twelve, compared in their own tests. */
+const LATER = ['Exp2Syn', 'AMPA', 'NMDA', 'GABAA', 'kap', 'kad', 'dCaAP', 'CaDynamics_E2'];
 const table: string[] = [];
 
 describe('kinetics from the IR against the hand-written kernels (max |ΔV| over every node and step)', () => {
   it('describes pas, hh and the ten Hay channels, each with the built-in\'s name, parameters, globals and states', () => {
-    expect(describedMechanisms().sort()).toEqual(['Ca_HVA', 'Ca_LVAst', 'Ih', 'Im', 'K_Pst', 'K_Tst', 'NaTa_t', 'Nap_Et2', 'SK_E2', 'SKv3_1', 'hh', 'pas'].sort());
+    // the mechanisms described later have their own tests (test/batch/ir-synapses.test.ts, ir-density.test.ts)
+    expect(describedMechanisms().filter((n) => !LATER.includes(n)).sort()).toEqual(['Ca_HVA', 'Ca_LVAst', 'Ih', 'Im', 'K_Pst', 'K_Tst', 'NaTa_t', 'Nap_Et2', 'SK_E2', 'SKv3_1', 'hh', 'pas'].sort());
     const names = (xs: readonly { name: string }[]) => xs.map((x) => x.name);
-    for (const name of describedMechanisms()) {
+    for (const name of describedMechanisms().filter((n) => !LATER.includes(n))) {
       const b = builtinMechanisms().find((m) => m.description.name === name)!.description;
       const g = irMechanism(name).description;
       expect(g.order, name).toBe(b.order);

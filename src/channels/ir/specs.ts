@@ -13,6 +13,7 @@
  * runs every mechanism both ways (this description's generated kernels, the hand-written kernel).
  */
 import type { MechanismFile } from './types.ts';
+import { K_AMPA, K_Exp2Syn, K_GABAA, K_NMDA } from './specs-synapses.ts';
 
 /** pas: from fixtures/mechanisms/pas.json. */
 export const K_pas: MechanismFile = {
@@ -829,4 +830,8 @@ export const BUILTIN_KINETICS: Readonly<Record<string, MechanismFile>> = {
   Nap_Et2: K_Nap_Et2,
   SK_E2: K_SK_E2,
   SKv3_1: K_SKv3_1,
+  Exp2Syn: K_Exp2Syn,
+  AMPA: K_AMPA,
+  NMDA: K_NMDA,
+  GABAA: K_GABAA,
 };
