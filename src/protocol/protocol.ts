@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { Checker, jsonTreeProblem, show } from './validate.ts';
+import { Checker, ProtocolError, jsonTreeProblem, show } from './validate.ts';
+import { duplicateKeyMessage, findDuplicateKey } from '../jsontree.ts';
 import { SPIKE_RULES, type SpikeRule } from './analysis.ts';
 import type { Method } from '../solvers/model.ts';
 import { parseReplaceAxon, REPLACE_AXON_KEYS, type ReplaceAxon } from './axon.ts';
@@ -179,6 +180,8 @@ export function loadProtocol(path: string): Protocol {
   } catch (e) {
     throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
   }
+  const dup = findDuplicateKey(text);
+  if (dup) throw new ProtocolError(path, dup.path, duplicateKeyMessage(dup));
   return parseProtocol(raw, path);
 }
 

@@ -11,6 +11,7 @@ import { UserError } from '../errors.ts';
 import { parseProtocol, type Protocol } from '../protocol/protocol.ts';
 import { Checker, ProtocolError, show } from '../protocol/validate.ts';
 import { didYouMean } from '../suggest.ts';
+import { duplicateKeyMessage, findDuplicateKey } from '../jsontree.ts';
 import { FEATURES, FEATURE_NAMES } from './features.ts';
 import { formatPath, PathError, resolvePath, type PathStep } from './paths.ts';
 
@@ -101,11 +102,15 @@ function readJson(path: string, what: string): { text: string; json: unknown } {
   } catch (e) {
     throw new UserError(`${path}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  let json: unknown;
   try {
-    return { text, json: JSON.parse(text) };
+    json = JSON.parse(text);
   } catch (e) {
     throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
   }
+  const dup = findDuplicateKey(text);
+  if (dup) throw new ProtocolError(path, dup.path, duplicateKeyMessage(dup));
+  return { text, json };
 }
 
 /** Read and check a sweep file and its base protocol. */

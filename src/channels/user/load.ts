@@ -11,7 +11,7 @@ import type { Mechanism } from '../mechanism.ts';
 import { compileMechanism, type UserMechanism } from './compile.ts';
 import { MechanismFileError } from './errors.ts';
 import { jsonErrorOffset } from './jsonpos.ts';
-import { jsonTreeProblem } from '../../jsontree.ts';
+import { duplicateKeyMessage, findDuplicateKey, jsonTreeProblem } from '../../jsontree.ts';
 import { parseMechanismSpec } from './spec.ts';
 
 const cache = new Map<string, UserMechanism>();
@@ -35,6 +35,8 @@ export function parseMechanism(text: string, file: string): UserMechanism {
     const msg = (e as Error).message.replace(/\s+/g, " ");
     throw new MechanismFileError(file, '$', `not valid JSON at ${lineCol(text, jsonErrorOffset(text))} (${msg})`);
   }
+  const dup = findDuplicateKey(text);
+  if (dup) throw new MechanismFileError(file, dup.path, duplicateKeyMessage(dup));
   const shape = jsonTreeProblem(raw);
   if (shape) throw new MechanismFileError(file, ...shape);
   const mech = compileMechanism(parseMechanismSpec(raw, file));
