@@ -46,6 +46,7 @@ export { irCatalogue, irMechanism, loweredKinetics, describedMechanisms } from '
 // Protocols (docs/protocol.md): JSON in, a built simulation and its traces out.
 export { loadProtocol, parseProtocol, DEFAULTS, METHODS, type Protocol } from './protocol/protocol.ts';
 export { buildSimulation, loadProtocolMorphology, type BuiltSimulation, type ResolvedProbe } from './protocol/build.ts';
+export { buildSimulations, LayoutCache, type BuildOptions } from './protocol/build.ts';
 export { runProtocol, type ProtocolRun, type ProbeOutput } from './protocol/run.ts';
 export { detectSpikes, spikeTimes, spikeTimesAP, traceFeatures, SPIKE_CRITERION, type SpikeCriterion, type SpikeRule, type TraceFeatures } from './protocol/analysis.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Stage 3 of building a simulation: cell description + layout → the SimulationRequest
- * (src/protocol/build.ts runs the three stages; docs/protocol.md "How a protocol becomes a simulation").
+ * (src/protocol/build.ts runs the three stages; README.md "Architecture").
  *
  * Puts the described mechanisms on NEURON's nodes (the centres of their sections' segments, the
  * segment holding an `at` point, or the segments whose centre lies in a distance range), evaluates

@@ -1,6 +1,6 @@
 /**
  * Stage 1 of building a simulation: protocol → cell description (src/protocol/build.ts runs the
- * three stages; docs/protocol.md "How a protocol becomes a simulation").
+ * three stages; README.md "Architecture").
  *
  * A `CellDescription` is the protocol resolved against the morphology and the catalogue, but not
  * yet against a compartment layout: cm and Ra of every section, the discretization policy, and
