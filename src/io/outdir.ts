@@ -15,7 +15,11 @@
  * - `writeOutputDir(dir, opts, fill)`: write a whole folder at once (`dendrite run --out`). `fill`
  *   writes into a fresh hidden folder `.NAME.partial-PID-T` beside `dir`; when it returns, the
  *   folder is stamped and swapped in: the previous output is renamed to `.NAME.old-PID-T`, the new
- *   one renamed to `dir`, the old one removed. SIGINT/SIGTERM/SIGHUP are caught for the length of
+ *   one renamed to `dir`, the old one removed. Before the swap every file and folder of the new
+ *   output is flushed to disk (fsync), and the folder holding `dir` after it, so that a crash or a
+ *   power loss at any moment leaves the old output or the complete new one, never a folder whose
+ *   files are empty or cut short (most file systems may otherwise commit the rename before the
+ *   data). SIGINT/SIGTERM/SIGHUP are caught for the length of
  *   the swap: the handler finishes or rolls back and exits 128+signal with one line on stderr. A
  *   process killed outright (SIGKILL, power loss) leaves hidden folders that the next
  *   `prepareOutputTarget` of the same `dir` restores or removes (they are recognised by name, the
@@ -37,7 +41,9 @@
  *   refuses existing entries that `isOurs` matches but the stamp does not list, and `record(files)`
  *   adds the files to the stamp afterwards.
  * - `readStamp(dir)`, `writeStamp(dir, stamp)`, `recordOutputFiles(dir, names)`: the stamp itself.
- * - `writeFileAtomic(path, data)`: temp file + rename in the same folder.
+ * - `writeFileAtomic(path, data)`: temp file + fsync + rename in the same folder + fsync of the folder.
+ * - `syncTree(dir)`, `syncFolder(dir)`: flush a written folder (every file and folder in it) or one
+ *   folder's entries to disk.
  * - `fsUserError(e, path, action)`: an fs error (EEXIST, ENAMETOOLONG, EACCES, ENOSPC, ...) as a
  *   UserError naming the path and the reason.
  */
@@ -181,12 +187,70 @@ export function recordOutputFiles(dir: string, names: readonly string[]): void {
   if (add.length > 0) writeStamp(dir, { ...stamp, files: [...stamp.files, ...add] });
 }
 
+// ---------------------------------------------------------------- flushing to disk
+
+/** Codes of file systems and platforms that cannot fsync a folder (Windows, some network file systems). */
+const NO_DIR_FSYNC = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EBADF', 'ENOTSUP', 'EOPNOTSUPP']);
+
+/**
+ * Flush the entries of folder `dir` (names created, renamed or removed in it) to disk. Where the
+ * platform cannot open or fsync a folder, there is nothing more to do and this returns quietly.
+ */
+export function syncFolder(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch (e) {
+    if (NO_DIR_FSYNC.has((e as NodeJS.ErrnoException).code ?? '')) return;
+    throw fsUserError(e, dir, 'open the folder to flush it to disk');
+  }
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    if (!NO_DIR_FSYNC.has((e as NodeJS.ErrnoException).code ?? '')) throw fsUserError(e, dir, 'flush the folder to disk');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flush one written file's data to disk. */
+function syncFile(path: string): void {
+  const fd = fsTry(path, 'open the file to flush it to disk', () => openSync(path, 'r'));
+  try {
+    fsTry(path, 'flush the file to disk', () => fsyncSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Flush everything under `root` to disk: every file, then every folder from the deepest up to
+ * `root` itself (a folder's entries are flushed after what they name). Symbolic links are not
+ * followed. Without recursion, so any depth is safe.
+ */
+export function syncTree(root: string): void {
+  const folders: string[] = [root];
+  for (let k = 0; k < folders.length; k++) {
+    const dir = folders[k];
+    const entries = fsTry(dir, 'read the folder', () => readdirSync(dir, { withFileTypes: true }));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) folders.push(p);
+      else if (e.isFile()) syncFile(p);
+    }
+  }
+  for (let k = folders.length - 1; k >= 0; k--) syncFolder(folders[k]);
+}
+
 // ---------------------------------------------------------------- atomic files
 
 let tmpCounter = 0;
 const TMP_FILE = /^\.(.+)\.tmp-(\d+)(-[0-9a-z]+)?$/;
 
-/** Write `path` via `.NAME.tmp-PID-N` in the same folder and a rename; a reader never sees half a file. */
+/**
+ * Write `path` via `.NAME.tmp-PID-N` in the same folder, flushed to disk, and a rename, then flush
+ * the folder: a reader never sees half a file, and after a crash `path` holds the old or the new data.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${(tmpCounter++).toString(36)}`);
   try {
@@ -202,6 +266,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     rmSync(tmp, { force: true });
     throw fsUserError(e, path, 'write');
   }
+  syncFolder(dirname(path));
 }
 
 /**
@@ -594,11 +659,14 @@ export function writeOutputDir(dir: string, opts: WriteOutputOptions, fill: (tmp
     if (now.path !== target) throw new UserError(`${dir}: the folder moved while Dendrite was writing; nothing replaced`);
     if (now.state === 'absent') {
       fsTry(tmp, 'write', () => writeStamp(tmp, { ...stamp, files }));
+      syncTree(tmp); // the data is on disk before its name is
       txn.state = 'swapping';
       fsTry(dir, 'move the outputs into place', () => renameSync(tmp, target));
+      syncFolder(parent);
     } else {
       const aside = join(parent, tempName(basename(target), 'old', basename(tmp).replace(/^.*\.partial-/, '')));
       fsTry(tmp, 'write', () => writeStamp(tmp, { ...stamp, files, aside: basename(aside) }));
+      syncTree(tmp); // the data is on disk before its name is
       txn.state = 'swapping';
       txn.aside = aside;
       fsTry(dir, 'move the previous output aside', () => renameSync(target, aside));
@@ -609,6 +677,7 @@ export function writeOutputDir(dir: string, opts: WriteOutputOptions, fill: (tmp
         txn.aside = null;
         throw fsUserError(e, dir, 'move the outputs into place');
       }
+      syncFolder(parent); // both renames on disk before the old output goes
       fsTry(aside, 'remove the previous output', () => rmSync(aside, { recursive: true, force: true }));
     }
     txn.state = 'done';
@@ -639,6 +708,7 @@ export function claimOutputDir(dir: string, opts: WriteOutputOptions & { files?:
   const stamp = newStamp(opts.kind, opts.version, opts.files ?? []);
   try {
     fsTry(dir, 'write its stamp', () => writeFileSync(tmp, JSON.stringify(stamp, null, 1) + '\n', { flag: 'wx' }));
+    syncFile(tmp);
     try {
       linkSync(tmp, join(t.path, STAMP_FILE));
     } catch (e) {
@@ -647,6 +717,8 @@ export function claimOutputDir(dir: string, opts: WriteOutputOptions & { files?:
   } finally {
     rmSync(tmp, { force: true });
   }
+  syncFolder(t.path);
+  syncFolder(dirname(t.path));
   const s = readStamp(t.path);
   if (!s || s.kind !== opts.kind) throw new UserError(`${opts.flag ?? '--out'} ${dir}: another program wrote the folder at the same time; not a Dendrite ${opts.kind} folder`);
   return s;
