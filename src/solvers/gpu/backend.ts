@@ -1,13 +1,15 @@
 /**
- * The GPU backend's run loop: B variants of one CompiledModel in lock-step, float32, every phase a
+ * The GPU backend: B variants of one CompiledModel in lock-step, float32, every phase a
  * kernel (codegen.ts) on an executor (exec.ts). State stays in the executor's textures; only the
  * probed rows are read back (every `recordEvery` steps). Step, as cpu.ts in backward Euler:
  *   t += dt/2; assemble (IClamps on where del ≤ t < del + dur); contraction forward rounds, roots,
  *   backward rounds → Δ; v += Δ; t += dt/2; states in model order (CaDynamics_E2 sees the
  *   start-of-step Ca current; channels read the newest cai); record.
  * Mechanism and ion textures ping-pong between two kernel objects, because a kernel may not read
- * the texture it renders into (gpu-notes.md §4).
+ * the texture it renders into (gpu-notes.md §4). The loop itself is integrate.ts's (`integrateAsync`:
+ * kernel calls return promises on WebGPU); this file provides its phases.
  */
+import { integrateAsync, type Phases } from '../integrate.ts';
 import type { CompiledModel } from '../model.ts';
 import {
   advanceKernel,
@@ -74,7 +76,7 @@ export class GpuProgram {
   /** Number of state slots (gates and concentrations) in the state texture. */
   readonly nStates: number;
 
-  constructor(readonly exec: Executor, model: CompiledModel, variants: readonly GpuVariant[]) {
+  constructor(readonly exec: Executor, private readonly model: CompiledModel, variants: readonly GpuVariant[]) {
     const plan = (this.plan = buildPlan(model, variants));
     const f32 = exec.f32;
     const b = (s: KernelSpec): Kernel => exec.build(s);
@@ -103,62 +105,84 @@ export class GpuProgram {
 
   async run(opts: GpuRunOptions = {}): Promise<GpuBatchResult> {
     const t0 = performance.now();
-    const { plan, exec, k } = this;
-    const A = exec.async;
-    const call = (kern: Kernel, args: readonly Tex[]): Promise<Tex> => maybe(kern.run(args), A);
+    const { plan, exec } = this;
     const every = Math.max(1, Math.floor(opts.recordEvery ?? 1));
     const steps = Math.min(plan.steps, Math.max(0, Math.floor(opts.maxSteps ?? plan.steps)));
     const nSamples = Math.floor(steps / every) + 1;
     const P = plan.probeLabels.length;
     const traces: Float32Array[][] = Array.from({ length: P }, () => Array.from({ length: plan.B }, () => new Float32Array(nSamples)));
-    const t_ms = new Float64Array(nSamples);
-    let V = await call(k.initV, []);
-    let ST = await call(k.initStates, []);
-    const record = async (sample: number): Promise<void> => {
-      if (P === 0) return;
-      const rows = await maybe(exec.read2D(await call(k.record, [V])), A);
-      for (let p = 0; p < P; p++) for (let b = 0; b < plan.B; b++) traces[p][b][sample] = rows[p][b];
-    };
-    let t = 0;
-    await record(0);
-    const t1 = performance.now();
-    const ns = plan.stim.label.length;
-    const ON = new Float32Array(Math.max(1, ns));
-    const half = 0.5 * plan.dt_ms;
-    const R = k.fwd.length;
-    const progressEvery = Math.max(1, Math.floor(steps / 200));
-    let sample = 1;
-    for (let step = 1; step <= steps; step++) {
-      const pp = step & 1;
-      t += half;
-      for (let q = 0; q < ns; q++) ON[q] = t < plan.stim.del[q] + plan.stim.dur[q] && t >= plan.stim.del[q] ? 1 : 0;
-      const S: Tex[] = [await call(k.assemble, [V, ST, ON])];
-      for (let r = 0; r < R; r++) S.push(await call(k.fwd[r], [S[r]]));
-      let X = await call(k.final, [S[R]]);
-      for (let r = R - 1; r >= 0; r--) X = await call(k.bwd[r], [X, S[r]]);
-      const Vnew = await call(k.vupd[pp], [V, X]);
-      t += half;
-      ST = await call(k.advance[pp], [Vnew, V, ST]);
-      V = Vnew;
-      if (step % every === 0) {
-        t_ms[sample] = t;
-        await record(sample++);
-      }
-      if (opts.onProgress && step % progressEvery === 0) opts.onProgress(step / steps);
-    }
-    const t2 = performance.now();
+    const run = await integrateAsync(this.phases(steps, every, traces), this.model, { onProgress: opts.onProgress });
     return {
-      t_ms,
+      t_ms: run.t_ms,
       traces,
       steps,
       dt_ms: plan.dt_ms,
       B: plan.B,
-      setup_ms: t1 - t0,
-      run_ms: t2 - t1,
+      setup_ms: run.loopStart_ms - t0,
+      run_ms: run.loopEnd_ms - run.loopStart_ms,
       launchesPerStep: this.launchesPerStep + (P > 0 ? 1 / every : 0),
-      rounds: R,
+      rounds: this.k.fwd.length,
       executor: exec.name,
       detail: exec.detail,
+    };
+  }
+
+  /**
+   * The GPU backend's phases of the step loop (integrate.ts): lanes are the variants, state is the
+   * executor's textures, t is kept here (float64). `step` returns −1 always: v stays on the device
+   * and is not checked (no v_out_of_range warning, no InstabilityError on the GPU).
+   */
+  phases(steps: number, recordEvery: number, traces: Float32Array[][]): Phases {
+    const { plan, exec, k } = this;
+    const A = exec.async;
+    const call = (kern: Kernel, args: readonly Tex[]): Promise<Tex> => maybe(kern.run(args), A);
+    const P = plan.probeLabels.length;
+    const ns = plan.stim.label.length;
+    const ON = new Float32Array(Math.max(1, ns));
+    const half = 0.5 * plan.dt_ms;
+    const R = k.fwd.length;
+    let V: Tex = null;
+    let ST: Tex = null;
+    let t = 0;
+    let n = 0;
+    const noCheck = (): never => {
+      throw new Error('the GPU backend does not check v (its step returns -1)');
+    };
+    return {
+      lanes: plan.B,
+      steps,
+      recordEvery,
+      async finitialize() {
+        t = 0;
+        n = 0;
+        V = await call(k.initV, []);
+        ST = await call(k.initStates, []);
+      },
+      t: () => t,
+      async step() {
+        const pp = ++n & 1;
+        t += half;
+        for (let q = 0; q < ns; q++) ON[q] = t < plan.stim.del[q] + plan.stim.dur[q] && t >= plan.stim.del[q] ? 1 : 0;
+        const S: Tex[] = [await call(k.assemble, [V, ST, ON])];
+        for (let r = 0; r < R; r++) S.push(await call(k.fwd[r], [S[r]]));
+        let X = await call(k.final, [S[R]]);
+        for (let r = R - 1; r >= 0; r--) X = await call(k.bwd[r], [X, S[r]]);
+        const Vnew = await call(k.vupd[pp], [V, X]);
+        t += half;
+        ST = await call(k.advance[pp], [Vnew, V, ST]);
+        V = Vnew;
+        return -1;
+      },
+      async record(sample) {
+        if (P === 0) return;
+        const rows = await maybe(exec.read2D(await call(k.record, [V])), A);
+        for (let p = 0; p < P; p++) for (let b = 0; b < plan.B; b++) traces[p][b][sample] = rows[p][b];
+      },
+      endStep() {},
+      setCheck() {},
+      scan: noCheck,
+      v: noCheck,
+      laneName: (lane) => `variant ${lane}`,
     };
   }
 }
