@@ -9,12 +9,14 @@
  * Kernels: the request's catalogue, else `irCatalogue()` (kernels generated from the kinetics
  * descriptions of src/channels/ir; hand-written where none exists: IClamp, CaDynamics_E2, …).
  * Events (spike sources, detectors, NET_RECEIVE) run per variant, so variants may differ in their
- * synaptic input and seeds too (`events`). Not yet: the v_out_of_range warning.
+ * synaptic input and seeds too (`events`). The step loop is integrate.ts's, as the single run's:
+ * each variant gets its own `v_out_of_range` warning (`warnings[variant]`), and a variant beyond
+ * vLimit_mV stops the batch with an InstabilityError naming it.
  */
 import { irCatalogue } from '../../channels/ir/index.ts';
-import { InstabilityError } from '../errors.ts';
+import { integrate, type Phases, type SimulationWarning } from '../integrate.ts';
 import { compileModel, type CompiledModel, type SimulationRequest } from '../model.ts';
-import { countSteps, nodeLocation } from '../simulate.ts';
+import { countSteps } from '../simulate.ts';
 import { SimulationSpecError } from '../errors.ts';
 import type { SpikeRecord } from '../events.ts';
 import { batchFinitialize, batchFixedStep, batchStateBytes, createBatchState, type BatchState } from './state.ts';
@@ -36,6 +38,8 @@ export interface BatchResult {
   wall_ms: number;
   /** Each variant's spikes (sources and detectors; empty without events). */
   spikes: SpikeRecord[][];
+  /** Each variant's warnings (the single run's `warnings`: v_out_of_range; empty when none). */
+  warnings: SimulationWarning[][];
   /** Each variant's `final` probes after the last step (absent when the model has none). */
   final?: Float64Array[];
   /** Bytes of state that scale with the batch, per node and variant (v, rhs, d, ions, mechanism arrays, scratch). */
@@ -75,57 +79,100 @@ function probeSources(model: CompiledModel, s: BatchState, probes = model.probes
   return { src, idx };
 }
 
+/** Each variant's node with the largest |v| (the first non-finite one, as cpu.ts `worstNode`). */
+function worstPerVariant(v: Float64Array, n: number, B: number, worst: Int32Array, worstAbs: Float64Array, done: Uint8Array): void {
+  worst.fill(0);
+  worstAbs.fill(-1);
+  done.fill(0);
+  for (let i = 0, k = 0; i < n; i++) {
+    for (let beta = 0; beta < B; beta++, k++) {
+      if (done[beta] === 1) continue;
+      const x = v[k];
+      if (!Number.isFinite(x)) {
+        worst[beta] = i;
+        done[beta] = 1;
+        continue;
+      }
+      const ax = Math.abs(x);
+      if (ax > worstAbs[beta]) {
+        worstAbs[beta] = ax;
+        worst[beta] = i;
+      }
+    }
+  }
+}
+
+/**
+ * The batch backend's phases of the step loop (integrate.ts): lanes are the variants; it records
+ * into `traces[variant][probe]`.
+ */
+export function batchPhases(models: readonly CompiledModel[], s: BatchState, traces: Float64Array[][]): Phases {
+  const m0 = models[0];
+  const B = s.B;
+  const n = s.n;
+  const { src, idx } = probeSources(m0, s);
+  const nProbe = src.length;
+  let check = Math.min(m0.vWarn_mV, s.vLimit);
+  const worstAbs = new Float64Array(B);
+  const done = new Uint8Array(B);
+  return {
+    lanes: B,
+    steps: countSteps(m0.dt_ms, m0.tstop_ms),
+    recordEvery: 1,
+    finitialize: () => batchFinitialize(s),
+    t: () => s.ctx.t,
+    step: () => batchFixedStep(s, check),
+    record(sample) {
+      for (let k = 0; k < nProbe; k++) {
+        const a = src[k];
+        const o = idx[k];
+        for (let beta = 0; beta < B; beta++) traces[beta][k][sample] = a[o + beta];
+      }
+    },
+    endStep() {
+      for (let beta = 0; beta < B; beta++) s.events[beta]?.endStep(s.ctx);
+    },
+    setCheck(limit_mV) {
+      check = limit_mV;
+    },
+    scan(worst) {
+      worstPerVariant(s.v, n, B, worst, worstAbs, done);
+    },
+    v: (node, lane) => s.v[node * B + lane],
+    laneName: (lane) => `variant ${lane}`,
+  };
+}
+
 /** Run compiled variants (from `compileVariants`) in lock-step. */
 export function runBatch(models: readonly CompiledModel[]): BatchResult {
   const t0 = performance.now();
   const s = createBatchState(models);
   const m0 = models[0];
+  models.forEach((m, k) => {
+    if (m.vWarn_mV !== m0.vWarn_mV) throw new SimulationSpecError(`variants[${k}].vWarn_mV`, `a batch checks v in lock-step: expected ${m0.vWarn_mV} as in variant 0, got ${m.vWarn_mV}`);
+  });
   const B = s.B;
   const steps = countSteps(m0.dt_ms, m0.tstop_ms);
   const nProbe = m0.probes.length;
-  const t_ms = new Float64Array(steps + 1);
   const traces: Float64Array[][] = models.map(() => Array.from({ length: nProbe }, () => new Float64Array(steps + 1)));
-  const { src, idx } = probeSources(m0, s);
-  const record = (step: number) => {
-    for (let k = 0; k < nProbe; k++) {
-      const a = src[k];
-      const o = idx[k];
-      for (let beta = 0; beta < B; beta++) traces[beta][k][step] = a[o + beta];
-    }
-  };
-  batchFinitialize(s);
-  t_ms[0] = s.ctx.t;
-  record(0);
-  const t1 = performance.now();
-  for (let step = 1; step <= steps; step++) {
-    const bad = batchFixedStep(s, s.vLimit);
-    if (bad >= 0) {
-      const node = Math.floor(bad / B);
-      const loc = nodeLocation(m0.layout, node);
-      throw new InstabilityError({ dt_ms: m0.dt_ms, t_ms: s.ctx.t, node, v_mV: s.v[bad], section: `${loc.section} (variant ${bad % B})`, limit_mV: s.vLimit });
-    }
-    t_ms[step] = s.ctx.t;
-    record(step);
-    // 9. Events due at t <= t_{n+1}, after recording (as the cpu backend).
-    for (let beta = 0; beta < B; beta++) s.events[beta]?.endStep(s.ctx);
-  }
-  const t2 = performance.now();
+  const run = integrate(batchPhases(models, s, traces), m0);
   let final: Float64Array[] | undefined;
   if (m0.finalProbes !== undefined && m0.finalProbes.length > 0) {
     const f = probeSources(m0, s, m0.finalProbes);
     final = models.map((_, beta) => Float64Array.from(f.src, (arr, k) => arr[f.idx[k] + beta]));
   }
   return {
-    t_ms,
+    t_ms: run.t_ms,
     traces,
     steps,
     dt_ms: m0.dt_ms,
     variants: B,
-    setup_ms: t1 - t0,
-    run_ms: t2 - t1,
-    wall_ms: t2 - t0,
+    setup_ms: run.loopStart_ms - t0,
+    run_ms: run.loopEnd_ms - run.loopStart_ms,
+    wall_ms: run.loopEnd_ms - t0,
     stateBytesPerNodeVariant: batchStateBytes(s) / (s.n * B),
     spikes: s.events.map((ev) => (ev === null ? [] : ev.spikes())),
+    warnings: run.warnings,
     ...(final !== undefined ? { final } : {}),
   };
 }
