@@ -49,7 +49,10 @@ const { STAMP_FILE, claimOutputDir, readStamp, writeFileAtomic, writeOutputDir }
 const RUN = { kind: 'run', version: '9.9.9' };
 const fresh = () => mkdtempSync(join(tmpdir(), 'dendrite-fsync-'));
 const idx = (pred: (c: string[]) => boolean, from = 0) => calls.findIndex((c, k) => k >= from && pred(c));
-const lastIdx = (pred: (c: string[]) => boolean) => calls.findLastIndex(pred);
+const lastIdx = (pred: (c: string[]) => boolean) => {
+  for (let k = calls.length - 1; k >= 0; k--) if (pred(calls[k])) return k;
+  return -1;
+};
 
 beforeEach(() => {
   calls.length = 0;
