@@ -17,6 +17,7 @@
 import { builtinMechanisms, createCatalogue, type Catalogue } from '../catalogue.ts';
 import type { Mechanism } from '../mechanism.ts';
 import { compileMechanism, lowerMechanism, type LoweredMechanism, type UserMechanism } from '../user/compile.ts';
+import { symbols } from '../user/expr.ts';
 import { parseMechanismSpec, type MechanismSpec } from '../user/spec.ts';
 import { BUILTIN_KINETICS } from './specs.ts';
 import { createScratch, stagedAdvance, type StagedInstance } from './staged.ts';
@@ -55,7 +56,8 @@ export function irMechanism(name: string, o: { staged?: boolean } = {}): UserMec
   const description = builtin === undefined
     ? compiled.description
     : { ...compiled.description, order: builtin.description.order, summary: builtin.description.summary, source: builtin.description.source };
-  const staged = o.staged === false ? null : stagedAdvance(lowerMechanism(spec));
+  const lowered = lowerMechanism(spec);
+  const staged = o.staged === false || !stagedSupports(lowered) ? null : stagedAdvance(lowered);
   if (staged === null) return { ...compiled, description };
   const compiledAdvance = compiled.advance!;
   return {
@@ -70,6 +72,17 @@ export function irMechanism(name: string, o: { staged?: boolean } = {}): UserMec
       else staged.advance(inst as StagedInstance, ctx);
     },
   };
+}
+
+/**
+ * Whether ./staged.ts can generate the state update: not for a concentration state (it lives in the
+ * ion's arrays, CaDynamics_E2's cai) nor for reading an ion's total current (ica); those
+ * mechanisms keep the mechanism-file compiler's update.
+ */
+function stagedSupports(low: LoweredMechanism): boolean {
+  if (low.spec.states.some((s) => s.ion !== undefined)) return false;
+  const irs = [...low.assigned.map((a) => a.ir), ...low.states.flatMap((s) => [s.first.ir, s.second.ir])];
+  return !irs.some((ir) => [...symbols(ir)].some((n) => low.symbol(n)?.field === 'i'));
 }
 
 /** The built-in mechanisms with every described one replaced by its generated version. */

@@ -14,6 +14,8 @@
  */
 import type { MechanismFile } from './types.ts';
 import { K_AMPA, K_Exp2Syn, K_GABAA, K_NMDA } from './specs-synapses.ts';
+import { K_kad, K_kap } from './specs-ka.ts';
+import { K_CaDynamics_E2, K_dCaAP } from './specs-dcaap-cadyn.ts';
 
 /** pas: from fixtures/mechanisms/pas.json. */
 export const K_pas: MechanismFile = {
@@ -834,4 +836,8 @@ export const BUILTIN_KINETICS: Readonly<Record<string, MechanismFile>> = {
   AMPA: K_AMPA,
   NMDA: K_NMDA,
   GABAA: K_GABAA,
+  kap: K_kap,
+  kad: K_kad,
+  CaDynamics_E2: K_CaDynamics_E2,
+  dCaAP: K_dCaAP,
 };

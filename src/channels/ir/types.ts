@@ -16,4 +16,8 @@ export interface MechanismFile {
   readonly states?: readonly Readonly<Record<string, unknown>>[];
   readonly currents: readonly Readonly<Record<string, unknown>>[];
   readonly rate_table?: Readonly<Record<string, unknown>>;
+  readonly weight_states?: readonly Readonly<Record<string, unknown>>[];
+  readonly net_receive?: Readonly<Record<string, unknown>>;
+  readonly post_spike?: Readonly<Record<string, unknown>>;
+  readonly before_breakpoint?: Readonly<Record<string, unknown>>;
 }

@@ -78,7 +78,8 @@ export interface Sym {
   dim: D.Dim;
   /** For ion variables. */
   ion?: string;
-  field?: 'e' | 'ci' | 'co';
+  /** Ion variables: e, ci, co, or i (the ion's total current, read by a mechanism that does not write it); concentration states: ci or co. */
+  field?: 'e' | 'ci' | 'co' | 'i';
 }
 
 /** A compiled expression: IR in its target unit and the assigned names it reads. */
@@ -157,7 +158,15 @@ export class Compiler {
     for (const p of spec.parameters) this.syms.set(p.name, { kind: 'param', dim: p.dim });
     for (const g of spec.globals) this.syms.set(g.name, { kind: 'global', dim: g.dim });
     if (spec.rateTable) this.syms.set('usetable', { kind: 'global', dim: D.ONE });
-    for (const s of spec.states) this.syms.set(s.name, { kind: 'state', dim: s.dim });
+    for (const s of spec.states) {
+      // a concentration state is the ion's ci or co at the node
+      this.syms.set(s.name, s.ion === undefined ? { kind: 'state', dim: s.dim } : { kind: 'state', dim: s.dim, ion: s.ion, field: s.name.endsWith('i') ? 'ci' : 'co' });
+    }
+    // The total current of an ion this mechanism does not write (NMODL USEION ca READ ica), mA/cm².
+    const written = new Set(spec.currents.filter((c) => c.ion !== undefined).map((c) => c.ion!));
+    for (const ion of Object.keys(ION_DEFAULTS)) {
+      if (!written.has(ion)) this.syms.set(`i${ion}`, { kind: 'ion', dim: MA_PER_CM2, ion, field: 'i' });
+    }
     for (const w of spec.weightStates) this.syms.set(w.name, { kind: 'wstate', dim: w.dim });
     spec.assigned.forEach((a) => this.assignedPath.set(a.name, a.path));
     for (const c of spec.currents) this.currentNames.add(c.name);
@@ -380,6 +389,7 @@ class Generator {
     readonly weightInitial: readonly Compiled[] = [],
     readonly events: CompiledEventBlock | null = null,
     readonly post: { block: CompiledEventBlock; threshold: Compiled } | null = null,
+    readonly before: CompiledEventBlock | null = null,
   ) {}
 
   /** Header declarations collected while emitting a kernel body. */
@@ -408,8 +418,12 @@ class Generator {
         return this.declare('t', 'ctx.t');
       case 'block':
         return this.declare(name, `ctx.${name}`);
-      case 'param':
       case 'state':
+        if (s.ion !== undefined) {
+          return `${this.declare(`${s.field === 'ci' ? 'CI' : 'CO'}_${s.ion}`, `inst.ions[${Q(s.ion)}].${s.field}`)}[node]`;
+        }
+        return `${this.declare(`S_${name}`, `inst.vars[${Q(name)}]`)}[j]`;
+      case 'param':
       case 'wstate':
         return `${this.declare(`${s.kind === 'param' ? 'P' : 'S'}_${name}`, `inst.vars[${Q(name)}]`)}[j]`;
       case 'weight':
@@ -419,7 +433,7 @@ class Generator {
         return this.declare(`G_${name}`, `inst.globals[${Q(name)}]`);
       case 'ion': {
         const field = s.field!;
-        const prefix = field === 'e' ? 'E' : field === 'ci' ? 'CI' : 'CO';
+        const prefix = field === 'e' ? 'E' : field === 'ci' ? 'CI' : field === 'i' ? 'II' : 'CO';
         return `${this.declare(`${prefix}_${s.ion}`, `inst.ions[${Q(s.ion)}].${field}`)}[node]`;
       }
       case 'assigned': {
@@ -539,7 +553,8 @@ class Generator {
       body.push('  }');
     }
     const explicit = this.states.filter((s) => s.initial);
-    const implicit = this.states.filter((s) => !s.initial);
+    // a concentration state without "initial" keeps the ion's initial concentration (no INITIAL)
+    const implicit = this.states.filter((s) => !s.initial && s.decl.ion === undefined);
     const loop = (useTable: boolean, indent: string): string[] => {
       const roots: Compiled[] = [...explicit.map((s) => s.initial!), ...this.weightInitial];
       if (!useTable) for (const s of implicit) roots.push(s.first, ...(s.decl.form === 'alpha_beta' ? [s.second] : []));
@@ -556,13 +571,13 @@ class Generator {
       for (const s of explicit) st.def(`x_${s.decl.name}`, this.bound(s.initial!));
       for (const s of implicit) st.def(`x_${s.decl.name}`, this.steadyState(s));
       this.spec.weightStates.forEach((w, k) => st.def(`w_${w.name}`, this.bound(this.weightInitial[k])));
-      for (const s of this.states) st.tail(`${this.resolve(s.decl.name, '', 'v')} = x_${s.decl.name};`);
+      for (const s of this.states.filter((x) => x.initial || x.decl.ion === undefined)) st.tail(`${this.resolve(s.decl.name, '', 'v')} = x_${s.decl.name};`);
       for (const w of this.spec.weightStates) st.tail(`${this.resolve(w.name, '', 'v')} = w_${w.name};`);
       lines.push(...this.finish(st, inner));
       lines.push(`${indent}}`);
       return lines;
     };
-    if (this.states.length > 0 || this.weightInitial.length > 0) {
+    if (this.states.some((s) => s.initial || s.decl.ion === undefined) || this.weightInitial.length > 0) {
       if (table) {
         const withTable = loop(true, '    ');
         const exact = loop(false, '    ');
@@ -581,6 +596,7 @@ class Generator {
   }
 
   current(): string {
+    if (this.currents.length === 0) return 'function current(inst, ctx) {}';
     this.resetUsed();
     this.declare('count', 'inst.count');
     this.declare('nodes', 'inst.nodes');
@@ -743,6 +759,30 @@ class Generator {
     return this.eventFunction('postSpike', 'tPost', this.post.block);
   }
 
+  /**
+   * NMODL BEFORE BREAKPOINT: for every instance, the assigned quantities the statements read, then
+   * the statements (t is ctx.t, v the node's v). The engine calls it at the start of every current
+   * evaluation, before any mechanism's current.
+   */
+  beforeBreakpoint(): string {
+    if (this.before === null) return 'const beforeBreakpoint = undefined;';
+    this.resetUsed();
+    this.declare('count', 'inst.count');
+    this.declare('nodes', 'inst.nodes');
+    this.declare('V', 'ctx.v');
+    const need = closure(this.assigned, this.before.expressions);
+    const body: string[] = [...this.blockLines(need, '  ')];
+    body.push('  for (let j = 0; j < count; j++) {');
+    body.push('    const node = nodes[j];');
+    body.push('    const v = V[node];');
+    body.push(...this.instLines(need, '    '));
+    const local = (n: string): string | undefined => (this.c.syms.has(n) ? undefined : `l_${n}`);
+    const expr = (x: Compiled) => emit(x.ir, (n) => local(n) ?? this.resolve(n, '', 'v'));
+    body.push(...emitStatements(this.before.statements, '    ', expr, (n) => this.resolve(n, '', 'v')));
+    body.push('  }');
+    return ['function beforeBreakpoint(inst, ctx) {', ...this.header(), ...body, '}'].join('\n');
+  }
+
   /** An event kernel for instance j: the assigned quantities the statements read, then the statements. */
   private eventFunction(name: string, third: string, ev: CompiledEventBlock): string {
     this.resetUsed();
@@ -815,12 +855,13 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     }
     post = { block: compileEventBlock(c, spec.postSpike, false), threshold };
   }
+  const before = spec.beforeBreakpoint ? compileEventBlock(c, spec.beforeBreakpoint, false) : null;
   for (const w of spec.weightStates) {
-    if (!events?.sets.has(w.name) && !post?.block.sets.has(w.name)) {
-      fail(spec, `${w.path}.name`, `weight state "${w.name}" is never set in "net_receive" or "post_spike"; it would keep its initial value (use a parameter for that)`);
+    if (!events?.sets.has(w.name) && !post?.block.sets.has(w.name) && !before?.sets.has(w.name)) {
+      fail(spec, `${w.path}.name`, `weight state "${w.name}" is never set in "net_receive", "post_spike" or "before_breakpoint"; it would keep its initial value (use a parameter for that)`);
     }
   }
-  const g = new Generator(spec, c, assigned, states, currents, weightInitial, events, post);
+  const g = new Generator(spec, c, assigned, states, currents, weightInitial, events, post, before);
   const parts = [
     `// Generated by Dendrite from ${spec.file} (mechanism ${spec.name}). Helpers: ${Object.keys(HELPERS).join(', ')}.`,
     '"use strict";',
@@ -830,19 +871,21 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     g.advance(),
     g.netReceive(),
     g.postSpike(),
+    g.beforeBreakpoint(),
   ];
   // Scratch for the batched exponentials (kernels are never re-entered, so one array serves all).
   const code = [
     ...parts.slice(0, 2),
     `const E = new Float64Array(${g.batch});`,
     ...parts.slice(2),
-    'return { initialize, current, advance, buildTable, netReceive };',
+    'return { initialize, current, advance, buildTable, netReceive, beforeBreakpoint };',
   ].join('\n');
   let kernels: {
     initialize: (inst: UserInstance, ctx: MechanismContext) => void;
     current: (inst: UserInstance, ctx: MechanismContext) => void;
     advance?: (inst: UserInstance, ctx: MechanismContext) => void;
     netReceive?: (inst: UserInstance, k: number, weight: number, ctx: MechanismContext) => void;
+    beforeBreakpoint?: (inst: UserInstance, ctx: MechanismContext) => void;
   };
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -870,6 +913,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     ...(events?.expressions ?? []),
     ...(post?.block.expressions ?? []),
     ...(post ? [post.threshold] : []),
+    ...(before?.expressions ?? []),
   ];
   for (const x of allCompiled) {
     for (const s of x.syms) {
@@ -878,6 +922,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     }
   }
   for (const cur of currents) if (cur.ion) ionOf(cur.ion).write.add(cur.name);
+  for (const s of spec.states) if (s.ion !== undefined) ionOf(s.ion).write.add(s.name);
   const ionUses: IonUse[] = [...ions.entries()].map(([ion, u]) => ({ ion, read: [...u.read], write: [...u.write] }));
 
   const param = (q: (typeof spec.parameters)[number]): ParamSpec => ({
@@ -902,7 +947,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     params: spec.parameters.map(param),
     globals,
     states: [
-      ...spec.states.map((s): QuantitySpec => ({ name: s.name, unit: s.unit, ...(s.description ? { description: s.description } : {}) })),
+      ...spec.states.filter((s) => s.ion === undefined).map((s): QuantitySpec => ({ name: s.name, unit: s.unit, ...(s.description ? { description: s.description } : {}) })),
       ...spec.weightStates.map((w): QuantitySpec => ({ name: w.name, unit: w.unit, description: w.description ?? 'weight state (set by events)' })),
     ],
     assigned: [
@@ -914,7 +959,8 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     ...(events !== null ? { events: eventsDescription(spec, events) } : {}),
   };
 
-  const stateNames = [...spec.states.map((s) => s.name), ...spec.weightStates.map((w) => w.name)];
+  // concentration states live in the ion's arrays (probe them as ion variables)
+  const stateNames = [...spec.states.filter((s) => s.ion === undefined).map((s) => s.name), ...spec.weightStates.map((w) => w.name)];
   const storedNames = [...stored.map((a) => a.name), ...currents.map((x) => x.name)];
   const useTableDefault = spec.rateTable?.usetable ?? 0;
 
@@ -954,6 +1000,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     current: kernels.current,
     ...(kernels.advance ? { advance: kernels.advance } : {}),
     ...(kernels.netReceive ? { netReceive: kernels.netReceive } : {}),
+    ...(kernels.beforeBreakpoint ? { beforeBreakpoint: kernels.beforeBreakpoint } : {}),
   };
   return mechanism;
 }
@@ -965,7 +1012,7 @@ export interface LoweredMechanism {
   readonly states: readonly { readonly decl: StateDecl; readonly first: { readonly ir: IR }; readonly second: { readonly ir: IR }; readonly initial?: { readonly ir: IR } }[];
   readonly currents: readonly { readonly name: string; readonly ion?: string; readonly ir: IR }[];
   /** What a name in an expression refers to. */
-  symbol(name: string): { readonly kind: SymKind; readonly ion?: string; readonly field?: 'e' | 'ci' | 'co' } | undefined;
+  symbol(name: string): { readonly kind: SymKind; readonly ion?: string; readonly field?: 'e' | 'ci' | 'co' | 'i' } | undefined;
 }
 
 /** Check and lower a spec without generating kernels (the same checks and conversions as compileMechanism). */

@@ -12,16 +12,18 @@ export const FORMAT = 'dendrite-mechanism/1';
 
 /** Every key the format accepts, by JSON path (`[]` = each element). docs/mechanisms.md lists them. */
 export const MECHANISM_KEYS = {
-  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'weight_states', 'currents', 'rate_table', 'net_receive', 'post_spike'],
+  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'weight_states', 'currents', 'rate_table', 'net_receive', 'post_spike', 'before_breakpoint'],
   '$.parameters[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.globals[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.assigned[]': ['name', 'expr', 'unit', 'units_off', 'description', 'comment'],
-  '$.states[]': ['name', 'unit', 'inf', 'tau', 'alpha', 'beta', 'initial', 'description', 'comment'],
+  '$.states[]': ['name', 'unit', 'inf', 'tau', 'alpha', 'beta', 'initial', 'ion', 'description', 'comment'],
   '$.currents[]': ['name', 'expr', 'ion', 'description', 'comment'],
   '$.rate_table': ['from_mV', 'to_mV', 'steps', 'usetable', 'comment'],
   '$.weight_states[]': ['name', 'unit', 'initial', 'description', 'comment'],
   '$.net_receive': ['statements', 'comment'],
   '$.post_spike': ['threshold', 'statements', 'comment'],
+  /** NMODL BEFORE BREAKPOINT: statements run for every instance at the start of every current evaluation. */
+  '$.before_breakpoint': ['statements', 'comment'],
   /** A statement is a string "name = expression" or this object (`then`/`else`: statement lists). */
   '$.net_receive.statements[]': ['if', 'then', 'else', 'comment'],
 } as const;
@@ -66,6 +68,12 @@ export interface StateDecl extends Located {
   readonly first: string;
   readonly second: string;
   readonly initial?: string;
+  /**
+   * A concentration state: the state is the ion's inside (`<ion>i`) or outside (`<ion>o`)
+   * concentration at the instance's node, which the mechanism writes (NMODL USEION … WRITE cai).
+   * Without "initial" it starts at the ion's initial concentration.
+   */
+  readonly ion?: string;
   readonly description?: string;
 }
 
@@ -125,6 +133,8 @@ export interface MechanismSpec {
   readonly weightStates: readonly WeightStateDecl[];
   readonly netReceive?: EventBlockDecl;
   readonly postSpike?: PostSpikeDecl;
+  /** NMODL BEFORE BREAKPOINT (density mechanisms and point processes). */
+  readonly beforeBreakpoint?: EventBlockDecl;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -278,8 +288,16 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
   const states: StateDecl[] = top.states === undefined ? [] : r.array('$.states', top.states).map((v, i) => {
     const path = `$.states[${i}]`;
     const o = r.object(path, v, MECHANISM_KEYS['$.states[]'], ['name']);
-    const n = claim(`${path}.name`, o.name);
-    const { unit, dim } = o.unit === undefined ? r.unit(`${path}.unit`, '1') : r.unit(`${path}.unit`, o.unit);
+    let ion: string | undefined;
+    if (o.ion !== undefined) {
+      ion = r.string(`${path}.ion`, o.ion);
+      if (!ION_DEFAULTS[ion]) r.fail(`${path}.ion`, `unknown ion "${ion}"${didYouMean(ion, Object.keys(ION_DEFAULTS))}; Dendrite knows: ${Object.keys(ION_DEFAULTS).join(', ')}`);
+      const nm = r.string(`${path}.name`, o.name);
+      if (nm !== `${ion}i` && nm !== `${ion}o`) r.fail(`${path}.name`, `a concentration state of ion ${ion} is "${ion}i" (inside) or "${ion}o" (outside), got ${show(nm)}`);
+      if (o.unit !== undefined && o.unit !== 'mM') r.fail(`${path}.unit`, `a concentration state is in mM, got ${show(o.unit)}`);
+    }
+    const n = claim(`${path}.name`, o.name, ion !== undefined);
+    const { unit, dim } = o.unit === undefined ? r.unit(`${path}.unit`, ion !== undefined ? 'mM' : '1') : r.unit(`${path}.unit`, o.unit);
     const hasIT = o.inf !== undefined || o.tau !== undefined;
     const hasAB = o.alpha !== undefined || o.beta !== undefined;
     if (hasIT && hasAB) r.fail(path, 'give either "inf" and "tau" or "alpha" and "beta", not both');
@@ -295,12 +313,15 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
       first: r.expr(`${path}.${k1}`, o[k1]),
       second: r.expr(`${path}.${k2}`, o[k2]),
       initial: o.initial === undefined ? undefined : r.expr(`${path}.initial`, o.initial),
+      ...(ion !== undefined ? { ion } : {}),
       description: r.optString(`${path}.description`, o.description),
     };
   });
 
   if (kind !== 'point') {
     for (const k of ['net_receive', 'post_spike', 'weight_states'] as const) {
+      // a density mechanism may keep weight states that its before_breakpoint block sets
+      if (k === 'weight_states' && top.before_breakpoint !== undefined) continue;
       if (top[k] !== undefined) r.fail(`$.${k}`, `only point processes (synapses) receive events; add "kind": "point"`);
     }
   }
@@ -311,7 +332,7 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     const { unit, dim } = o.unit === undefined ? r.unit(`${path}.unit`, '1') : r.unit(`${path}.unit`, o.unit);
     return { path, name: n, unit, dim, initial: r.expr(`${path}.initial`, o.initial), description: r.optString(`${path}.description`, o.description) };
   });
-  if (weightStates.length > 0 && top.net_receive === undefined && top.post_spike === undefined) {
+  if (weightStates.length > 0 && top.net_receive === undefined && top.post_spike === undefined && top.before_breakpoint === undefined) {
     r.fail('$.weight_states', 'weight states change only when an event arrives; add a "net_receive" block that sets them');
   }
   let netReceive: EventBlockDecl | undefined;
@@ -331,11 +352,22 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     postSpike = { path, threshold: r.expr(`${path}.threshold`, o.threshold), statements: statementList(r, `${path}.statements`, list) };
   }
 
+  let beforeBreakpoint: EventBlockDecl | undefined;
+  if (top.before_breakpoint !== undefined) {
+    const path = '$.before_breakpoint';
+    const o = r.object(path, top.before_breakpoint, MECHANISM_KEYS['$.before_breakpoint'], ['statements']);
+    const list = r.array(`${path}.statements`, o.statements);
+    if (list.length === 0) r.fail(`${path}.statements`, 'a before_breakpoint block needs at least one statement');
+    beforeBreakpoint = { path, statements: statementList(r, `${path}.statements`, list) };
+  }
+
+  // A mechanism with a concentration state (Ca accumulation) may have no current.
+  const concentration = states.some((s) => s.ion !== undefined);
   if (top.currents === undefined) {
-    r.fail('$.currents', `missing: a mechanism needs at least one current, e.g. [{"name": "il", "expr": "gl*(v - el)"}]`);
+    r.fail('$.currents', `missing: a mechanism needs at least one current, e.g. [{"name": "il", "expr": "gl*(v - el)"}]${concentration ? ' (a mechanism with a concentration state may give [])' : ''}`);
   }
   const currentList = r.array('$.currents', top.currents);
-  if (currentList.length === 0) r.fail('$.currents', 'a mechanism needs at least one current');
+  if (currentList.length === 0 && !concentration) r.fail('$.currents', 'a mechanism needs at least one current (only one with a concentration state, "ion" in $.states, may have none)');
   const ionsWritten = new Map<string, string>();
   const currents: CurrentDecl[] = currentList.map((v, i) => {
     const path = `$.currents[${i}]`;
@@ -348,6 +380,8 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
       }
       const prev = ionsWritten.get(ion);
       if (prev) r.fail(`${path}.ion`, `a mechanism writes one current per ion; ${ion} is already written by ${prev}`);
+      const conc = states.find((x) => x.ion === ion);
+      if (conc) r.fail(`${path}.ion`, `this mechanism keeps ${ion}'s concentration (${conc.path}); a mechanism either writes an ion's current or keeps its concentration`);
       ionsWritten.set(ion, path);
       const nm = r.string(`${path}.name`, o.name);
       if (nm !== `i${ion}`) r.fail(`${path}.name`, `the current of ion ${ion} is called "i${ion}", got ${show(nm)}`);
@@ -376,7 +410,7 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     rateTable = { path, from, to, steps, usetable };
   }
 
-  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable, weightStates, netReceive, postSpike };
+  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable, weightStates, netReceive, postSpike, ...(beforeBreakpoint ? { beforeBreakpoint } : {}) };
 }
 
 const ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*([\s\S]*\S)\s*$/;

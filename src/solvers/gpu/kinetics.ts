@@ -9,6 +9,7 @@ import type { Mechanism } from '../../channels/mechanism.ts';
 import { describedMechanisms, loweredKinetics } from '../../channels/ir/index.ts';
 import { lowerMechanism, type LoweredMechanism } from '../../channels/user/compile.ts';
 import type { MechanismSpec } from '../../channels/user/spec.ts';
+import { symbols } from '../../channels/user/expr.ts';
 
 /** Mechanisms with hand-written GPU code (not in the IR). */
 export const HAND_WRITTEN = new Set(['IClamp', 'CaDynamics_E2']);
@@ -22,12 +23,28 @@ export function kineticsOf(m: Mechanism): LoweredMechanism | string {
   if (user !== undefined) {
     if (user.kind !== 'density') return `${name} is a point process from a mechanism file (the gpu backend runs density mechanisms, IClamp and CaDynamics_E2)`;
     if ((user as { netReceive?: unknown }).netReceive !== undefined) return `${name} has a net_receive block`;
-    return lowerMechanism(user);
+    const low = lowerMechanism(user);
+    return unsupported(low) ?? low;
   }
   if (!describedMechanisms().includes(name)) {
     return `no kinetics description of ${name} for the gpu backend (it has: ${describedMechanisms().join(', ')}, CaDynamics_E2, IClamp and density mechanism files)`;
   }
   let lowered = cache.get(name);
   if (lowered === undefined) cache.set(name, (lowered = loweredKinetics(name)));
-  return lowered;
+  return unsupported(lowered) ?? lowered;
+}
+
+/**
+ * What the GPU code generator does not run (a reason), or undefined: a before_breakpoint block
+ * (dCaAP), weight states, a concentration state or a read of an ion's total current.
+ */
+function unsupported(low: LoweredMechanism): string | undefined {
+  const spec = low.spec;
+  const name = spec.name;
+  if (spec.beforeBreakpoint !== undefined) return `${name} has a before_breakpoint block (the gpu backend does not run it)`;
+  if (spec.weightStates.length > 0) return `${name} has weight states (the gpu backend does not run them)`;
+  if (spec.states.some((s) => s.ion !== undefined)) return `${name} keeps an ion concentration (the gpu backend runs only CaDynamics_E2's, hand-written)`;
+  const irs = [...low.assigned.map((a) => a.ir), ...low.states.flatMap((s) => [s.first.ir, s.second.ir]), ...low.currents.map((c) => c.ir)];
+  if (irs.some((ir) => [...symbols(ir)].some((n) => low.symbol(n)?.field === 'i'))) return `${name} reads an ion's total current (the gpu backend does not)`;
+  return undefined;
 }

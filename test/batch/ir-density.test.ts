@@ -1,0 +1,153 @@
+/**
+ * Issue 10 item 1: kap, kad (src/channels/ir/specs-ka.ts), CaDynamics_E2 and dCaAP
+ * (src/channels/ir/specs-dcaap-cadyn.ts) described once, their kernels generated from the
+ * description, against the hand-written kernels (src/channels/ka.ts, hay/CaDynamics_E2.ts,
+ * dcaap.ts) on the ball-and-stick cell of ./ir-cell.ts: every node's v at every step, and what
+ * each mechanism is about (cai; dCaAP's trigger count).
+ *
+ * - kap / kad on the dendrite (celsius 34), synaptic drive (Exp2Syn, hand-written in both runs).
+ * - CaDynamics_E2 with Ca_HVA, Ca_LVAst and SK_E2 (hand-written in both runs: SK_E2 reads the cai
+ *   it writes) on the dendrite, current steps into the dendrite; cai at every dendritic node is compared.
+ * - dCaAP on the dendrite (w 0.004 mA/cm²) with current steps into the dendrite that cross vth,
+ *   so that it triggers (dcaap_count, the same in both runs) and retriggers after its refractory
+ *   period.
+ *
+ * Measured (2026-12-02, Node 20): see the printed table. dCaAP is bit for bit equal (its
+ * before_breakpoint block, the alpha/beta form of its cnexp update and its current are the
+ * hand-written arithmetic); kap, kad and CaDynamics_E2 differ in rounding only (kap/kad: NEURON's
+ * finite-difference conductance against the hand-written exact one; CaDynamics_E2: cnexp's
+ * (−(cai∞/decay))/(−1/decay) against cai∞). Asserted: ≤ 1e-12 mV for dCaAP, ≤ 1e-9 mV (the
+ * NEURON parity tolerance) for the others, cai within 1e-15 mM.
+ */
+import { describe, expect, it } from 'vitest';
+import { builtinMechanisms } from '../../src/channels/catalogue.ts';
+import { describedMechanisms, irMechanism } from '../../src/channels/ir/index.ts';
+import { simulate } from '../../src/solvers/simulate.ts';
+import { catalogueWith, cell, compare, dendNodes, layout, poissonEvents, sites, soma } from './ir-cell.ts';
+
+const table: string[] = [];
+const names = (xs: readonly { name: string }[]) => xs.map((x) => x.name);
+
+describe('kap, kad, CaDynamics_E2 and dCaAP from the IR against the hand-written kernels', () => {
+  it('are described with the built-ins\' names, order, parameters, defaults and ions', () => {
+    for (const name of ['kap', 'kad', 'CaDynamics_E2', 'dCaAP']) {
+      expect(describedMechanisms()).toContain(name);
+      const b = builtinMechanisms().find((m) => m.description.name === name)!.description;
+      const g = irMechanism(name).description;
+      expect(g.kind).toBe('density');
+      expect(g.order, name).toBe(b.order);
+      expect(names(g.params), name).toEqual(names(b.params));
+      expect(g.params.map((p) => p.default), name).toEqual(b.params.map((p) => p.default));
+      expect(names(g.globals), name).toEqual(names(b.globals));
+      expect(g.ions, name).toEqual(b.ions);
+      // every state and assigned variable of the built-in can be recorded from the generated one
+      expect([...names(g.states), ...names(g.assigned)].sort(), name).toEqual([...names(b.states), ...names(b.assigned)].sort());
+    }
+  });
+
+  for (const name of ['kap', 'kad']) {
+    it(`${name} (celsius 34, synaptic drive)`, () => {
+      const r = compare(
+        {
+          layout,
+          celsius: 34,
+          mechanisms: cell([
+            { name: 'Exp2Syn', nodes: sites, params: { tau1: 0.5, tau2: 5, e: 0 } },
+            { name, nodes: dendNodes, params: { gkabar: 0.02 } },
+          ]),
+          events: poissonEvents(2, 0.006),
+          dt_ms: 0.025,
+          tstop_ms: 60,
+        },
+        [name],
+      );
+      table.push(`${name} | ${r.dv_mV.toExponential(2)} mV | soma spikes ${r.somaSpikes}, v range at a synapse ${r.vRange_mV.toFixed(1)} mV`);
+      expect(r.vRange_mV).toBeGreaterThan(10);
+      expect(r.dv_mV).toBeLessThanOrEqual(1e-9);
+    }, 120_000);
+  }
+
+  it('CaDynamics_E2 (with Ca_HVA, Ca_LVAst and SK_E2, current steps into the dendrite)', () => {
+    const r = compare(
+      {
+        layout,
+        celsius: 34,
+        mechanisms: cell([
+          { name: 'Ca_HVA', nodes: dendNodes, params: { gCa_HVAbar: 0.001 } },
+          { name: 'Ca_LVAst', nodes: dendNodes, params: { gCa_LVAstbar: 0.003 } },
+          { name: 'CaDynamics_E2', nodes: dendNodes, params: { decay: 80, gamma: 0.05 } },
+          { name: 'SK_E2', nodes: dendNodes, params: { gSK_E2bar: 0.002 } },
+        ]),
+        stimuli: [
+          { node: sites[1], del_ms: 5, dur_ms: 20, amp_nA: 0.1 },
+          { node: sites[1], del_ms: 35, dur_ms: 20, amp_nA: 0.3 },
+        ],
+        dt_ms: 0.025,
+        tstop_ms: 60,
+      },
+      ['CaDynamics_E2'],
+      dendNodes.map((node) => ({ ion: 'ca', variable: 'ci' as const, node })),
+    );
+    table.push(`CaDynamics_E2 | ${r.dv_mV.toExponential(2)} mV | cai ${r.dExtra.toExponential(2)} mM; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
+    expect(r.vRange_mV).toBeGreaterThan(20);
+    expect(r.dv_mV).toBeLessThanOrEqual(1e-9);
+    expect(r.dExtra).toBeLessThanOrEqual(1e-15);
+  }, 120_000);
+
+  it('CaDynamics_E2: the generated kernel writes cai, from the Ca current and towards minCai', () => {
+    const run = (gCa: number) => {
+      const req = {
+        layout,
+        celsius: 34,
+        mechanisms: cell([
+          { name: 'Ca_HVA', nodes: dendNodes, params: { gCa_HVAbar: gCa } },
+          { name: 'CaDynamics_E2', nodes: dendNodes, params: { decay: 80, gamma: 0.05 } },
+        ]),
+        stimuli: [{ node: sites[0], del_ms: 5, dur_ms: 20, amp_nA: 0.3 }],
+        dt_ms: 0.025,
+        tstop_ms: 30,
+      };
+      return simulate({ ...req, record: [{ ion: 'ca', variable: 'ci', node: sites[0] }], catalogue: catalogueWith(['CaDynamics_E2']) }).traces[0];
+    };
+    const withCa = run(0.001);
+    const without = run(0);
+    expect(without[0]).toBe(5e-5); // no INITIAL: the ion's initial concentration
+    // without a Ca current, cai relaxes from 5e-5 towards minCai (1e-4 mM) with tau = decay (80 ms)
+    const n = without.length - 1;
+    expect(without[n]).toBeCloseTo(1e-4 - 5e-5 * Math.exp(-30 / 80), 9);
+    // the Ca current adds to it
+    expect(withCa[n] - without[n]).toBeGreaterThan(1e-7);
+  }, 120_000);
+
+  it('dCaAP (w 0.004 mA/cm², current steps into the dendrite)', () => {
+    const stim = sites[1];
+    const r = compare(
+      {
+        layout,
+        mechanisms: cell([{ name: 'dCaAP', nodes: dendNodes, params: { w: 0.004, refract_period: 40 } }]),
+        stimuli: [
+          { node: stim, del_ms: 5, dur_ms: 3, amp_nA: 0.3 },
+          { node: stim, del_ms: 30, dur_ms: 3, amp_nA: 0.3 },
+          { node: stim, del_ms: 55, dur_ms: 3, amp_nA: 0.6 },
+        ],
+        dt_ms: 0.025,
+        tstop_ms: 100,
+      },
+      ['dCaAP'],
+      [
+        { mechanism: 2, variable: 'dcaap_count', instance: 4 },
+        { mechanism: 2, variable: 'K', instance: 4 },
+        { mechanism: 2, variable: 'A', instance: 4 },
+      ],
+    );
+    table.push(`dCaAP | ${r.dv_mV.toExponential(2)} mV | count/K/A ${r.dExtra.toExponential(2)}; v range at the stimulated node ${r.vRange_mV.toFixed(1)} mV`);
+    expect(r.vRange_mV).toBeGreaterThan(30);
+    expect(r.dv_mV).toBeLessThanOrEqual(1e-12);
+    expect(r.dExtra).toBe(0);
+  }, 120_000);
+
+  it('prints the table', () => {
+    console.log(['mechanism | max |ΔV| | activity', ...table].join('\n'));
+    expect(table.length).toBe(4);
+  });
+});
