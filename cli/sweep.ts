@@ -72,8 +72,8 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   if (!flags.out) throw new UserError('dendrite sweep SWEEP.json needs --out DIR (the sweep folder; the same command on the same folder resumes)');
   const shard = shardFromFlags(flags);
   const jobs = flags.jobs === undefined ? undefined : positiveInt('--jobs', flags.jobs);
-  const backend = flags.backend ?? 'cpu';
-  if (backend !== 'cpu' && backend !== 'batch') throw new UserError(`--backend: expected cpu or batch, got "${backend}"`);
+  const backend = (flags.backend ?? 'cpu').trim().toLowerCase();
+  if (backend !== 'cpu' && backend !== 'batch' && backend !== 'gpu' && backend !== 'auto') throw new UserError(`--backend: expected cpu, batch, gpu or auto, got "${flags.backend}"`);
   const { loadSweep, runSweep, dendriteVersion } = await import('../src/sweep/index.ts');
   const { renderBar, formatDuration } = await import('../src/io/progress.ts');
   const spec = loadSweep(file);
@@ -99,6 +99,11 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       retryFailed: flags.retryFailed,
       backend,
       version: dendriteVersion(),
+      onBackend: (c) => {
+        if (flags.quiet) return;
+        if (c.backend === 'gpu') io.err(`dendrite: backend ${c.requested === 'auto' ? 'auto: chose gpu' : 'gpu'}: ${c.ran} (float32; ${c.why})`);
+        else io.err(`dendrite: backend auto: chose cpu: ${c.why}`);
+      },
       onProgress: (p) => {
         recorded = p.ran;
         if (p.last && p.last.status !== 'ok' && firstFailures.length < 3) firstFailures.push(p.last);
@@ -132,6 +137,12 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
     io.err(`  run ${f.run} (${values}): ${f.error}`);
   }
   if (failed > firstFailures.length) io.err(`  ... the status and error columns of the results list every failed run`);
+  const refused = summary.gpuRefused ?? [];
+  if (backend === 'auto' && refused.length > 0) {
+    io.err(`  ${refused.length} run${refused.length > 1 ? 's' : ''} the gpu backend cannot run went to the cpu backend (run ${refused[0].run}: ${refused[0].reason}); their records say so`);
+  }
+  const by = Object.entries(summary.backends);
+  if (backend !== 'cpu' && by.length > 0) io.err(`  ran on: ${by.map(([b, n]) => `${b} ${n}`).join(', ')}`);
   if (summary.written.length > 0) io.err(`wrote ${summary.written.map((f) => `${flags.out}/${f}`).join(', ')}`);
   else if (shard && shard.count > 1) io.err(`when every shard has finished: dendrite sweep collect ${flags.out}`);
   else if (!summary.complete) io.err(`not complete; see dendrite sweep status ${flags.out}`);
@@ -154,7 +165,10 @@ async function statusCommand(dir: string, io: Io, json: boolean): Promise<void> 
   const { status } = await import('../src/sweep/index.ts');
   const s = status(dir);
   if (json) io.out(JSON.stringify(s));
-  else io.out(`total ${s.total}\ndone ${s.done}\nfailed ${s.failed}\nmissing ${s.missing}`);
+  else {
+    const by = Object.entries(s.backends).map(([b, n]) => `${b} ${n}`).join(', ');
+    io.out(`total ${s.total}\ndone ${s.done}\nfailed ${s.failed}\nmissing ${s.missing}${by ? `\nbackends ${by}` : ''}${s.gpu.map((g) => `\ngpu ${g}`).join('')}`);
+  }
 }
 
 async function listFeatures(io: Io): Promise<void> {
@@ -177,12 +191,12 @@ export function registerSweep(program: Command, io: Io): void {
     .argument('[dir]', 'with collect / status: the sweep folder')
     .option('-o, --out <dir>', 'the sweep folder: created, or resumed (the same sweep file only); results.parquet and results.csv when complete')
     .option('-j, --jobs <n>', 'worker threads (default: the number of CPU cores)')
-    .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), one thread')
+    .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), one thread; gpu: those batches on the GPU backend in float32 (docs/gpu.md; no GPU: error, nothing written; runs it cannot run are recorded failed with the reason); auto: gpu when a real GPU runs the sweep, else cpu, and says why. The ledger records which backend ran each run')
     .option('--shard <i/n>', 'run only share I of N (I from 0): runs r with r mod N = I; shards may share one --out folder')
     .option('--array', 'take the share from a Slurm job array (I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, N = SLURM_ARRAY_TASK_COUNT; with --shards N: I = SLURM_ARRAY_TASK_ID, so a resubmitted task keeps its shard) or a Kubernetes Indexed Job (I = JOB_COMPLETION_INDEX, N from --shards)')
     .option('--shards <n>', 'with --array: the number of shards (required for Kubernetes; with Slurm, the task id is then the shard)')
     .option('--retry-failed', 'also run again the runs recorded as failed')
-    .option('--json', 'with status: print JSON {total, done, failed, missing, missing_runs}')
+    .option('--json', 'with status: print JSON {total, done, failed, missing, missing_runs, backends, gpu} (backends: recorded runs by the backend that ran them; gpu: what ran the GPU runs)')
     .option('--list-features', 'print the measure catalogue with units')
     .option('-q, --quiet', 'no progress bar or summary; errors only')
     .action(async (first: string | undefined, dir: string | undefined, flags: SweepFlags) => {

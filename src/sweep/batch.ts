@@ -10,7 +10,7 @@
  * cannot take (instability, a structural difference the key missed) runs one by one on the
  * CPU backend, as `--backend cpu` would.
  */
-import { loadProtocolMorphology, buildSimulation } from '../protocol/build.ts';
+import { buildSimulation, LayoutCache } from '../protocol/build.ts';
 import { parseProtocol, type Protocol } from '../protocol/protocol.ts';
 import type { Morphology } from '../morphology/index.ts';
 import { runBatch } from '../solvers/batch/index.ts';
@@ -21,23 +21,46 @@ import { runPoint, variantJson } from './design.ts';
 import { emptyMeasures, executeRun, type RunOutcome } from './execute.ts';
 import type { SweepSpec } from './spec.ts';
 
-export type SweepBackend = 'cpu' | 'batch';
+/** `cpu` and `batch` here; `gpu` and `auto` in gpu.ts (float32 on the GPU backend, src/solvers/gpu). */
+export type SweepBackend = 'cpu' | 'batch' | 'gpu' | 'auto';
+
+/** What ran one run (its ledger record says so): `gpu` names the gpu.js mode and adapter. */
+export interface RunBackend {
+  backend: 'cpu' | 'batch' | 'gpu';
+  /** GPU runs: the executor's detail (gpu.js mode and WebGPU adapter, or the test mode). */
+  gpu?: string;
+  /** Why this run went to this backend, when that is not the one asked for. */
+  backend_reason?: string;
+}
+
+export type RunDone = (run: number, outcome: RunOutcome, how?: RunBackend) => void;
 
 /** Default largest batch (state for 64 variants of a 2048-compartment hh cell: ~35 MB). */
 export const MAX_BATCH = 64;
 
-interface Prepared {
+export interface Prepared {
   run: number;
   p: Protocol;
   morphology: Morphology;
   request: SimulationRequest;
 }
 
-/** A cheap fingerprint of what lock-step needs equal; simulateBatch checks it exactly. */
-function structureKey(req: SimulationRequest): string {
-  const L = req.layout;
-  let h = 0;
+const layoutHashes = new WeakMap<SimulationRequest['layout'], number>();
+
+/** A cheap fingerprint of a layout, once per layout object (variants share one through the LayoutCache). */
+function layoutHash(L: SimulationRequest['layout']): number {
+  let h = layoutHashes.get(L);
+  if (h !== undefined) return h;
+  h = 0;
   for (let i = 0; i < L.nNodes; i++) h = (h * 31 + L.parent[i] + L.area_um2[i] * 1e-3 + L.rinv_uS[i] * 1e-2 + L.cm_uF_per_cm2[i]) % 1e12;
+  layoutHashes.set(L, h);
+  return h;
+}
+
+/** A cheap fingerprint of what lock-step needs equal; simulateBatch checks it exactly. */
+export function structureKey(req: SimulationRequest): string {
+  const L = req.layout;
+  const h = layoutHash(L);
   return JSON.stringify([
     L.nNodes,
     h,
@@ -64,7 +87,7 @@ function asResult(r: ReturnType<typeof runBatch>, k: number, req: SimulationRequ
     run_ms: per,
     wall_ms: r.wall_ms / r.variants,
     spikes: r.spikes[k],
-    warnings: [],
+    warnings: r.warnings[k],
     ...(r.final !== undefined ? { final: r.final[k] } : {}),
   };
 }
@@ -80,36 +103,42 @@ export interface BatchedStats {
  * Run `runs` of `spec` with the batch backend where possible, calling `done` once per run (in an
  * order that may differ from `runs`).
  */
-export function runBatched(spec: SweepSpec, runs: readonly number[], done: (run: number, outcome: RunOutcome) => void, maxBatch = MAX_BATCH): BatchedStats {
+export function runBatched(spec: SweepSpec, runs: readonly number[], done: RunDone, maxBatch = MAX_BATCH): BatchedStats {
   const stats: BatchedStats = { batches: 0, batchedRuns: 0, singleRuns: 0 };
-  const morphologies = new Map<string, Morphology>();
+  const layouts = new LayoutCache();
   for (let start = 0; start < runs.length; start += maxBatch) {
     const groups = new Map<string, Prepared[]>();
     for (const run of runs.slice(start, start + maxBatch)) {
-      const t0 = performance.now();
-      try {
-        const p = parseProtocol(variantJson(spec, runPoint(spec, run)), spec.protocolFile);
-        const mkey = JSON.stringify([p.morphology, p.morphologyOptions]);
-        let morphology = morphologies.get(mkey);
-        if (morphology === undefined) {
-          morphology = loadProtocolMorphology(p);
-          morphologies.set(mkey, morphology);
-        }
-        const request = buildSimulation(p, morphology).request;
-        const key = structureKey(request);
-        const g = groups.get(key) ?? [];
-        g.push({ run, p, morphology, request });
-        groups.set(key, g);
-      } catch (e) {
-        done(run, { status: 'failed', error: (e as Error).message, measures: emptyMeasures(spec.measures), wall_s: (performance.now() - t0) / 1000 });
-      }
+      const x = prepareRun(spec, run, layouts, done);
+      if (x === null) continue;
+      const key = structureKey(x.request);
+      const g = groups.get(key) ?? [];
+      g.push(x);
+      groups.set(key, g);
     }
     for (const group of groups.values()) runGroup(spec, group, done, stats);
   }
   return stats;
 }
 
-function runGroup(spec: SweepSpec, group: readonly Prepared[], done: (run: number, outcome: RunOutcome) => void, stats: BatchedStats): void {
+/**
+ * Parse and build run `run` of `spec`; `layouts` shares morphologies and layouts between runs
+ * (parameter-only variants get one layout object, src/protocol/build.ts). A run that does not build
+ * is reported to `done` as failed and gives null.
+ */
+export function prepareRun(spec: SweepSpec, run: number, layouts: LayoutCache, done: RunDone): Prepared | null {
+  const t0 = performance.now();
+  try {
+    const p = parseProtocol(variantJson(spec, runPoint(spec, run)), spec.protocolFile);
+    const built = buildSimulation(p, undefined, undefined, { layouts });
+    return { run, p, morphology: built.morphology, request: built.request };
+  } catch (e) {
+    done(run, { status: 'failed', error: (e as Error).message, measures: emptyMeasures(spec.measures), wall_s: (performance.now() - t0) / 1000 });
+    return null;
+  }
+}
+
+function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDone, stats: BatchedStats): void {
   let result: ReturnType<typeof runBatch> | null = null;
   if (group.length > 1) {
     try {
@@ -126,8 +155,14 @@ function runGroup(spec: SweepSpec, group: readonly Prepared[], done: (run: numbe
     stats.batches++;
     stats.batchedRuns += group.length;
   }
+  const alone = group.length > 1 ? 'the batch backend refused its group (a structural difference or an unstable variant): run alone on the cpu backend' : 'no other run of its batch shares its cell and settings: run alone on the cpu backend';
   group.forEach((x, k) => {
-    const opts = result === null ? { morphology: x.morphology } : { morphology: x.morphology, simulate: () => asResult(result!, k, x.request) };
-    done(x.run, executeRun(x.p, spec.measures, spec.keepTraces, opts));
+    if (result === null) {
+      done(x.run, executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology }), { backend: 'cpu', backend_reason: alone });
+      return;
+    }
+    const o = executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology, simulate: () => asResult(result!, k, x.request) });
+    // its share of the batch's time, besides the measures
+    done(x.run, { ...o, wall_s: o.wall_s + result.wall_ms / result.variants / 1000 }, { backend: 'batch' });
   });
 }

@@ -12,7 +12,8 @@ import { emptyMeasures, type RunOutcome } from './execute.ts';
 import { claimSweepFolder, readManifest } from './folder.ts';
 import { LedgerWriter, readLedgers, type LedgerRecord, type Shard } from './ledger.ts';
 import { runPool } from './pool.ts';
-import { runBatched, type SweepBackend } from './batch.ts';
+import { runBatched, type RunBackend, type SweepBackend } from './batch.ts';
+import type { SweepBackendChoice } from './gpu.ts';
 import { buildTable, tableCsv, tableParquet, type ResultsTable } from './results.ts';
 import type { SweepSpec } from './spec.ts';
 import { TraceWriter } from './traces.ts';
@@ -44,11 +45,30 @@ export interface RunSweepOptions {
   /**
    * `cpu` (default): one run at a time per worker thread. `batch`: runs that share a morphology and
    * discretization go through the batch backend together, in this thread (batch.ts); `jobs` is unused.
+   * `gpu`: the GPU backend, float32, many variants per batch (gpu.ts); no real GPU (and no
+   * DENDRITE_GPU_MODE test mode): a UserError before anything is written. `auto`: `gpu` when a real
+   * GPU is there and runs the sweep, else `cpu`; runs the GPU cannot run go to the CPU. Every ledger
+   * record says which backend ran it (`backend`, `gpu`, `backend_reason`).
    */
   backend?: SweepBackend;
+  /** Largest batch (batch: default 64; gpu: default 1024). */
+  maxBatch?: number;
+  /** Environment for DENDRITE_GPU_MODE (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Called once, before the folder is touched, with what `gpu`/`auto` chose and why. */
+  onBackend?: (c: BackendReport) => void;
   onProgress?: (p: SweepProgress) => void;
   /** Dendrite's version, for the folder stamp. */
   version: string;
+}
+
+/** What `--backend gpu|auto` chose for a sweep. */
+export interface BackendReport {
+  requested: 'gpu' | 'auto';
+  backend: 'gpu' | 'cpu';
+  why: string;
+  /** GPU: the gpu.js mode and adapter (or the test mode). */
+  ran: string | null;
 }
 
 export interface SweepSummary {
@@ -66,6 +86,12 @@ export interface SweepSummary {
   written: string[];
   /** The results table (every recorded run of the folder), when written. */
   table?: ResultsTable;
+  /** Runs of this process by the backend that ran them (cpu, batch, gpu). */
+  backends: Record<string, number>;
+  /** With gpu/auto: what was chosen and why. */
+  backend?: BackendReport;
+  /** With gpu/auto: runs the GPU backend could not run (gpu: recorded failed; auto: ran on the cpu). */
+  gpuRefused?: { run: number; reason: string }[];
   wall_s: number;
 }
 
@@ -83,16 +109,19 @@ export function shareOf(total: number, shard: Shard): number[] {
   return out;
 }
 
-function recordOf(spec: SweepSpec, run: number, o: RunOutcome): Omit<LedgerRecord, 't' | 'host' | 'pid'> {
+/** A ledger record: the outcome, and (`how`) which backend ran it; runs refused before running have none. */
+function recordOf(spec: SweepSpec, run: number, o: RunOutcome, how: RunBackend | undefined): Omit<LedgerRecord, 't' | 'host' | 'pid'> {
   const pt = runPoint(spec, run);
-  return {
+  const rec: Omit<LedgerRecord, 't' | 'host' | 'pid'> & Partial<RunBackend> = {
     run,
     status: o.status,
     error: o.error,
     params: Object.fromEntries(spec.parameters.map((p, k) => [p.name, pt.columns[k]])),
     measures: { ...emptyMeasures(spec.measures), ...o.measures },
     wall_s: o.wall_s,
+    ...(how ?? {}),
   };
+  return rec;
 }
 
 /** Files the sweep reads, which the output folder must not hold. */
@@ -122,6 +151,26 @@ export async function runSweep(spec: SweepSpec, o: RunSweepOptions): Promise<Swe
   if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs must be an integer >= 1, got ${jobs}`);
   const share = shareOf(spec.total, shard);
   const inputs = sweepInputs(spec, share);
+  const requested = o.backend ?? 'cpu';
+  if (!['cpu', 'batch', 'gpu', 'auto'].includes(requested)) throw new UserError(`backend: expected cpu, batch, gpu or auto, got "${requested}"`);
+  // gpu/auto: decide (and refuse `gpu` without a GPU) before the folder is touched
+  let choice: SweepBackendChoice | null = null;
+  if (requested === 'gpu' || requested === 'auto') {
+    const { selectSweepBackend } = await import('./gpu.ts');
+    choice = await selectSweepBackend(requested, spec, share[0], o.env ?? process.env);
+    o.onBackend?.({ requested, backend: choice.backend, why: choice.why, ran: choice.ran });
+  }
+  try {
+    return await runClaimed(spec, o, t0, shard, jobs, share, inputs, requested, choice);
+  } finally {
+    choice?.executor?.destroy();
+  }
+}
+
+async function runClaimed(
+  spec: SweepSpec, o: RunSweepOptions, t0: number, shard: Shard, jobs: number, share: number[], inputs: { path: string; what: string }[],
+  requested: SweepBackend, choice: SweepBackendChoice | null,
+): Promise<SweepSummary> {
   claimSweepFolder(o.out, spec, o.version, inputs);
 
   const state = readLedgers(o.out);
@@ -129,13 +178,17 @@ export async function runSweep(spec: SweepSpec, o: RunSweepOptions): Promise<Swe
   const todo = share.filter((r) => !isDone(state.records.get(r)));
   const before = share.length - todo.length;
 
-  const summary: SweepSummary = { dir: o.out, total: spec.total, share: share.length, before, ran: 0, ok: 0, failed: 0, unstable: 0, complete: false, written: [], wall_s: 0 };
+  const summary: SweepSummary = {
+    dir: o.out, total: spec.total, share: share.length, before, ran: 0, ok: 0, failed: 0, unstable: 0, complete: false, written: [], backends: {}, wall_s: 0,
+    ...(choice ? { backend: { requested: choice.requested, backend: choice.backend, why: choice.why, ran: choice.ran } } : {}),
+  };
   if (todo.length > 0) {
     const ledger = new LedgerWriter(o.out, shard);
     const traces = spec.keepTraces.length > 0 ? new TraceWriter(o.out, ledger.stem, spec.keepTraces) : null;
     try {
-      const done = (run: number, outcome: RunOutcome): void => {
-        const rec = recordOf(spec, run, outcome);
+      const done = (run: number, outcome: RunOutcome, how?: RunBackend): void => {
+        const rec = recordOf(spec, run, outcome, how);
+        if (how) summary.backends[how.backend] = (summary.backends[how.backend] ?? 0) + 1;
         // traces first: a ledger line only ever points at rows already on disk
         const ref = traces && outcome.status === 'ok' && outcome.traces ? traces.append(outcome.traces) : undefined;
         const full = ledger.append(ref === undefined ? rec : { ...rec, trace: ref });
@@ -148,14 +201,27 @@ export async function runSweep(spec: SweepSpec, o: RunSweepOptions): Promise<Swe
           elapsed_s: (performance.now() - t0) / 1000, last: full,
         });
       };
-      if (o.backend === 'batch') {
-        runBatched(spec, todo, done);
-      } else {
-        await runPool(todo, {
+      const onCpu = (runs: readonly number[], why: (run: number) => string | undefined): Promise<void> =>
+        runPool(runs, {
           jobs,
           task: (run) => ({ run, protocolJson: variantJson(spec, runPoint(spec, run)), protocolFile: spec.protocolFile, measures: spec.measures, keepTraces: spec.keepTraces }),
-          done,
+          done: (run, outcome) => {
+            const reason = why(run);
+            done(run, outcome, { backend: 'cpu', ...(reason !== undefined ? { backend_reason: reason } : {}) });
+          },
         });
+      if (requested === 'batch') {
+        runBatched(spec, todo, done, o.maxBatch);
+      } else if (choice !== null && choice.backend === 'gpu') {
+        const { runOnGpu } = await import('./gpu.ts');
+        const stats = await runOnGpu(spec, todo, choice.executor!, done, { refuse: requested === 'gpu', maxBatch: o.maxBatch });
+        summary.gpuRefused = stats.refused;
+        if (requested === 'auto' && stats.refused.length > 0) {
+          const reasons = new Map(stats.refused.map((r) => [r.run, `the gpu backend cannot run this variant: ${r.reason}`]));
+          await onCpu(stats.refused.map((r) => r.run), (run) => reasons.get(run));
+        }
+      } else {
+        await onCpu(todo, () => (choice !== null ? `auto: ${choice.why}` : undefined));
       }
     } finally {
       ledger.close();
@@ -179,6 +245,10 @@ export interface SweepStatus {
   failed: number;
   missing: number;
   missing_runs: number[];
+  /** Recorded runs by the backend that ran them (cpu, batch, gpu; `none`: refused before running, e.g. a run the gpu backend cannot run). */
+  backends: Record<string, number>;
+  /** What ran the GPU runs: each distinct gpu.js mode and adapter (or test mode). */
+  gpu: string[];
 }
 
 export function sweepStatus(dir: string): SweepStatus {
@@ -186,13 +256,21 @@ export function sweepStatus(dir: string): SweepStatus {
   const { records } = readLedgers(dir);
   let done = 0, failed = 0;
   const missing_runs: number[] = [];
+  const backends: Record<string, number> = {};
+  const gpu = new Set<string>();
   for (let r = 0; r < m.total; r++) {
-    const rec = records.get(r);
-    if (!rec) missing_runs.push(r);
-    else if (rec.status === 'ok') done++;
+    const rec = records.get(r) as (LedgerRecord & Partial<RunBackend>) | undefined;
+    if (!rec) {
+      missing_runs.push(r);
+      continue;
+    }
+    if (rec.status === 'ok') done++;
     else failed++;
+    const b = rec.backend ?? 'none';
+    backends[b] = (backends[b] ?? 0) + 1;
+    if (rec.gpu !== undefined) gpu.add(rec.gpu);
   }
-  return { total: m.total, done, failed, missing: missing_runs.length, missing_runs };
+  return { total: m.total, done, failed, missing: missing_runs.length, missing_runs, backends, gpu: [...gpu] };
 }
 
 /** Merge the ledgers of `dir` into results.parquet and results.csv. */

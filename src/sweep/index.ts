@@ -5,13 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadSweep, type SweepSpec } from './spec.ts';
-import { runSweep, sweepStatus, writeResults, type SweepProgress, type SweepSummary, type SweepStatus } from './engine.ts';
+import { runSweep, sweepStatus, writeResults, type BackendReport, type SweepProgress, type SweepSummary, type SweepStatus } from './engine.ts';
+import type { SweepBackend } from './batch.ts';
 import { readManifest } from './folder.ts';
 import { readLedgers, type Shard } from './ledger.ts';
 import { buildTable, type ResultsTable } from './results.ts';
 
 export { loadSweep, type SweepSpec, type SweepParameter, type Measure, type Design, type Distribution } from './spec.ts';
-export { runSweep, sweepStatus, writeResults, shareOf, checkShard, type SweepProgress, type SweepSummary, type SweepStatus, type RunSweepOptions } from './engine.ts';
+export { type SweepBackend, type RunBackend } from './batch.ts';
+export { runSweep, sweepStatus, writeResults, shareOf, checkShard, type BackendReport, type SweepProgress, type SweepSummary, type SweepStatus, type RunSweepOptions } from './engine.ts';
 export { runPoint, variantJson, variantProtocol, describeRun, type RunPoint } from './design.ts';
 export { FEATURES, computeFeature, type FeatureInfo, type TraceView, type FeatureOptions } from './features.ts';
 export { readLedgers, type LedgerRecord, type Shard } from './ledger.ts';
@@ -40,8 +42,18 @@ export interface SweepOptions {
   retryFailed?: boolean;
   /** Called after each run. */
   onProgress?: (p: SweepProgress) => void;
-  /** `cpu` (default) or `batch`: lock-step batches of the runs that share a morphology and discretization (batch.ts). */
-  backend?: 'cpu' | 'batch';
+  /**
+   * `cpu` (default); `batch`: lock-step batches of the runs that share a morphology and
+   * discretization (batch.ts); `gpu`: those batches on the GPU backend in float32 (gpu.ts,
+   * docs/gpu.md); `auto`: gpu with a real GPU, else cpu. See RunSweepOptions.backend.
+   */
+  backend?: SweepBackend;
+  /** Largest batch (batch: 64, gpu: 1024 by default). */
+  maxBatch?: number;
+  /** Environment for DENDRITE_GPU_MODE (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** With gpu/auto: called once, before anything is written, with the choice and why. */
+  onBackend?: (c: BackendReport) => void;
 }
 
 export interface SweepResult extends SweepSummary {

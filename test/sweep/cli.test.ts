@@ -53,8 +53,8 @@ describe('dendrite sweep: shares', () => {
 
     const st = await cli(['sweep', 'status', out, '--json']);
     expect(st.code).toBe(0);
-    expect(JSON.parse(st.out)).toEqual({ total: 7, done: 5, failed: 0, missing: 2, missing_runs: [2, 5] });
-    expect((await cli(['sweep', 'status', out])).out).toBe('total 7\ndone 5\nfailed 0\nmissing 2');
+    expect(JSON.parse(st.out)).toEqual({ total: 7, done: 5, failed: 0, missing: 2, missing_runs: [2, 5], backends: { cpu: 5 }, gpu: [] });
+    expect((await cli(['sweep', 'status', out])).out).toBe('total 7\ndone 5\nfailed 0\nmissing 2\nbackends cpu 5');
     const c1 = await cli(['sweep', 'collect', out]);
     expect(c1.code).toBe(1);
     expect(c1.err).toMatch(/2 of 7 runs are missing \(e\.g\. run 2, 5\)/);

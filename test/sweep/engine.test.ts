@@ -87,7 +87,7 @@ describe('sweep engine', () => {
     expect(r.table.data.where[1]).toBe('{"region":"dend","distance_um":5000}');
     expect(r.table.data.n_spikes[1]).toBeNull();
     expect(r.complete).toBe(true);
-    expect(status(out)).toEqual({ total: 6, done: 4, failed: 2, missing: 0, missing_runs: [] });
+    expect(status(out)).toEqual({ total: 6, done: 4, failed: 2, missing: 0, missing_runs: [], backends: { cpu: 6 }, gpu: [] });
     const retry = await sweep(file, { out, jobs: 1, retryFailed: true });
     expect(retry.ran).toBe(2);
     expect(retry.failed).toBe(2);

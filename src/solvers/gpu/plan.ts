@@ -21,6 +21,11 @@ export interface GpuVariant {
   scale?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** IClamp amplitudes (nA), one per IClamp instance in the model's order; default the model's. */
   amp_nA?: ArrayLike<number>;
+  /**
+   * Set a parameter node by node: `{ hh: { gnabar: values } }`, one value per layout node (index as
+   * in model.layout; read where the mechanism is inserted). Applied before `scale`; `params` wins.
+   */
+  nodes?: Readonly<Record<string, Readonly<Record<string, ArrayLike<number>>>>>;
 }
 
 export interface ParamArray {
@@ -186,7 +191,7 @@ export function buildPlan(model: CompiledModel, variants: readonly GpuVariant[])
     }
     const params = new Map<string, ParamArray>();
     for (const p of paramNames) {
-      const varies = variants.some((v) => v.params?.[name]?.[p] !== undefined || v.scale?.[name]?.[p] !== undefined);
+      const varies = variants.some((v) => v.params?.[name]?.[p] !== undefined || v.scale?.[name]?.[p] !== undefined || v.nodes?.[name]?.[p] !== undefined);
       if (!varies) {
         params.set(p, { perVariant: false, data: Float32Array.from(base[p]) });
         continue;
@@ -196,13 +201,14 @@ export function buildPlan(model: CompiledModel, variants: readonly GpuVariant[])
         for (let b = 0; b < B; b++) {
           const set = variants[b].params?.[name]?.[p];
           const f = variants[b].scale?.[name]?.[p] ?? 1;
-          data[l * B + b] = (set !== undefined ? (mask[l] ? set : 0) : base[p][l]) * f;
+          const per = variants[b].nodes?.[name]?.[p];
+          data[l * B + b] = (set !== undefined ? (mask[l] ? set : 0) : per !== undefined ? (mask[l] ? per[node[l]] : 0) : base[p][l]) * f;
         }
       }
       params.set(p, { perVariant: true, data });
     }
     for (const v of variants) {
-      for (const src of [v.params, v.scale]) {
+      for (const src of [v.params, v.scale, v.nodes]) {
         for (const p of Object.keys(src?.[name] ?? {})) if (!paramNames.includes(p)) throw new GpuUnsupportedError(`a variant sets ${name}.${p}, which is not a parameter of ${name} (${paramNames.join(', ')})`);
       }
     }
@@ -218,7 +224,10 @@ export function buildPlan(model: CompiledModel, variants: readonly GpuVariant[])
   }
 
   variants.forEach((v, b) => {
-    for (const src of [v.params, v.scale]) {
+    for (const [m, per] of Object.entries(v.nodes ?? {})) {
+      for (const [p, arr] of Object.entries(per)) if (arr.length !== n) throw new GpuUnsupportedError(`variant ${b} gives ${arr.length} values of ${m}.${p}; the layout has ${n} nodes`);
+    }
+    for (const src of [v.params, v.scale, v.nodes]) {
       for (const m of Object.keys(src ?? {})) if (!byName.has(m)) throw new GpuUnsupportedError(`variant ${b} sets ${m}, which the model does not insert`);
     }
   });
