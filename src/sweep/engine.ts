@@ -58,6 +58,8 @@ export interface RunSweepOptions {
   /** Called once, before the folder is touched, with what `gpu`/`auto` chose and why. */
   onBackend?: (c: BackendReport) => void;
   onProgress?: (p: SweepProgress) => void;
+  /** Notes for the user (e.g. runs of an older ledger whose input files cannot be checked). */
+  log?: (message: string) => void;
   /** Dendrite's version, for the folder stamp. */
   version: string;
 }
@@ -183,7 +185,7 @@ async function runClaimed(
     ...(choice ? { backend: { requested: choice.requested, backend: choice.backend, why: choice.why, ran: choice.ran } } : {}),
   };
   if (todo.length > 0) {
-    const ledger = new LedgerWriter(o.out, shard);
+    const ledger = new LedgerWriter(o.out, shard, { inputs, log: o.log }); // refuses inputs changed since recorded runs (ledger.ts)
     const traces = spec.keepTraces.length > 0 ? new TraceWriter(o.out, ledger.stem, spec.keepTraces) : null;
     try {
       const done = (run: number, outcome: RunOutcome, how?: RunBackend): void => {
