@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-process.ts';
+import { parseLedger } from '../../src/sweep/ledger.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SBATCH = `${ROOT}examples/cluster/sweep-array.sbatch`;
@@ -316,7 +317,7 @@ describe('the Indexed Job\'s command line, run as its pods would run it', () => 
     expect(ledgers.map((f) => /^shard-(\d+)-of-(\d+)\./.exec(f)?.slice(1).join('/')).sort()).toEqual(
       Array.from({ length: completions }, (_, i) => `${i}/${completions}`).sort(),
     );
-    const records = ledgers.flatMap((f) => readFileSync(join(out, 'ledger', f), 'utf8').split('\n').filter(Boolean));
+    const records = ledgers.flatMap((f) => parseLedger(readFileSync(join(out, 'ledger', f), 'utf8')).records);
     expect(records).toHaveLength(10);
     const status = await runCli(['sweep', 'status', out, '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ total: 10, done: 10, failed: 0, missing: 0 });
