@@ -99,7 +99,6 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       retryFailed: flags.retryFailed,
       backend,
       version: dendriteVersion(),
-      log: flags.quiet ? undefined : (m) => io.err(`dendrite: note: ${m}`),
       onBackend: (c) => {
         if (flags.quiet) return;
         if (c.backend === 'gpu') io.err(`dendrite: backend ${c.requested === 'auto' ? 'auto: chose gpu' : 'gpu'}: ${c.ran} (float32; ${c.why})`);
@@ -192,7 +191,7 @@ export function registerSweep(program: Command, io: Io): void {
     .argument('[dir]', 'with collect / status: the sweep folder')
     .option('-o, --out <dir>', 'the sweep folder: created, or resumed (the same sweep file only); results.parquet and results.csv when complete')
     .option('-j, --jobs <n>', 'worker threads (default: the number of CPU cores)')
-    .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), one thread; gpu: those batches on the GPU backend in float32 (docs/gpu.md; no GPU: error, nothing written; runs it cannot run are recorded failed with the reason); auto: gpu when a real GPU runs the sweep, else cpu, and says why. The ledger records which backend ran each run')
+    .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), one thread; gpu: runs grouped into float32 batches on the GPU backend (docs/gpu.md; no GPU: error, nothing written; runs it cannot run are recorded failed with the reason); auto: gpu when a real GPU runs the sweep, else cpu, and says why. The ledger records which backend ran each run')
     .option('--shard <i/n>', 'run only share I of N (I from 0): runs r with r mod N = I; shards may share one --out folder')
     .option('--array', 'take the share from a Slurm job array (I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, N = SLURM_ARRAY_TASK_COUNT; with --shards N: I = SLURM_ARRAY_TASK_ID, so a resubmitted task keeps its shard) or a Kubernetes Indexed Job (I = JOB_COMPLETION_INDEX, N from --shards)')
     .option('--shards <n>', 'with --array: the number of shards (required for Kubernetes; with Slurm, the task id is then the shard)')

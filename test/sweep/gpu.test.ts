@@ -69,7 +69,8 @@ function compareSweeps(dir: string, cpu: SweepResult, gpu: SweepResult, sample_d
 
 function ledgerRecords(dir: string): (Record<string, unknown> & Partial<RunBackend>)[] {
   const files = readdirSync(join(dir, 'ledger')).filter((f) => f.endsWith('.jsonl'));
-  return files.flatMap((f) => readFileSync(join(dir, 'ledger', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+  const lines = files.flatMap((f) => readFileSync(join(dir, 'ledger', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+  return lines.filter((r) => Number.isInteger(r.run) && typeof r.status === 'string'); // run records (not a header)
 }
 
 let gpujs: string | null = null;
