@@ -99,6 +99,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       retryFailed: flags.retryFailed,
       backend,
       version: dendriteVersion(),
+      log: flags.quiet ? undefined : (m) => io.err(`dendrite: note: ${m}`),
       onBackend: (c) => {
         if (flags.quiet) return;
         if (c.backend === 'gpu') io.err(`dendrite: backend ${c.requested === 'auto' ? 'auto: chose gpu' : 'gpu'}: ${c.ran} (float32; ${c.why})`);
