@@ -13,7 +13,7 @@
  * runs every mechanism both ways (this description's generated kernels, the hand-written kernel).
  */
 import type { MechanismFile } from './types.ts';
-import { K_AMPA, K_Exp2Syn, K_GABAA, K_NMDA } from './specs-synapses.ts';
+import { K_AMPA, K_Exp2Syn, K_GABAA, K_myAMPA, K_myGABA, K_myNMDA, K_NMDA } from './specs-synapses.ts';
 import { K_kad, K_kap } from './specs-ka.ts';
 import { K_CaDynamics_E2, K_dCaAP } from './specs-dcaap-cadyn.ts';
 
@@ -836,6 +836,9 @@ export const BUILTIN_KINETICS: Readonly<Record<string, MechanismFile>> = {
   AMPA: K_AMPA,
   NMDA: K_NMDA,
   GABAA: K_GABAA,
+  myAMPA: K_myAMPA,
+  myGABA: K_myGABA,
+  myNMDA: K_myNMDA,
   kap: K_kap,
   kad: K_kad,
   CaDynamics_E2: K_CaDynamics_E2,
