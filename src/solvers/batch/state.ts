@@ -9,18 +9,56 @@
  * the (instance, batch) loop with the batch innermost, unchanged. The kernels are those of the
  * catalogue given (default: src/channels/ir `irCatalogue()`, generated from the kinetics
  * descriptions wherever one exists; the rest, e.g. IClamp and CaDynamics_E2, hand-written).
+ *
+ * Memory and WebAssembly: the arrays the step loop touches (v, rhs, d, the ions' arrays, the
+ * solver's coefficients, and every array of a mechanism with a WebAssembly kernel) live in one
+ * WebAssembly.Memory owned by the state (./wasm.ts); JavaScript sees them as Float64Array views.
+ * The Hines solve runs in WebAssembly SIMD over the variant axis (./wasm-hines.ts), and so do the
+ * current and state updates of every density mechanism compiled from a kinetics description or a
+ * mechanism file without events and with its rate table off (src/channels/ir/wasm/kernel.ts); they
+ * perform the JavaScript kernels' operations in the same order, so results stay bitwise those of
+ * single runs. Other mechanisms (hand-written kernels, point processes, synapses, rate tables) run
+ * their JavaScript kernels on the views.
  */
 import { advanceReversal, createIonState, initializeIon } from '../../channels/ions.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance } from '../../channels/mechanism.ts';
+import { lowerMechanism, type LoweredMechanism, type UserMechanism } from '../../channels/user/compile.ts';
+import { constCount, generateKernels, unsupportedReason, UnsupportedKernelError, type GeneratedKernels } from '../../channels/ir/wasm/kernel.ts';
+import type { Fn } from '../../channels/ir/wasm/asm.ts';
+import { Arena, createBatchMemory, instantiateBatchModule, type BatchMemory } from './wasm.ts';
+import { hinesFunctions } from './wasm-hines.ts';
 import { SimulationSpecError } from '../errors.ts';
 import type { CompiledModel } from '../model.ts';
 import { EventRuntime } from '../events.ts';
 import type { BoundMechanism } from '../cpu.ts';
-import { batchAxialEliminate, batchAxialTriangularize, batchBacksubstitute, batchFactorize } from './hines.ts';
+import { batchFactorize } from './hines.ts';
 
 export interface BatchBound {
   readonly mechanism: Mechanism;
   readonly instance: MechanismInstance;
+  /** WebAssembly kernels replacing the mechanism's current and advance (null: its JavaScript kernels). */
+  readonly wasm: WasmKernels | null;
+}
+
+/** A mechanism use's generated WebAssembly kernels (src/channels/ir/wasm/kernel.ts). */
+export interface WasmKernels {
+  /** Constants (t, dt, celsius, globals, block-level quantities) into the memory, before either call. */
+  prepare(ctx: MechanismContext): void;
+  current(): void;
+  advance: (() => void) | null;
+}
+
+/** The engine's WebAssembly side: the memory every array above is a view of, and the solver's functions. */
+export interface BatchEngine {
+  readonly memory: WebAssembly.Memory;
+  fillD(): void;
+  triangularize(): void;
+  eliminate(): void;
+  /** Back-substitution with the reciprocal diagonal at byte address dinv; returns −1 or the first bad index. */
+  backsubstitute(dinv: number, factor: number, limit: number): number;
+  /** Byte addresses of d and of the factorised dinv (linear models). */
+  readonly dAt: number;
+  readonly dinvAt: number;
 }
 
 export interface BatchState {
@@ -57,6 +95,8 @@ export interface BatchState {
   readonly events: readonly (EventRuntime | null)[];
   readonly detectorView: readonly (Float64Array | null)[];
   readonly detectorNodes: readonly (Int32Array | null)[];
+  /** The WebAssembly memory and solver (see the file comment). */
+  readonly engine: BatchEngine;
 }
 
 function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -111,6 +151,16 @@ function interleave(per: readonly (ArrayLike<number> | undefined)[], n: number, 
   return out;
 }
 
+/** The lowered IR of a use whose current and advance can run as WebAssembly, or null (JavaScript kernels). */
+function wasmCandidate(m: Mechanism, globals: Readonly<Record<string, number>>): LoweredMechanism | null {
+  const um = m as Partial<UserMechanism>;
+  if (um.spec === undefined || typeof um.code !== 'string') return null;
+  const spec = um.spec;
+  if (spec.rateTable !== undefined && (globals.usetable ?? spec.rateTable.usetable) === 1) return null;
+  const low = lowerMechanism(spec);
+  return unsupportedReason(low) === null ? low : null;
+}
+
 export function createBatchState(models: readonly CompiledModel[]): BatchState {
   checkCompatible(models);
   const m0 = models[0];
@@ -118,29 +168,8 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
   const layout = m0.layout;
   const n = layout.nNodes;
   const nb = n * B;
-  const v = new Float64Array(nb);
-  const rhs = new Float64Array(nb);
-  const d = new Float64Array(nb);
-  const area = new Float64Array(nb);
-  for (let i = 0; i < n; i++) area.fill(layout.area_um2[i], i * B, (i + 1) * B);
+  const linear = m0.mechanisms.every((cm) => cm.mechanism.description.constantConductance === true);
 
-  const ions: IonState[] = [];
-  const ionByName: Record<string, IonState> = {};
-  m0.ions.forEach((ci0, k) => {
-    const style = new Uint8Array(nb);
-    if (ci0.style) for (let i = 0; i < n; i++) style.fill(ci0.style[i], i * B, (i + 1) * B);
-    const full = createIonState(ci0.name, nb, {
-      e: interleave(models.map((m) => m.ions[k].e), n, NaN),
-      ci0: interleave(models.map((m) => m.ions[k].ci0), n, NaN),
-      co0: interleave(models.map((m) => m.ions[k].co0), n, NaN),
-      style,
-    });
-    // Where no mechanism writes a concentration, ci and co keep their initial values for the whole
-    // (single) run, so the copies finitialize would restore them from are not kept (16 B per node·variant).
-    const ion: IonState = full.nernstAdvance === undefined ? { ...full, ci0: undefined, co0: undefined } : full;
-    ions.push(ion);
-    ionByName[ci0.name] = ion;
-  });
   // Ion totals somebody reads (the cpu backend's rule).
   const totalsRead = new Set<string>();
   for (const p of m0.probes) if (p.kind === 'ion' && (p.variable === 'i' || p.variable === 'didv')) totalsRead.add(p.ion);
@@ -149,14 +178,87 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
       if (u.read.some((r) => r === 'i' + u.ion || r === 'i' || r === 'di' + u.ion + '_dv')) totalsRead.add(u.ion);
     }
   }
+  const readVars = (use: number): Set<string> =>
+    new Set([...m0.probes, ...(m0.finalProbes ?? [])].filter((p) => p.kind === 'mechanism' && p.use === use).map((p) => (p as { variable: string }).variable));
+
+  // 1. Plan the memory.
+  const arena = new Arena();
+  const at = {
+    v: arena.f64(nb), rhs: arena.f64(nb), d: arena.f64(nb), ctxD: linear ? arena.f64(nb) : -1, area: arena.f64(nb),
+    fac: linear ? arena.f64(nb) : 0, dinv: linear ? arena.f64(nb) : 0,
+    parent: arena.i32(n), a: arena.f64(n), b: arena.f64(n), ab: arena.f64(n), dConst: arena.f64(n),
+  };
+  const ionFull = m0.ions.map((ci0, k) => {
+    const style = new Uint8Array(nb);
+    if (ci0.style) for (let i = 0; i < n; i++) style.fill(ci0.style[i], i * B, (i + 1) * B);
+    return createIonState(ci0.name, nb, {
+      e: interleave(models.map((m) => m.ions[k].e), n, NaN),
+      ci0: interleave(models.map((m) => m.ions[k].ci0), n, NaN),
+      co0: interleave(models.map((m) => m.ions[k].co0), n, NaN),
+      style,
+    });
+  });
+  // Where no mechanism writes a concentration, ci and co keep their initial values for the whole
+  // (single) run, so the copies finitialize would restore them from are not kept (16 B per node·variant).
+  const ionAt = ionFull.map((full) => {
+    const keep0 = full.nernstAdvance !== undefined;
+    return { e: arena.f64(nb), i: arena.f64(nb), didv: arena.f64(nb), ci: arena.f64(nb), co: arena.f64(nb), ci0: keep0 ? arena.f64(nb) : -1, co0: keep0 ? arena.f64(nb) : -1 };
+  });
+  const plans = m0.mechanisms.map((cm, use) => {
+    const low = wasmCandidate(cm.mechanism, cm.globals);
+    if (low === null) return null;
+    const count = cm.nodes.length * B;
+    const vars: Record<string, number> = {};
+    for (const p of low.spec.parameters) vars[p.name] = arena.f64(count);
+    for (const s of low.spec.states) vars[s.name] = arena.f64(count);
+    for (const q of cm.mechanism.description.assigned) vars[q.name] = arena.f64(count);
+    return { low, use, vars, nodeRows: arena.i32(cm.nodes.length), consts: arena.f64(constCount(low)) };
+  });
+
+  // 2. The memory and its views.
+  const mem: BatchMemory = createBatchMemory(arena);
+  const v = mem.f64(at.v, nb);
+  const rhs = mem.f64(at.rhs, nb);
+  const d = mem.f64(at.d, nb);
+  const area = mem.f64(at.area, nb);
+  for (let i = 0; i < n; i++) area.fill(layout.area_um2[i], i * B, (i + 1) * B);
+  const ions: IonState[] = [];
+  const ionByName: Record<string, IonState> = {};
+  ionFull.forEach((full, k) => {
+    const A = ionAt[k];
+    const put = (x: Float64Array, where: number): Float64Array => {
+      const view = mem.f64(where, nb);
+      view.set(x);
+      return view;
+    };
+    const ion: IonState = {
+      ...full,
+      e: put(full.e, A.e),
+      i: put(full.i, A.i),
+      didv: put(full.didv, A.didv),
+      ci: put(full.ci, A.ci),
+      co: put(full.co, A.co),
+      ci0: A.ci0 >= 0 ? put(full.ci0!, A.ci0) : undefined,
+      co0: A.co0 >= 0 ? put(full.co0!, A.co0) : undefined,
+    };
+    ions.push(ion);
+    ionByName[full.name] = ion;
+  });
   const unreadIons = new Set(ions.map((x) => x.name).filter((x) => !totalsRead.has(x)));
 
-  const mechanisms: BatchBound[] = m0.mechanisms.map((cm, use) => {
+  const mechanisms = m0.mechanisms.map((cm, use) => {
     const count = cm.nodes.length;
+    const plan = plans[use];
     const nodes = new Int32Array(count * B);
     for (let k = 0; k < count; k++) for (let beta = 0; beta < B; beta++) nodes[k * B + beta] = cm.nodes[k] * B + beta;
     const params: Record<string, Float64Array> = {};
-    for (const name of Object.keys(cm.params)) params[name] = interleave(models.map((m) => m.mechanisms[use].params[name]), count, NaN);
+    for (const name of Object.keys(cm.params)) {
+      const x = interleave(models.map((m) => m.mechanisms[use].params[name]), count, NaN);
+      if (plan !== null && plan.vars[name] !== undefined) {
+        params[name] = mem.f64(plan.vars[name], count * B);
+        params[name].set(x);
+      } else params[name] = x;
+    }
     const needed: Record<string, IonState> = {};
     for (const u of cm.mechanism.description.ions) needed[u.ion] = ionByName[u.ion];
     const instance = cm.mechanism.instantiate({
@@ -166,23 +268,66 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
       area_um2: area,
       ions: needed,
       unread: {
-        vars: new Set(
-          cm.mechanism.description.assigned
-            .map((q) => q.name)
-            .filter((name) => !m0.probes.some((p) => p.kind === 'mechanism' && p.use === use && p.variable === name)),
-        ),
+        vars: new Set(cm.mechanism.description.assigned.map((q) => q.name).filter((name) => !readVars(use).has(name))),
         ionTotals: unreadIons,
       },
     });
-    return { mechanism: cm.mechanism, instance };
+    if (plan !== null) {
+      // The compiled kernels read inst.vars[name] at every call: states and stored quantities move to the memory.
+      const vars = instance.vars as Record<string, Float64Array>;
+      for (const [name, where] of Object.entries(plan.vars)) if (vars[name] !== params[name]) vars[name] = mem.f64(where, count * B);
+      mem.i32(plan.nodeRows, count).set(cm.nodes.map((x) => x * B * 8));
+    }
+    return { cm, plan, instance };
   });
 
+  // 3. Kernels and the module.
+  const fns: Fn[] = [];
+  const generated = mechanisms.map(({ cm, plan }, use): GeneratedKernels | null => {
+    if (plan === null) return null;
+    const ionsAt: Record<string, number> = {};
+    m0.ions.forEach((x, k) => {
+      for (const f of ['e', 'i', 'didv', 'ci', 'co'] as const) ionsAt[`${x.name}.${f}`] = ionAt[k][f];
+    });
+    try {
+      const g = generateKernels(plan.low, {
+        B, count: cm.nodes.length, nodeRows: plan.nodeRows, v: at.v, rhs: at.rhs, d: linear ? at.ctxD : at.d,
+        vars: plan.vars, ions: ionsAt, consts: plan.consts, storeVars: readVars(use), storeIonTotals: totalsRead,
+      }, `m${use}`);
+      fns.push(...g.fns);
+      return g;
+    } catch (e) {
+      if (e instanceof UnsupportedKernelError) return null;
+      throw e;
+    }
+  });
+  fns.push(...hinesFunctions({ n, B, parent: at.parent, a: at.a, b: at.b, ab: at.ab, dConst: at.dConst, v: at.v, rhs: at.rhs, d: at.d, fac: at.fac, dinv: at.dinv }));
+  const ex = instantiateBatchModule(mem, fns);
+
+  mem.i32(at.parent, n).set(layout.parent);
+  const a = mem.f64(at.a, n);
+  a.set(m0.a);
+  const b = mem.f64(at.b, n);
+  b.set(m0.b);
+  const ab = mem.f64(at.ab, n);
+  for (let i = 0; i < n; i++) ab[i] = m0.a[i] * m0.b[i];
   const secondOrder = m0.method === 'crank_nicolson';
   const cfac = 0.001 * (secondOrder ? 2.0 / m0.dt_ms : 1.0 / m0.dt_ms);
-  const dConst = new Float64Array(n);
+  const dConst = mem.f64(at.dConst, n);
   for (let i = 0; i < n; i++) dConst[i] = cfac * layout.cm_uF_per_cm2[i] - m0.b[i];
   for (let i = 0; i < n; i++) if (layout.parent[i] >= 0) dConst[layout.parent[i]] -= m0.a[i];
-  const linear = mechanisms.every((x) => x.mechanism.description.constantConductance === true);
+
+  const bound: BatchBound[] = mechanisms.map(({ cm, instance }, use) => {
+    const g = generated[use];
+    if (g === null) return { mechanism: cm.mechanism, instance, wasm: null };
+    const globals = (instance as unknown as { globals: Readonly<Record<string, number>> }).globals;
+    const F = mem.F;
+    const prepare = g.prepare;
+    const current = ex[g.current.name] as () => void;
+    const advance = g.advance === null ? null : (ex[g.advance.name] as () => void);
+    return { mechanism: cm.mechanism, instance, wasm: { prepare: (ctx: MechanismContext) => prepare(F, globals, ctx), current, advance } };
+  });
+
   const detectorView: (Float64Array | null)[] = [];
   const events = models.map((m, beta): EventRuntime | null => {
     if (!m.events) {
@@ -190,7 +335,7 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
       return null;
     }
     // NET_RECEIVE of variant β's instance k is the expanded instance k·B + β.
-    const targets: BoundMechanism[] = mechanisms.map((bm) => {
+    const targets: BoundMechanism[] = bound.map((bm) => {
       const receive = bm.mechanism.netReceive;
       if (receive === undefined) return bm;
       const mechanism = { ...bm.mechanism, netReceive: (inst: MechanismInstance, k: number, w: number, c: MechanismContext) => receive.call(bm.mechanism, inst, k * B + beta, w, c) };
@@ -200,33 +345,45 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
     detectorView.push(view);
     return new EventRuntime(m.events, targets, view, m.tstop_ms, m.dt_ms);
   });
-  const ctx: MechanismContext = { t: 0, dt: m0.dt_ms, celsius: m0.celsius, v, rhs, d: linear ? new Float64Array(nb) : d, area_um2: area };
+  const ctx: MechanismContext = { t: 0, dt: m0.dt_ms, celsius: m0.celsius, v, rhs, d: linear ? mem.f64(at.ctxD, nb) : d, area_um2: area };
+  const engine: BatchEngine = {
+    memory: mem.memory,
+    fillD: ex.fill_d as () => void,
+    triangularize: ex.triangularize as () => void,
+    eliminate: (ex.eliminate ?? (() => {
+      throw new Error('internal: eliminate on a nonlinear batch');
+    })) as () => void,
+    backsubstitute: ex.backsubstitute as (dinv: number, factor: number, limit: number) => number,
+    dAt: at.d,
+    dinvAt: at.dinv,
+  };
   return {
     n,
     B,
     parent: layout.parent,
-    a: m0.a,
-    b: m0.b,
-    ab: m0.a.map((x, i) => x * m0.b[i]),
+    a,
+    b,
+    ab,
     dConst,
     v,
     rhs,
     d,
     vInit: Float64Array.from(models.map((m) => m.v_init_mV)),
-    mechanisms,
-    advancing: mechanisms.filter((x) => x.mechanism.advance !== undefined),
-    beforeBreakpoint: mechanisms.filter((x) => x.mechanism.beforeBreakpoint !== undefined),
+    mechanisms: bound,
+    advancing: bound.filter((x) => x.mechanism.advance !== undefined),
+    beforeBreakpoint: bound.filter((x) => x.mechanism.beforeBreakpoint !== undefined),
     ions,
     correctedIons: ions.filter((x) => totalsRead.has(x.name)),
     ctx,
     secondOrder,
     linear,
-    fac: new Float64Array(linear ? nb : 0),
-    dinv: new Float64Array(linear ? nb : 0),
+    fac: linear ? mem.f64(at.fac, nb) : new Float64Array(0),
+    dinv: linear ? mem.f64(at.dinv, nb) : new Float64Array(0),
     vLimit: m0.vLimit_mV,
     events,
     detectorView,
     detectorNodes: models.map((m) => (m.events ? m.events.detectorNode : null)),
+    engine,
   };
 }
 
@@ -276,6 +433,16 @@ export function batchFinitialize(s: BatchState): void {
   }
 }
 
+/** A use's current contributions: its WebAssembly kernel or its JavaScript one. */
+function current(m: BatchBound, ctx: MechanismContext): void {
+  const w = m.wasm;
+  if (w === null) m.mechanism.current(m.instance, ctx);
+  else {
+    w.prepare(ctx);
+    w.current();
+  }
+}
+
 /** The one current evaluation of finitialize (cpu.ts `assemble`, which probes then read). */
 function batchAssemble(s: BatchState): void {
   const { parent, a, b, v, rhs, d, n, B } = s;
@@ -288,7 +455,7 @@ function batchAssemble(s: BatchState): void {
     advanceReversal(ion, s.ctx.celsius);
   }
   for (const m of s.beforeBreakpoint) m.mechanism.beforeBreakpoint!(m.instance, s.ctx);
-  for (const m of s.mechanisms) m.mechanism.current(m.instance, s.ctx);
+  for (const m of s.mechanisms) current(m, s.ctx);
   // Axial terms of the rhs (the diagonal is rebuilt by every step, so only the rhs is formed here).
   for (let i = 0; i < n; i++) {
     const p = parent[i];
@@ -305,7 +472,7 @@ function batchAssemble(s: BatchState): void {
 
 /** One fixed step for every variant (cpu.ts `fixedStep`). Returns −1 or the first bad index i·B + β. */
 export function batchFixedStep(s: BatchState, vCheck: number): number {
-  const { ctx, n, B, rhs, d, dConst } = s;
+  const { ctx, B, rhs } = s;
   const half = 0.5 * ctx.dt;
   // 1. Threshold detection on v(t_n) and events due at t <= t_n + dt/2, variant by variant.
   for (let beta = 0; beta < B; beta++) {
@@ -317,12 +484,7 @@ export function batchFixedStep(s: BatchState, vCheck: number): number {
   ctx.t += half;
   rhs.fill(0);
   if (s.linear) ctx.d.fill(0);
-  else {
-    for (let i = 0, k = 0; i < n; i++) {
-      const di = dConst[i];
-      for (let beta = 0; beta < B; beta++) d[k++] = di;
-    }
-  }
+  else s.engine.fillD();
   const ions = s.ions;
   for (let k = 0; k < ions.length; k++) advanceReversal(ions[k], ctx.celsius);
   const read = s.correctedIons;
@@ -333,16 +495,16 @@ export function batchFixedStep(s: BatchState, vCheck: number): number {
   const bb = s.beforeBreakpoint;
   for (let k = 0; k < bb.length; k++) bb[k].mechanism.beforeBreakpoint!(bb[k].instance, ctx);
   const mechs = s.mechanisms;
-  for (let k = 0; k < mechs.length; k++) mechs[k].mechanism.current(mechs[k].instance, ctx);
-  let dinv: Float64Array;
+  for (let k = 0; k < mechs.length; k++) current(mechs[k], ctx);
+  let dinvAt: number;
   if (s.linear) {
-    batchAxialEliminate(n, B, s.parent, s.a, s.b, s.fac, s.v, rhs);
-    dinv = s.dinv;
+    s.engine.eliminate();
+    dinvAt = s.engine.dinvAt;
   } else {
-    batchAxialTriangularize(n, B, s.parent, s.a, s.b, s.ab, s.v, d, rhs);
-    dinv = d;
+    s.engine.triangularize();
+    dinvAt = s.engine.dAt;
   }
-  const bad = batchBacksubstitute(n, B, s.parent, s.b, dinv, rhs, s.v, s.secondOrder ? 2.0 : 1.0, vCheck);
+  const bad = s.engine.backsubstitute(dinvAt, s.secondOrder ? 2.0 : 1.0, vCheck);
   if (s.secondOrder) {
     const ci = s.correctedIons;
     for (let k = 0; k < ci.length; k++) {
@@ -353,6 +515,14 @@ export function batchFixedStep(s: BatchState, vCheck: number): number {
   }
   ctx.t += half;
   const adv = s.advancing;
-  for (let k = 0; k < adv.length; k++) adv[k].mechanism.advance!(adv[k].instance, ctx);
+  for (let k = 0; k < adv.length; k++) {
+    const m = adv[k];
+    const w = m.wasm;
+    if (w === null || w.advance === null) m.mechanism.advance!(m.instance, ctx);
+    else {
+      w.prepare(ctx);
+      w.advance();
+    }
+  }
   return bad;
 }

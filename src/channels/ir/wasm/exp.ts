@@ -1,0 +1,118 @@
+/**
+ * exp over an f64x2 pair in WebAssembly, inline in a kernel: glibc's algorithm exactly as
+ * ../../exp-wasm.ts assembles it (and so bit for bit ../../exp.ts), with its 128-entry table at
+ * byte 0 of the kernel's memory. Pairs with a lane outside 2^-54 ≤ |x| < 512 (or NaN) go lane by
+ * lane to an imported function, NEURON's hoc_Exp (0 below −700, exp(700) above 700), as the
+ * JavaScript kernels do; in range hoc_Exp is that same glibc exp.
+ */
+import { expTableEntry } from '../../exp.ts';
+import { F64, Fn, I32, OP, SIMD, V128, f64, get, memarg, set, simd, tee } from './asm.ts';
+
+/** Bytes of the table at byte 0 of the memory. */
+export const EXP_TABLE_BYTES = 128 * 16;
+
+const N = 128;
+const INV_LN2_N = 1.4426950408889634 * N;
+const NEG_LN2_HI_N = -0.005415212348111709;
+const NEG_LN2_LO_N = -1.2864023111638346e-14;
+const SHIFT = 6755399441055744.0;
+const C2 = 0.49999999999996786;
+const C3 = 0.16666666666665886;
+const C4 = 0.0416666808410674;
+const C5 = 0.008333335853059549;
+
+/** Write the table (tail, scale bits − (i << 45)) at byte 0 of `memory`. */
+export function writeExpTable(memory: WebAssembly.Memory): void {
+  const table = new DataView(memory.buffer, 0, EXP_TABLE_BYTES);
+  for (let i = 0; i < N; i++) {
+    const [scale, tail] = expTableEntry(i);
+    table.setFloat64(16 * i, tail, true);
+    const sbits = new DataView(Float64Array.of(scale).buffer).getBigUint64(0, true) - (BigInt(i) << 45n);
+    table.setBigUint64(16 * i + 8, sbits, true);
+  }
+}
+
+/** Scratch locals an exp needs in one function (allocated once per function). */
+export interface ExpScratch {
+  readonly x: number;
+  readonly kd: number;
+  readonly ki: number;
+  readonly r: number;
+  readonly rr: number;
+  readonly tmp: number;
+  readonly idx0: number;
+  readonly idx1: number;
+  /** Lanes with an argument outside the fast range, OR-ed over the exps of one body (`expFast`). */
+  readonly bad: number;
+}
+
+export function expScratch(fn: Fn): ExpScratch {
+  return {
+    x: fn.local(V128), kd: fn.local(V128), ki: fn.local(V128), r: fn.local(V128), rr: fn.local(V128), tmp: fn.local(V128),
+    idx0: fn.local(I32), idx1: fn.local(I32), bad: fn.local(V128),
+  };
+}
+
+const splat = (x: number): number[] => [...f64(x), ...simd(SIMD.f64x2Splat)];
+
+/**
+ * Code that takes a v128 from the stack and leaves exp of both lanes (hoc_Exp) on it. `slow`: the
+ * index of the imported scalar hoc_Exp (f64) → f64.
+ */
+/** The fast path on local x, leaving exp on the stack (valid where 2^-54 ≤ |x| < 512). */
+function fastCore(s: ExpScratch): number[] {
+  const fadd = simd(SIMD.f64x2Add), fsub = simd(SIMD.f64x2Sub), fmul = simd(SIMD.f64x2Mul);
+  const laneIdx = (lane: number): number[] => [...get(s.ki), ...simd(SIMD.i64x2Extract, lane), OP.i32WrapI64, OP.i32Const, 0xff, 0x00, OP.i32And, OP.i32Const, 4, OP.i32Shl];
+  const load = (op: number, offset: number): number[] => [op, ...memarg(3, offset)];
+  return [
+    ...get(s.x), ...splat(INV_LN2_N), ...fmul, ...splat(SHIFT), ...fadd, ...tee(s.ki),
+    ...splat(SHIFT), ...fsub, ...set(s.kd),
+    ...get(s.x), ...get(s.kd), ...splat(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...splat(NEG_LN2_LO_N), ...fmul, ...fadd,
+    ...tee(s.r), ...get(s.r), ...fmul, ...set(s.rr),
+    ...laneIdx(0), ...set(s.idx0), ...laneIdx(1), ...set(s.idx1),
+    ...get(s.idx0), ...load(OP.f64Load, 0), ...simd(SIMD.f64x2Splat), ...get(s.idx1), ...load(OP.f64Load, 0), ...simd(SIMD.f64x2Replace, 1),
+    ...get(s.r), ...fadd,
+    ...get(s.rr), ...splat(C2), ...get(s.r), ...splat(C3), ...fmul, ...fadd, ...fmul, ...fadd,
+    ...get(s.rr), ...get(s.rr), ...fmul, ...splat(C4), ...get(s.r), ...splat(C5), ...fmul, ...fadd, ...fmul, ...fadd,
+    ...set(s.tmp),
+    ...get(s.idx0), ...load(OP.i64Load, 8), ...simd(SIMD.i64x2Splat), ...get(s.idx1), ...load(OP.i64Load, 8), ...simd(SIMD.i64x2Replace, 1),
+    ...get(s.ki), OP.i32Const, 45, ...simd(SIMD.i64x2Shl), ...simd(SIMD.i64x2Add), ...tee(s.kd),
+    ...get(s.kd), ...get(s.tmp), ...fmul, ...fadd,
+  ];
+}
+
+/** Mask (v128 on the stack) of the lanes of local x inside the fast range. */
+function inRange(s: ExpScratch): number[] {
+  return [
+    ...get(s.x), ...simd(SIMD.f64x2Abs), ...tee(s.tmp), ...splat(2 ** -54), ...simd(SIMD.f64x2Ge),
+    ...get(s.tmp), ...splat(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and),
+  ];
+}
+
+/**
+ * exp without a branch: the fast path for both lanes, the lanes outside its range OR-ed into
+ * `s.bad` (the caller recomputes a body with such a lane through `expPair`). Keeping calls out of
+ * the hot loop keeps the compiler from spilling every live vector around them.
+ */
+export function expFast(s: ExpScratch): number[] {
+  return [...set(s.x), ...get(s.bad), ...inRange(s), ...simd(SIMD.not), ...simd(SIMD.or), ...set(s.bad), ...fastCore(s)];
+}
+
+/**
+ * Code that takes a v128 from the stack and leaves exp of both lanes (hoc_Exp) on it. `slow`: the
+ * index of the imported scalar hoc_Exp (f64) → f64.
+ */
+export function expPair(s: ExpScratch, slow: number): number[] {
+  return [
+    ...set(s.x),
+    ...inRange(s), ...simd(SIMD.i64x2AllTrue),
+    OP.if, V128,
+    ...fastCore(s),
+    OP.else,
+    ...get(s.x), ...simd(SIMD.f64x2Extract, 0), OP.call, slow, ...simd(SIMD.f64x2Splat),
+    ...get(s.x), ...simd(SIMD.f64x2Extract, 1), OP.call, slow, ...simd(SIMD.f64x2Replace, 1),
+    OP.end,
+  ];
+}
+
+export { F64 };

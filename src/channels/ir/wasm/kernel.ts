@@ -1,0 +1,519 @@
+/**
+ * Mechanism kernels generated from the kinetics IR (src/channels/user/compile.ts `lowerMechanism`)
+ * into WebAssembly SIMD over the variant axis of a batch (src/solvers/batch/state.ts): instance k
+ * of variant β is k·B + β and sits on node nodes[k]·B + β, so two neighbouring variants are one
+ * f64x2 lane pair for instance arrays and node arrays alike (no gathers). An odd last variant runs
+ * the same code on a pair with both lanes equal, storing lane 0.
+ *
+ * The arithmetic is the JavaScript-compiled kernel's, operation for operation: the same expression
+ * trees (compile.ts Generator.current / advance), vtrap and efun expanded as stage.ts does, exp as
+ * glibc / hoc_Exp (./exp.ts), pow, log, log10 and tanh through JavaScript's Math (imported), and
+ * block-level quantities (no instance dependence) computed in JavaScript from the same emitted
+ * source. So every state, current and contribution to rhs and d is the compiled kernel's bit for bit
+ * (test/batch/wasm-kernel.test.ts). Density mechanisms without events only; a mechanism with its
+ * rate table on keeps its JavaScript kernel (the caller decides).
+ */
+import type { LoweredMechanism } from '../../user/compile.ts';
+import { emit, type IR } from '../../user/expr.ts';
+import { HELPERS } from '../../user/runtime.ts';
+import { F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst, tee, type Import } from './asm.ts';
+import { expFast, expPair, expScratch, type ExpScratch } from './exp.ts';
+
+/** Imported functions every kernel module has, in this order (indices 0…). */
+export const KERNEL_IMPORTS: readonly Import[] = [
+  { name: 'exp', params: [F64], results: [F64] },
+  { name: 'pow', params: [F64, F64], results: [F64] },
+  { name: 'log', params: [F64], results: [F64] },
+  { name: 'log10', params: [F64], results: [F64] },
+  { name: 'tanh', params: [F64], results: [F64] },
+];
+const IMPORT_INDEX: Readonly<Record<string, number>> = { exp: 0, pow: 1, log: 2, log10: 3, tanh: 4 };
+
+export function kernelImports(hocExp: (x: number) => number): Record<string, (...a: number[]) => number> {
+  return { exp: hocExp, pow: Math.pow, log: Math.log, log10: Math.log10, tanh: Math.tanh };
+}
+
+/** Byte addresses in the kernel's memory of the arrays one mechanism use reads and writes. */
+export interface KernelLayout {
+  readonly B: number;
+  readonly count: number;
+  /** Int32 per instance k: nodes[k]·B·8 (byte offset of its node row). */
+  readonly nodeRows: number;
+  readonly v: number;
+  readonly rhs: number;
+  /** ctx.d (the diagonal the currents add to). */
+  readonly d: number;
+  /** Instance arrays [instance][variant] by name: parameters, states, stored assigned and currents. */
+  readonly vars: Readonly<Record<string, number>>;
+  /** Node arrays [node][variant] of the ions: `${ion}.${field}` (field e, ci, co, i, didv). */
+  readonly ions: Readonly<Record<string, number>>;
+  /** Start of this use's scalar constants (doubles, filled by `prepare`). */
+  readonly consts: number;
+  /** Stored quantities (assigned, currents) somebody reads; the others are not written. */
+  readonly storeVars: ReadonlySet<string>;
+  /** Ions whose totals (i, didv) somebody reads. */
+  readonly storeIonTotals: ReadonlySet<string>;
+}
+
+export class UnsupportedKernelError extends Error {}
+
+/** A generated kernel pair for one mechanism use. */
+export interface GeneratedKernels {
+  /** The exported kernels. */
+  readonly current: Fn;
+  readonly advance: Fn | null;
+  /** Every function to put in the module (the kernels and the bodies they call for out-of-range exp). */
+  readonly fns: readonly Fn[];
+  /** Doubles of the constants region. */
+  readonly nConsts: number;
+  /** Fill the constants (t, dt, celsius, globals, block-level assigned) before either call. */
+  readonly prepare: (F: Float64Array, globals: Readonly<Record<string, number>>, ctx: { t: number; dt: number; celsius: number }) => void;
+}
+
+type Pass = '' | '0' | '1';
+
+interface Closure {
+  readonly name: string;
+  readonly ir: IR;
+  readonly flags: { readonly inst: boolean; readonly v: boolean };
+  readonly reads: readonly string[];
+}
+
+function closure(all: readonly Closure[], roots: readonly string[]): Closure[] {
+  const need = new Set<string>();
+  const byName = new Map(all.map((a) => [a.name, a]));
+  const visit = (names: readonly string[]) => {
+    for (const n of names) {
+      if (need.has(n)) continue;
+      need.add(n);
+      visit(byName.get(n)!.reads);
+    }
+  };
+  visit(roots);
+  return all.filter((a) => need.has(a.name));
+}
+
+function assignedReads(low: LoweredMechanism, ir: IR, out: string[] = []): string[] {
+  switch (ir.k) {
+    case 'sym':
+      if (low.symbol(ir.name)?.kind === 'assigned') out.push(ir.name);
+      break;
+    case 'bin':
+      assignedReads(low, ir.a, out);
+      assignedReads(low, ir.b, out);
+      break;
+    case 'neg':
+    case 'not':
+      assignedReads(low, ir.a, out);
+      break;
+    case 'call':
+      ir.args.forEach((x) => assignedReads(low, x, out));
+      break;
+    case 'cond':
+      assignedReads(low, ir.c, out);
+      assignedReads(low, ir.a, out);
+      assignedReads(low, ir.b, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Why a lowered mechanism cannot get a wasm kernel, or null. */
+export function unsupportedReason(low: LoweredMechanism): string | null {
+  const spec = low.spec;
+  if (spec.kind !== 'density') return 'point process';
+  if (spec.netReceive !== undefined || spec.postSpike !== undefined) return 'event blocks';
+  if (spec.weightStates.length > 0) return 'weight states';
+  if ((spec as { beforeBreakpoint?: unknown }).beforeBreakpoint !== undefined) return 'before_breakpoint block';
+  if (spec.states.some((s) => (s as { ion?: string }).ion !== undefined)) return 'concentration state';
+  if (low.currents.length === 0) return 'no current';
+  return null;
+}
+
+/** Per-function emission state. */
+class Emitter {
+  readonly x: ExpScratch;
+  private readonly values = new Map<string, number>();
+  readonly constLocals = new Map<string, number>();
+  mode: 'pair' | 'single' = 'pair';
+  /** An exp was emitted since the last reset. */
+  usedExp = false;
+
+  /**
+   * @param ia, na locals (or parameters) with the byte offsets of the instance·variant and its node
+   * @param checked exp with the range check and imported fallback inline (else `expFast`)
+   */
+  constructor(
+    readonly fn: Fn,
+    readonly ia: number,
+    readonly na: number,
+    readonly checked: boolean,
+  ) {
+    this.x = expScratch(fn);
+  }
+
+  /** exp of the v128 on the stack. */
+  exp(): number[] {
+    this.usedExp = true;
+    return this.checked ? expPair(this.x, IMPORT_INDEX.exp) : expFast(this.x);
+  }
+
+  /** A named v128 value (fresh local per name per mode). */
+  define(name: string, code: number[]): void {
+    const l = this.fn.local(V128);
+    this.fn.emit(code, set(l));
+    this.values.set(name, l);
+  }
+
+  value(name: string): number[] {
+    const l = this.values.get(name);
+    if (l === undefined) throw new Error(`internal: wasm kernel value ${name} undefined`);
+    return get(l);
+  }
+
+  reset(mode: 'pair' | 'single'): void {
+    this.values.clear();
+    this.mode = mode;
+    this.usedExp = false;
+  }
+
+  load(addrLocal: number, base: number): number[] {
+    return this.mode === 'pair' ? [...get(addrLocal), ...simd(SIMD.load, ...memarg(3, base))] : [...get(addrLocal), ...simd(SIMD.load64Splat, ...memarg(3, base))];
+  }
+
+  /** Store `value` (code leaving a v128) at base + address. */
+  store(addrLocal: number, base: number, value: number[]): number[] {
+    return this.mode === 'pair'
+      ? [...get(addrLocal), ...value, ...simd(SIMD.store, ...memarg(3, base))]
+      : [...get(addrLocal), ...value, ...simd(SIMD.store64Lane, ...memarg(3, base), 0)];
+  }
+
+  /** A temporary local holding the value now on the stack (for vtrap, efun, pow). */
+  temp(): number {
+    return this.fn.local(V128);
+  }
+}
+
+const bin = (op: number): number[] => simd(op);
+const ARITH: Readonly<Record<string, number>> = { '+': SIMD.f64x2Add, '-': SIMD.f64x2Sub, '*': SIMD.f64x2Mul, '/': SIMD.f64x2Div, '<': SIMD.f64x2Lt, '<=': SIMD.f64x2Le, '>': SIMD.f64x2Gt, '>=': SIMD.f64x2Ge, '===': SIMD.f64x2Eq, '!==': SIMD.f64x2Ne, '&&': SIMD.and, '||': SIMD.or };
+
+/** Code leaving the IR's value (or mask, for conditions) as a v128 on the stack. */
+function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number[] {
+  const r = (x: IR) => emitIR(e, x, resolve);
+  switch (ir.k) {
+    case 'num':
+      return splatConst(ir.v);
+    case 'sym':
+      return resolve(ir.name);
+    case 'raw':
+      throw new UnsupportedKernelError(`generated code "${ir.code}" in an expression`);
+    case 'bin': {
+      const op = ARITH[ir.op];
+      if (op === undefined) throw new UnsupportedKernelError(`operator ${ir.op}`);
+      return [...r(ir.a), ...r(ir.b), ...bin(op)];
+    }
+    case 'neg':
+      return [...r(ir.a), ...simd(SIMD.f64x2Neg)];
+    case 'not':
+      return [...r(ir.a), ...simd(SIMD.not)];
+    case 'cond':
+      return [...r(ir.a), ...r(ir.b), ...r(ir.c), ...simd(SIMD.bitselect)];
+    case 'call': {
+      const args = ir.args;
+      switch (ir.fn) {
+        case 'exp':
+          return [...r(args[0]), ...e.exp()];
+        case 'abs':
+          return [...r(args[0]), ...simd(SIMD.f64x2Abs)];
+        case 'sqrt':
+          return [...r(args[0]), ...simd(SIMD.f64x2Sqrt)];
+        case 'min':
+        case 'max': {
+          // Math.min(a, b, c) = min(min(a, b), c) (NaN and ±0 rules as wasm's f64x2.min/max)
+          const op = ir.fn === 'min' ? SIMD.f64x2Min : SIMD.f64x2Max;
+          const out = r(args[0]);
+          for (let k = 1; k < args.length; k++) out.push(...r(args[k]), ...simd(op));
+          return out;
+        }
+        case 'vtrap': {
+          // stage.ts: q = x/y; |q| < 1e-6 ? y·(1 − q/2) : x/(exp(q) − 1)
+          const x = e.temp(), y = e.temp(), q = e.temp();
+          return [
+            ...r(args[0]), ...set(x), ...r(args[1]), ...set(y),
+            ...get(x), ...get(y), ...simd(SIMD.f64x2Div), ...set(q),
+            ...get(y), ...splatConst(1), ...get(q), ...splatConst(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul),
+            ...get(x), ...get(q), ...e.exp(), ...splatConst(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
+            ...get(q), ...simd(SIMD.f64x2Abs), ...splatConst(1e-6), ...simd(SIMD.f64x2Lt),
+            ...simd(SIMD.bitselect),
+          ];
+        }
+        case 'efun': {
+          // stage.ts: |z| < 1e-4 ? 1 − z/2 : z/(exp(z) − 1)
+          const z = e.temp();
+          return [
+            ...r(args[0]), ...set(z),
+            ...splatConst(1), ...get(z), ...splatConst(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub),
+            ...get(z), ...get(z), ...e.exp(), ...splatConst(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
+            ...get(z), ...simd(SIMD.f64x2Abs), ...splatConst(1e-4), ...simd(SIMD.f64x2Lt),
+            ...simd(SIMD.bitselect),
+          ];
+        }
+        case 'log':
+        case 'log10':
+        case 'tanh': {
+          const a = e.temp();
+          const f = IMPORT_INDEX[ir.fn];
+          return [
+            ...r(args[0]), ...set(a),
+            ...get(a), ...simd(SIMD.f64x2Extract, 0), OP.call, f, ...simd(SIMD.f64x2Splat),
+            ...get(a), ...simd(SIMD.f64x2Extract, 1), OP.call, f, ...simd(SIMD.f64x2Replace, 1),
+          ];
+        }
+        case 'pow': {
+          const a = e.temp(), b = e.temp();
+          const f = IMPORT_INDEX.pow;
+          return [
+            ...r(args[0]), ...set(a), ...r(args[1]), ...set(b),
+            ...get(a), ...simd(SIMD.f64x2Extract, 0), ...get(b), ...simd(SIMD.f64x2Extract, 0), OP.call, f, ...simd(SIMD.f64x2Splat),
+            ...get(a), ...simd(SIMD.f64x2Extract, 1), ...get(b), ...simd(SIMD.f64x2Extract, 1), OP.call, f, ...simd(SIMD.f64x2Replace, 1),
+          ];
+        }
+        default:
+          throw new UnsupportedKernelError(`function ${ir.fn}`);
+      }
+    }
+  }
+}
+
+/** A kernel body: emits its arithmetic through `e` and returns the code of its stores. */
+type Body = (e: Emitter) => number[];
+
+/**
+ * A kernel: the (instance, variant) loop around `body`, which is emitted for lane pairs and for an
+ * odd last variant. ia: byte offset of instance·variant j (j·8), na: of its node (nodes[k]·B + β)·8.
+ * The loop's exps take the fast path only; a pair (or lane) with an argument outside its range
+ * skips the stores and calls the same body compiled with checked exps (`<name>_slow_<mode>`).
+ */
+function kernelFns(name: string, L: KernelLayout, body: Body, constPrologue: (e: Emitter) => number[]): Fn[] {
+  const fn = new Fn(name, []);
+  const ia = fn.local(I32), na = fn.local(I32);
+  const e = new Emitter(fn, ia, na, false);
+  const slow: Fn[] = [];
+  const k = fn.local(I32);
+  const end = fn.local(I32);
+  const pairBytes = (L.B & ~1) * 8;
+  const one = (mode: 'pair' | 'single') => {
+    e.reset(mode);
+    fn.emit(splatConst(0), set(e.x.bad));
+    const stores = body(e);
+    if (!e.usedExp) {
+      fn.emit(stores);
+      return;
+    }
+    const slowName = `${name}_slow_${mode}`;
+    fn.emit(get(e.x.bad), simd(SIMD.anyTrue), OP.if, 0x40, get(ia), get(na));
+    fn.callFn(slowName);
+    fn.emit(OP.else, stores, OP.end);
+    const sf = new Fn(slowName, [I32, I32]);
+    const se = new Emitter(sf, 0, 1, true);
+    se.reset(mode);
+    const st = body(se);
+    sf.emit(st);
+    sf.prepend(constPrologue(se));
+    slow.push(sf);
+  };
+  fn.emit(i32(0), set(ia), i32(0), set(k));
+  fn.emit(OP.block, 0x40, OP.loop, 0x40);
+  fn.emit(get(k), i32(L.count), OP.i32GeS, OP.brIf, 1);
+  // na = nodeRows[k]
+  fn.emit(get(k), i32(2), OP.i32Shl, OP.i32Load, ...memarg(2, L.nodeRows), set(na));
+  if (pairBytes > 0) {
+    fn.emit(get(ia), i32(pairBytes), OP.i32Add, set(end));
+    fn.emit(OP.block, 0x40, OP.loop, 0x40);
+    fn.emit(get(ia), get(end), OP.i32GeU, OP.brIf, 1);
+    one('pair');
+    fn.emit(get(ia), i32(16), OP.i32Add, set(ia), get(na), i32(16), OP.i32Add, set(na));
+    fn.emit(OP.br, 0, OP.end, OP.end);
+  }
+  if (L.B % 2 === 1) {
+    one('single');
+    fn.emit(get(ia), i32(8), OP.i32Add, set(ia));
+  }
+  fn.emit(get(k), i32(1), OP.i32Add, set(k), OP.br, 0, OP.end, OP.end);
+  fn.prepend(constPrologue(e));
+  return [fn, ...slow];
+}
+
+/** Generate the current and advance kernels of one mechanism use (throws UnsupportedKernelError). */
+export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: string): GeneratedKernels {
+  const why = unsupportedReason(low);
+  if (why !== null) throw new UnsupportedKernelError(why);
+  const assigned: Closure[] = low.assigned.map((a) => ({ name: a.name, ir: a.ir, flags: a.flags, reads: a.reads }));
+  const byName = new Map(assigned.map((a) => [a.name, a]));
+
+  // Constants: t, dt, celsius, globals, block-level assigned (computed in JavaScript as compile.ts does).
+  const constIndex = new Map<string, number>();
+  const constOf = (key: string): number => {
+    let k = constIndex.get(key);
+    if (k === undefined) {
+      k = constIndex.size;
+      constIndex.set(key, k);
+    }
+    return k;
+  };
+  const blockAssigned = assigned.filter((a) => !a.flags.inst);
+  for (const key of ['t', 'dt', 'celsius']) constOf(key);
+  for (const g of low.spec.globals) constOf(`G_${g.name}`);
+  for (const a of blockAssigned) constOf(`b_${a.name}`);
+
+  const constCode = (e: Emitter, key: string): number[] => {
+    let l = e.constLocals.get(key);
+    if (l === undefined) {
+      l = e.fn.local(V128);
+      e.constLocals.set(key, l);
+    }
+    return get(l);
+  };
+  const prologue = (e: Emitter): number[] => {
+    const out: number[] = [];
+    for (const [key, l] of e.constLocals) out.push(...i32(0), ...simd(SIMD.load64Splat, ...memarg(3, L.consts + 8 * constOf(key))), ...set(l));
+    return out;
+  };
+
+  const resolver = (e: Emitter, pass: Pass, vValue: () => number[]) => (name: string): number[] => {
+    const s = low.symbol(name);
+    if (s === undefined) throw new UnsupportedKernelError(`symbol ${name}`);
+    switch (s.kind) {
+      case 'v':
+        return vValue();
+      case 'time':
+        return constCode(e, 't');
+      case 'block':
+        if (name !== 'dt' && name !== 'celsius') throw new UnsupportedKernelError(`block symbol ${name}`);
+        return constCode(e, name);
+      case 'global':
+        return constCode(e, `G_${name}`);
+      case 'param':
+      case 'state': {
+        const base = L.vars[name];
+        if (base === undefined) throw new Error(`internal: no array for ${name}`);
+        return e.load(e.ia, base);
+      }
+      case 'ion': {
+        const base = L.ions[`${s.ion}.${s.field}`];
+        if (base === undefined) throw new Error(`internal: no array for ion ${s.ion}.${s.field}`);
+        return e.load(e.na, base);
+      }
+      case 'assigned': {
+        const a = byName.get(name)!;
+        if (!a.flags.inst) return constCode(e, `b_${name}`);
+        if (pass !== '' && a.flags.v) return e.value(`a${pass}_${name}`);
+        return e.value(`a_${name}`);
+      }
+      default:
+        throw new UnsupportedKernelError(`symbol ${name} of kind ${s.kind}`);
+    }
+  };
+
+  // current: compile.ts Generator.current
+  const needCurrent = closure(assigned, low.currents.flatMap((c) => assignedReads(low, c.ir)));
+  const currentBody: Body = (e) => {
+    const need = needCurrent;
+    e.define('v0', e.load(e.na, L.v));
+    e.define('v1', [...e.value('v0'), ...splatConst(0.001), ...simd(SIMD.f64x2Add)]);
+    for (const a of need) if (a.flags.inst && !a.flags.v) e.define(`a_${a.name}`, emitIR(e, a.ir, resolver(e, '0', () => e.value('v0'))));
+    for (const pass of ['1', '0'] as const) {
+      const res = resolver(e, pass, () => e.value(`v${pass}`));
+      for (const a of need) if (a.flags.v) e.define(`a${pass}_${a.name}`, emitIR(e, a.ir, res));
+      for (const c of low.currents) e.define(`c${pass}_${c.name}`, emitIR(e, c.ir, res));
+      const sum = low.currents.map((c) => e.value(`c${pass}_${c.name}`)).reduce((acc, x) => [...acc, ...x, ...simd(SIMD.f64x2Add)]);
+      e.define(`i${pass}`, sum);
+    }
+    const out: number[] = [];
+    for (const a of need) {
+      if (!a.flags.inst || !L.storeVars.has(a.name)) continue;
+      out.push(...e.store(e.ia, L.vars[a.name], e.value(a.flags.v ? `a0_${a.name}` : `a_${a.name}`)));
+    }
+    for (const c of low.currents) if (L.storeVars.has(c.name)) out.push(...e.store(e.ia, L.vars[c.name], e.value(`c0_${c.name}`)));
+    for (const c of low.currents) {
+      if (!c.ion || !L.storeIonTotals.has(c.ion)) continue;
+      const ii = L.ions[`${c.ion}.i`];
+      const di = L.ions[`${c.ion}.didv`];
+      out.push(...e.store(e.na, ii, [...e.load(e.na, ii), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Add)]));
+      out.push(...e.store(e.na, di, [...e.load(e.na, di), ...e.value(`c1_${c.name}`), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Sub), ...splatConst(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
+    }
+    out.push(...e.store(e.na, L.rhs, [...e.load(e.na, L.rhs), ...e.value('i0'), ...simd(SIMD.f64x2Sub)]));
+    out.push(...e.store(e.na, L.d, [...e.load(e.na, L.d), ...e.value('i1'), ...e.value('i0'), ...simd(SIMD.f64x2Sub), ...splatConst(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
+    return out;
+  };
+  const currentFns = kernelFns(`${name}_current`, L, currentBody, prologue);
+
+  // advance: compile.ts Generator.advance (exact rates, cnexp)
+  let advanceFns: Fn[] = [];
+  if (low.states.length > 0) {
+    const need = closure(assigned, low.states.flatMap((s) => [...assignedReads(low, s.first.ir), ...assignedReads(low, s.second.ir)]));
+    const advanceBody: Body = (e) => {
+      e.define('v', e.load(e.na, L.v));
+      const res = resolver(e, '', () => e.value('v'));
+      for (const a of need) if (a.flags.inst) e.define(`a_${a.name}`, emitIR(e, a.ir, res));
+      for (const s of low.states) {
+        e.define(`r_${s.decl.name}_1`, emitIR(e, s.first.ir, res));
+        e.define(`r_${s.decl.name}_2`, emitIR(e, s.second.ir, res));
+      }
+      const dt = constCode(e, 'dt');
+      for (const s of low.states) {
+        const n = s.decl.name;
+        const r1 = e.value(`r_${n}_1`);
+        const r2 = e.value(`r_${n}_2`);
+        const infTau = s.decl.form === 'inf_tau';
+        e.define(`ca_${n}`, infTau ? [...splatConst(-1), ...r2, ...simd(SIMD.f64x2Div)] : [...r1, ...r2, ...simd(SIMD.f64x2Add), ...simd(SIMD.f64x2Neg)]);
+        const ca = e.value(`ca_${n}`);
+        const mba = infTau ? [...r1, ...r2, ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)] : [...r1, ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)];
+        e.define(`x_${n}`, e.load(e.ia, L.vars[n]));
+        const x = e.value(`x_${n}`);
+        // x + (1 − exp(dt·a))·(−b/a − x)
+        e.define(`nx_${n}`, [...x, ...splatConst(1), ...dt, ...ca, ...simd(SIMD.f64x2Mul), ...e.exp(), ...simd(SIMD.f64x2Sub), ...mba, ...x, ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Add)]);
+      }
+      const out: number[] = [];
+      for (const s of low.states) out.push(...e.store(e.ia, L.vars[s.decl.name], e.value(`nx_${s.decl.name}`)));
+      return out;
+    };
+    advanceFns = kernelFns(`${name}_advance`, L, advanceBody, prologue);
+  }
+
+  // prepare: constants in JavaScript, block-level assigned as compile.ts emits them.
+  const lines: string[] = ['"use strict";'];
+  const jsResolve = (n: string): string => {
+    const s = low.symbol(n)!;
+    switch (s.kind) {
+      case 'time':
+        return 'ctx.t';
+      case 'block':
+        return `ctx.${n}`;
+      case 'global':
+        return `G[${JSON.stringify(n)}]`;
+      case 'assigned':
+        return `b_${n}`;
+      default:
+        throw new UnsupportedKernelError(`block-level quantity reads ${n}`);
+    }
+  };
+  const at = (key: string) => `F[o + ${constOf(key)}]`;
+  lines.push(`${at('t')} = ctx.t;`, `${at('dt')} = ctx.dt;`, `${at('celsius')} = ctx.celsius;`);
+  for (const g of low.spec.globals) lines.push(`${at(`G_${g.name}`)} = G[${JSON.stringify(g.name)}];`);
+  for (const a of blockAssigned) {
+    lines.push(`const b_${a.name} = ${emit(a.ir, jsResolve)};`);
+    lines.push(`${at(`b_${a.name}`)} = b_${a.name};`);
+  }
+  const o = L.consts / 8;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const body = new Function(...Object.keys(HELPERS), `return function prepare(F, G, ctx) {\nconst o = ${o};\n${lines.join('\n')}\n};`)(...Object.values(HELPERS)) as GeneratedKernels['prepare'];
+  return { current: currentFns[0], advance: advanceFns[0] ?? null, fns: [...currentFns, ...advanceFns], nConsts: constIndex.size, prepare: body };
+}
+
+/** Doubles of a use's constants region (t, dt, celsius, globals, block-level assigned). */
+export function constCount(low: LoweredMechanism): number {
+  return 3 + low.spec.globals.length + low.assigned.filter((a) => !a.flags.inst).length;
+}
