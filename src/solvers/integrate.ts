@@ -153,6 +153,7 @@ function* loop(p: Phases, model: CompiledModel, opts: IntegrateOptions): Generat
   if (rec0 !== undefined) yield rec0;
   const loopStart_ms = performance.now();
   let sample = 1;
+  let untilSample = every;
   for (let step = 1; step <= steps; step++) {
     let bad = p.step();
     if (typeof bad !== 'number') bad = (yield bad) as number;
@@ -183,7 +184,8 @@ function* loop(p: Phases, model: CompiledModel, opts: IntegrateOptions): Generat
         }
       }
     }
-    if (step % every === 0) {
+    if (--untilSample === 0) {
+      untilSample = every;
       t_ms[sample] = p.t();
       const rec = p.record(sample++);
       if (rec !== undefined) yield rec;
