@@ -1,5 +1,6 @@
 import { exp } from './exp.ts';
-import { createExpBatch, type ExpBatch } from './exp-wasm.ts';
+import { createExpBatchWithFallback, type ExpBatch } from './exp-wasm.ts';
+import { hocExp } from './user/runtime.ts';
 import { vtrap } from './kinetics.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
 
@@ -109,7 +110,8 @@ export interface HhInstance extends MechanismInstance {
   readonly r: Float64Array;
   /**
    * Scratch for the state updates, views into `expb`'s memory (which also holds m, h and n): rate
-   * exponentials (2 planes), cnexp exponents dt·a (3 planes), x∞ (3 planes); see STATE, ARGS, INFS, EXPS.
+   * exponentials (6 planes), cnexp exponents dt·a (3 planes), cnexp targets (3 planes); see STATE,
+   * ARGS, INFS, EXPS.
    */
   readonly ea: Float64Array;
   readonly eb: Float64Array;
@@ -137,20 +139,18 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 
 /*
  * SOLVE states. The CPU kernels run in passes over all instances so that the exponentials go
- * through batched calls (WebAssembly SIMD, ./exp-wasm.ts): the arguments are gathered, exponentiated in one loop, then
- * used. Scratch, planar over the instances (all in the ExpBatch's memory, in units of `count`
- * doubles): m, h, n at STATE..STATE+2, the cnexp exponents dt·a per gate at ARGS..ARGS+2, x∞ per
- * gate at INFS..INFS+2 and the two rate exponentials at EXPS..EXPS+1, so that one wasm call
- * (ExpBatch.relax) does exp and x ← x + (1 − exp(dt·a))·(x∞ − x) for all gates.
+ * through batched calls (WebAssembly SIMD, ./exp-wasm.ts, NEURON's hoc_Exp over glibc's algorithm):
+ * the arguments are gathered, exponentiated in one call, then used. Scratch, planar over the
+ * instances (all in the ExpBatch's memory, in units of `count` doubles): m, h, n at STATE..STATE+2,
+ * the cnexp exponents dt·a per gate at ARGS..ARGS+2, the cnexp targets −b/a per gate at
+ * INFS..INFS+2 and the six rate exponentials at EXPS..EXPS+5, so that one wasm call
+ * (ExpBatch.relax) does exp and x ← x + (1 − exp(dt·a))·(−b/a − x) for all gates.
  *
- * The arithmetic is NEURON's up to rounding (each value within a few ulp of nocmodl's; the NEURON
- * trace tests hold it to 1e-9 mV), with fewer divisions and exponentials:
- * - cnexp x ← x + (1 − exp(dt·a))·(−b/a − x) with a = −1/τ, b = x∞/τ: −b/a is x∞ and, for exact
- *   rates, dt·a = −dt·q10·(α + β), so only x∞ = α/(α + β) needs a division;
- * - with E = exp(−(v+40)/10) every rate exponential but βm's is E times a constant or a root of one:
- *   βh's exp(−(v+35)/10) = E·e^0.5, αn's exp(−(v+55)/10) = E·e^−1.5, and with F = E·e^−2.5,
- *   αh's exp(−(v+65)/20) = √F, βn's exp(−(v+65)/80) = F^(1/8). Two exponentials instead of six.
- *   Where E or F could leave the normal range (|v + 40| > 5000 mV) the rates are computed directly.
+ * The arithmetic is nocmodl's for hh.mod, operation for operation (the same values, bit for bit, as
+ * the kernel generated from the kinetics description, src/channels/ir; test/batch/catalogue.test.ts):
+ * six exponentials, τ = 1/(q10·(α + β)), x∞ = α/(α + β), then cnexp with a = (−1)/τ, b = x∞/τ:
+ * x ← x + (1 − exp(dt·a))·(−(x∞/τ)/a − x). (Shortcuts such as dt·a = −dt·q10·(α + β) or x∞ as the
+ * target differ from it by an ulp here and there, which a firing cell turns into ~1e-10 mV.)
  */
 
 /** Regions of an instance's ExpBatch scratch, in units of `count` doubles. */
@@ -158,14 +158,11 @@ const STATE = 0;
 const ARGS = 3;
 const INFS = 6;
 const EXPS = 9;
-
-const E_HALF = Math.exp(0.5);
-const E_M15 = Math.exp(-1.5);
-const E_M25 = Math.exp(-2.5);
+const PLANES = 15;
 
 /**
- * Rates from the table (hhRatesFromTable inlined: mfac = 1, lo = −100, 200 intervals, clamped),
- * then cnexp with a = −1/τ (x∞ to the INFS regions, the exponents dt·a = −dt/τ to ARGS).
+ * Rates from the table (nocmodl's `_n_rates` inlined: mfac = 1, lo = −100, 200 intervals,
+ * clamped), then the cnexp exponents and targets (ARGS, INFS) and one relax.
  */
 function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt: number): void {
   const { nodes, count, rt, eb } = inst;
@@ -187,81 +184,84 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
       t0 = i * 6;
     }
     let y0 = table[t0];
-    rt[j] = y0 + theta * (table[t0 + 6] - y0);
-    y0 = table[t0 + 2];
-    rt[count + j] = y0 + theta * (table[t0 + 8] - y0);
-    y0 = table[t0 + 4];
-    rt[2 * count + j] = y0 + theta * (table[t0 + 10] - y0);
+    const minf = y0 + theta * (table[t0 + 6] - y0);
     y0 = table[t0 + 1];
     const mtau = y0 + theta * (table[t0 + 7] - y0);
+    y0 = table[t0 + 2];
+    const hinf = y0 + theta * (table[t0 + 8] - y0);
     y0 = table[t0 + 3];
     const htau = y0 + theta * (table[t0 + 9] - y0);
+    y0 = table[t0 + 4];
+    const ninf = y0 + theta * (table[t0 + 10] - y0);
     y0 = table[t0 + 5];
     const ntau = y0 + theta * (table[t0 + 11] - y0);
-    // −dt/τ for the three gates with one division.
-    const mh = mtau * htau;
-    const q = -dt / (mh * ntau);
-    eb[j] = htau * ntau * q;
-    eb[count + j] = mtau * ntau * q;
-    eb[2 * count + j] = mh * q;
+    let a = -1.0 / mtau;
+    rt[j] = -(minf / mtau) / a;
+    eb[j] = dt * a;
+    a = -1.0 / htau;
+    rt[count + j] = -(hinf / htau) / a;
+    eb[count + j] = dt * a;
+    a = -1.0 / ntau;
+    rt[2 * count + j] = -(ninf / ntau) / a;
+    eb[2 * count + j] = dt * a;
   }
   inst.expb.relax(STATE * count, ARGS * count, INFS * count, 3 * count);
-}
-
-/** vtrap(x, 10)·c with q = x/10 and eq = exp(q): c·10·(1 − q/2) if |q| < 1e-6, else c·x/(eq − 1). */
-function vtrap10(c: number, x: number, q: number, eq: number): number {
-  return Math.abs(q) < 1e-6 ? c * (10.0 * (1 - q / 2)) : c * (x / (eq - 1));
 }
 
 /** Exact rates and cnexp for all instances (see the comment above). */
 function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number): void {
   const { nodes, count, ea, eb, rt } = inst;
+  const c2 = 2 * count, c3 = 3 * count, c4 = 4 * count, c5 = 5 * count;
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
     ea[j] = -(vj + 40.0) / 10.0;
     ea[count + j] = -(vj + 65.0) / 18.0;
+    ea[c2 + j] = -(vj + 65.0) / 20.0;
+    ea[c3 + j] = -(vj + 35.0) / 10.0;
+    ea[c4 + j] = -(vj + 55.0) / 10.0;
+    ea[c5 + j] = -(vj + 65.0) / 80.0;
   }
-  inst.expb.run(EXPS * count, 2 * count);
-  const dtq = dt * q10;
+  inst.expb.run(EXPS * count, 6 * count);
   for (let j = 0; j < count; j++) {
     const vj = v[nodes[j]];
+    // vtrap(x, 10) = 10·(1 − q/2) if |q| < 1e-6, else x/(exp(q) − 1), q = x/10
     const xm = -(vj + 40.0);
     const qm = xm / 10.0;
+    const am = 0.1 * (Math.abs(qm) < 1e-6 ? 10.0 * (1 - qm / 2) : xm / (ea[j] - 1));
+    const bm = 4.0 * ea[count + j];
+    const ah = 0.07 * ea[c2 + j];
+    const bh = 1.0 / (ea[c3 + j] + 1.0);
     const xn = -(vj + 55.0);
     const qn = xn / 10.0;
-    const E = ea[j];
-    let am: number, bm: number, ah: number, bh: number, an: number, bn: number;
-    if (qm > -500 && qm < 500) {
-      const F = E * E_M25;
-      const sF = Math.sqrt(F);
-      am = vtrap10(0.1, xm, qm, E);
-      bm = 4.0 * ea[count + j];
-      ah = 0.07 * sF;
-      bh = 1.0 / (E * E_HALF + 1.0);
-      an = vtrap10(0.01, xn, qn, E * E_M15);
-      bn = 0.125 * Math.sqrt(Math.sqrt(sF));
-    } else {
-      am = vtrap10(0.1, xm, qm, E);
-      bm = 4.0 * ea[count + j];
-      ah = 0.07 * exp(-(vj + 65.0) / 20.0);
-      bh = 1.0 / (exp(-(vj + 35.0) / 10.0) + 1.0);
-      an = vtrap10(0.01, xn, qn, exp(qn));
-      bn = 0.125 * exp(-(vj + 65.0) / 80.0);
-    }
+    const an = 0.01 * (Math.abs(qn) < 1e-6 ? 10.0 * (1 - qn / 2) : xn / (ea[c4 + j] - 1));
+    const bn = 0.125 * ea[c5 + j];
     let sum = am + bm;
-    rt[j] = am / sum;
-    eb[j] = -(dtq * sum);
+    let inf = am / sum;
+    let tau = 1.0 / (q10 * sum);
+    let a = -1.0 / tau;
+    rt[j] = -(inf / tau) / a;
+    eb[j] = dt * a;
     sum = ah + bh;
-    rt[count + j] = ah / sum;
-    eb[count + j] = -(dtq * sum);
+    inf = ah / sum;
+    tau = 1.0 / (q10 * sum);
+    a = -1.0 / tau;
+    rt[count + j] = -(inf / tau) / a;
+    eb[count + j] = dt * a;
     sum = an + bn;
-    rt[2 * count + j] = an / sum;
-    eb[2 * count + j] = -(dtq * sum);
+    inf = an / sum;
+    tau = 1.0 / (q10 * sum);
+    a = -1.0 / tau;
+    rt[c2 + j] = -(inf / tau) / a;
+    eb[c2 + j] = dt * a;
   }
   inst.expb.relax(STATE * count, ARGS * count, INFS * count, 3 * count);
 }
 
-/** `current` when nobody reads the assigned variables or the ion totals: rhs and d only. */
+/**
+ * `current` when nobody reads the assigned variables or the ion totals: rhs and d only, with
+ * nocmodl's finite-difference conductance (I(v + 0.001) − I(v))/0.001, the currents summed
+ * ina + ik + il as the BREAKPOINT lists them.
+ */
 function currentOnly(inst: HhInstance, ctx: MechanismContext): void {
   const { nodes, gnabar, gkbar, gl, el, m, h, n, count } = inst;
   const ena = inst.na.e;
@@ -271,14 +271,20 @@ function currentOnly(inst: HhInstance, ctx: MechanismContext): void {
   const d = ctx.d;
   for (let j = 0; j < count; j++) {
     const node = nodes[j];
-    const vj = v[node];
+    const v0 = v[node];
+    const v1 = v0 + 0.001;
     const mj = m[j];
     const nj = n[j];
     const gnaj = gnabar[j] * mj * mj * mj * h[j];
     const gkj = gkbar[j] * nj * nj * nj * nj;
     const glj = gl[j];
-    rhs[node] -= gnaj * (vj - ena[node]) + gkj * (vj - ek[node]) + glj * (vj - el[j]);
-    d[node] += gnaj + gkj + glj;
+    const enaj = ena[node];
+    const ekj = ek[node];
+    const elj = el[j];
+    const i1 = gnaj * (v1 - enaj) + gkj * (v1 - ekj) + glj * (v1 - elj);
+    const i0 = gnaj * (v0 - enaj) + gkj * (v0 - ekj) + glj * (v0 - elj);
+    rhs[node] -= i0;
+    d[node] += (i1 - i0) / 0.001;
   }
 }
 
@@ -329,7 +335,7 @@ export const hh: Mechanism<HhInstance> = {
     const { gnabar, gkbar, gl, el } = init.params;
     const f = (): Float64Array => new Float64Array(count);
     // m, h, n, the cnexp exponents, x∞ and the rate exponentials live in the batch's (wasm) memory.
-    const expb = createExpBatch(11 * count);
+    const expb = createExpBatchWithFallback(PLANES * count, hocExp);
     const region = (k: number): Float64Array => expb.buf.subarray(k * count, (k + 1) * count);
     const m = region(STATE), h = region(STATE + 1), n = region(STATE + 2);
     const gna = f(), gk = f(), ina = f(), ik = f(), il = f();
@@ -350,7 +356,7 @@ export const hh: Mechanism<HhInstance> = {
       table: null,
       tableCelsius: NaN,
       r: new Float64Array(6),
-      ea: expb.buf.subarray(EXPS * count, (EXPS + 2) * count),
+      ea: expb.buf.subarray(EXPS * count, (EXPS + 6) * count),
       eb: expb.buf.subarray(ARGS * count, (ARGS + 3) * count),
       expb,
       rt: expb.buf.subarray(INFS * count, (INFS + 3) * count),
@@ -393,8 +399,11 @@ export const hh: Mechanism<HhInstance> = {
       const gkj = gkbar[j] * nj * nj * nj * nj;
       const glj = gl[j];
       const elj = el[j];
-      // BREAKPOINT at v. The current is linear in v given the gates, so dI/dv is the conductance
-      // itself (NEURON's finite difference (I(v + 0.001) − I(v))/0.001 equals it up to rounding).
+      // BREAKPOINT at v + 0.001, then at v (whose values are kept); dI/dv by finite difference.
+      const v1 = vj + 0.001;
+      const ina1 = gnaj * (v1 - enaj);
+      const ik1 = gkj * (v1 - ekj);
+      const il1 = glj * (v1 - elj);
       const ina0 = gnaj * (vj - enaj);
       const ik0 = gkj * (vj - ekj);
       const il0 = glj * (vj - elj);
@@ -404,11 +413,11 @@ export const hh: Mechanism<HhInstance> = {
       ik[j] = ik0;
       il[j] = il0;
       naI[node] += ina0;
-      naG[node] += gnaj;
+      naG[node] += (ina1 - ina0) / 0.001;
       kI[node] += ik0;
-      kG[node] += gkj;
+      kG[node] += (ik1 - ik0) / 0.001;
       rhs[node] -= ina0 + ik0 + il0;
-      d[node] += gnaj + gkj + glj;
+      d[node] += (ina1 + ik1 + il1 - (ina0 + ik0 + il0)) / 0.001;
     }
   },
 

@@ -1,6 +1,10 @@
 import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
 
-/** Passive leak, NEURON 8.2 `passive.mod`: i = g·(v − e). */
+/**
+ * Passive leak, NEURON 8.2 `passive.mod`: i = g·(v − e), with nocmodl's arithmetic: dI/dv by the
+ * finite difference (I(v + 0.001) − I(v))/0.001, so the values equal the kernel generated from the
+ * kinetics description bit for bit (test/batch/catalogue.test.ts).
+ */
 export interface PasInstance extends MechanismInstance {
   readonly g: Float64Array;
   readonly e: Float64Array;
@@ -47,8 +51,12 @@ export const pas: Mechanism<PasInstance> = {
     if (!inst.storeI) {
       for (let k = 0; k < count; k++) {
         const node = nodes[k];
-        rhs[node] -= g[k] * (v[node] - e[k]);
-        d[node] += g[k];
+        const vk = v[node];
+        const gk = g[k];
+        const ek = e[k];
+        const i0 = gk * (vk - ek);
+        rhs[node] -= i0;
+        d[node] += (gk * (vk + 0.001 - ek) - i0) / 0.001;
       }
       return;
     }
@@ -60,8 +68,9 @@ export const pas: Mechanism<PasInstance> = {
       const i0 = gk * (vk - ek);
       iOut[k] = i0;
       rhs[node] -= i0;
-      // dI/dv = g exactly (NEURON's finite difference (I(v + 0.001) − I(v))/0.001 equals it up to rounding).
-      d[node] += gk;
+      // NEURON's finite difference (I(v + 0.001) − I(v))/0.001, not g itself: equal to g only up to
+      // rounding, and the generated kernel (src/channels/ir) and nocmodl's C compute it this way.
+      d[node] += (gk * (vk + 0.001 - ek) - i0) / 0.001;
     }
   },
 };

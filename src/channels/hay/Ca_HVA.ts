@@ -89,36 +89,48 @@ export const caHva: Mechanism<CaHVAInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ica);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: CaHVAInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -ctx.dt;
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      if (v === -27.0) v = v + 0.0001;
-      buf[j] = (-27.0 - v) * (1.0 / 3.8);
-      buf[1 * n + j] = (-75.0 - v) * (1.0 / 17.0);
-      buf[2 * n + j] = (-13.0 - v) * 0.02;
-      buf[3 * n + j] = (-v - 15.0) * (1.0 / 28.0);
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -27.0) vm = vm + 0.0001;
+      buf[j] = (-27.0 - vm) / 3.8;
+      buf[n + j] = (-75.0 - vm) / 17.0;
+      buf[2 * n + j] = (-13.0 - vm) / 50.0;
+      buf[3 * n + j] = (-vm - 15.0) / 28.0;
     }
     expb.run(0, 4 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      if (v === -27.0) v = v + 0.0001;
-      const mAlpha = (0.055 * (-27.0 - v)) / (buf[j] - 1.0);
-      const mBeta = 0.94 * buf[1 * n + j];
-      const ms = mAlpha + mBeta;
-      buf[INFS * n + j] = mAlpha / ms;
-      buf[ARGS * n + j] = dtq * ms;
-      const hAlpha = 0.000457 * buf[2 * n + j];
-      const hBeta = 0.0065 / (buf[3 * n + j] + 1.0);
-      const hs = hAlpha + hBeta;
-      buf[(INFS + 1) * n + j] = hAlpha / hs;
-      buf[(ARGS + 1) * n + j] = dtq * hs;
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -27.0) vm = vm + 0.0001;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const t2 = buf[2 * n + j];
+      const t3 = buf[3 * n + j];
+      const am = (0.055 * (-27.0 - vm)) / (t0 - 1.0);
+      const bm = 0.94 * t1;
+      const ah = 0.000457 * t2;
+      const bh = 0.0065 / (t3 + 1.0);
+      const r_m_1 = am / (am + bm);
+      const r_m_2 = 1.0 / (am + bm);
+      const r_h_1 = ah / (ah + bh);
+      const r_h_2 = 1.0 / (ah + bh);
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
+      const a_h = -1.0 / r_h_2;
+      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
+      buf[(ARGS + 1) * n + j] = dt * a_h;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },

@@ -83,30 +83,42 @@ export const caLvast: Mechanism<CaLVAstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ica);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: CaLVAstInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -(ctx.dt * QT);
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]] + 10.0;
-      buf[j] = (v + 30.0) * (1.0 / -6.0);
-      buf[1 * n + j] = (v + 25.0) * 0.2;
-      buf[2 * n + j] = (v + 80.0) * (1.0 / 6.4);
-      buf[3 * n + j] = (v + 40.0) * (1.0 / 7.0);
+      const v = vNode[nodes[j]];
+      const vs = v + 10.0;
+      buf[j] = (vs + 30.0) / -6.0;
+      buf[n + j] = (vs + 25.0) / 5.0;
+      buf[2 * n + j] = (vs + 80.0) / 6.4;
+      buf[3 * n + j] = (vs + 40.0) / 7.0;
     }
     expb.run(0, 4 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      buf[INFS * n + j] = 1.0 / (1.0 + buf[j]);
-      buf[(INFS + 1) * n + j] = 1.0 / (1.0 + buf[2 * n + j]);
-      // τ·qt = 5 + 20/(1 + E) = (5·(1 + E) + 20)/(1 + E), so dt·((−1)/τ) takes one division
-      const pm = 1.0 + buf[1 * n + j];
-      buf[ARGS * n + j] = (dtq * pm) / (5.0 * pm + 20.0);
-      const ph = 1.0 + buf[3 * n + j];
-      buf[(ARGS + 1) * n + j] = (dtq * ph) / (20.0 * ph + 50.0);
+      const v = vNode[nodes[j]];
+      const vs = v + 10.0;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const t2 = buf[2 * n + j];
+      const t3 = buf[3 * n + j];
+      const r_m_1 = 1.0 / (1.0 + t0);
+      const r_m_2 = (5.0 + 20.0 / (1.0 + t1)) / QT;
+      const r_h_1 = 1.0 / (1.0 + t2);
+      const r_h_2 = (20.0 + 50.0 / (1.0 + t3)) / QT;
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
+      const a_h = -1.0 / r_h_2;
+      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
+      buf[(ARGS + 1) * n + j] = dt * a_h;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },

@@ -73,14 +73,15 @@ export const ih: Mechanism<IhInstance> = {
     const { nodes, count, gIhbar: gbar, m, gIh: gOut, ihcn: iOut } = inst;
     const ej = inst.ehcn;
     const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
-    // The current is linear in v given the gates: dI/dv is g (NEURON's finite difference
-    // (I(v + 0.001) − I(v))/0.001 is g up to rounding).
+    // dI/dv as nocmodl computes it: the finite difference (I(v + 0.001) − I(v))/0.001.
     if (!inst.storeVars) {
       for (let j = 0; j < count; j++) {
         const node = nodes[j];
         const gj = gbar[j] * m[j];
-        rhs[node] -= gj * (v[node] - ej);
-        d[node] += gj;
+        const v0 = v[node];
+        const i0 = gj * (v0 - ej);
+        rhs[node] -= i0;
+        d[node] += (gj * (v0 + 0.001 - ej) - i0) / 0.001;
       }
       return;
     }
@@ -88,38 +89,48 @@ export const ih: Mechanism<IhInstance> = {
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
       const gj = gbar[j] * m[j];
-      const i0 = gj * (v[node] - ej);
+      const v0 = v[node];
+      const i0 = gj * (v0 - ej);
       if (sv) {
         gOut[j] = gj;
         iOut[j] = i0;
       }
       rhs[node] -= i0;
-      d[node] += gj;
+      d[node] += (gj * (v0 + 0.001 - ej) - i0) / 0.001;
     }
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: IhInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -ctx.dt;
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      if (v === -154.9) v = v + 0.0001;
-      buf[j] = (v + 154.9) * (1.0 / 11.9);
-      buf[1 * n + j] = v * (1.0 / 33.1);
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -154.9) vm = vm + 0.0001;
+      buf[j] = (vm + 154.9) / 11.9;
+      buf[n + j] = vm / 33.1;
     }
     expb.run(0, 2 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      if (v === -154.9) v = v + 0.0001;
-      const mAlpha = (0.001 * 6.43 * (v + 154.9)) / (buf[j] - 1.0);
-      const ms = mAlpha + 0.001 * 193.0 * buf[1 * n + j];
-      buf[INFS * n + j] = mAlpha / ms;
-      buf[ARGS * n + j] = dtq * ms;
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -154.9) vm = vm + 0.0001;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const am = (0.00643 * (vm + 154.9)) / (t0 - 1.0);
+      const bm = 0.193 * t1;
+      const r_m_1 = am / (am + bm);
+      const r_m_2 = 1.0 / (am + bm);
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
   },

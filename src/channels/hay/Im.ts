@@ -74,25 +74,32 @@ export const im: Mechanism<ImInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: ImInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -(ctx.dt * QT);
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      const w = vNode[nodes[j]] + 35.0;
-      buf[j] = 2.5 * 0.04 * w;
-      buf[1 * n + j] = -2.5 * 0.04 * w;
+      const v = vNode[nodes[j]];
+      buf[j] = 0.1 * (v + 35.0);
+      buf[n + j] = -0.1 * (v + 35.0);
     }
     expb.run(0, 2 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      const mAlpha = 3.3e-3 * buf[j];
-      const ms = mAlpha + 3.3e-3 * buf[1 * n + j];
-      buf[INFS * n + j] = mAlpha / ms;
-      buf[ARGS * n + j] = dtq * ms;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const am = 0.0033 * t0;
+      const bm = 0.0033 * t1;
+      const r_m_1 = am / (am + bm);
+      const r_m_2 = 1.0 / (am + bm) / QT;
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
   },

@@ -86,33 +86,44 @@ export const kPst: Mechanism<KPstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: KPstInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -(ctx.dt * QT);
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]] + 10.0;
-      buf[j] = -(v + 1.0) * (1.0 / 12.0);
-      buf[1 * n + j] = v < -50.0 ? v * 0.026 : -v * 0.026;
-      buf[2 * n + j] = (v + 54.0) * (1.0 / 11.0);
-      const x = (v + 75.0) * (1.0 / 48.0);
+      const v = vNode[nodes[j]];
+      const vs = v + 10.0;
+      const x = (vs + 75.0) / 48.0;
+      buf[j] = -(vs + 1.0) / 12.0;
+      buf[n + j] = vs < -50.0 ? -vs * -0.026 : -vs * 0.026;
+      buf[2 * n + j] = -(vs + 54.0) / -11.0;
       buf[3 * n + j] = -(x * x);
     }
     expb.run(0, 4 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]] + 10.0;
-      buf[INFS * n + j] = 1.0 / (1.0 + buf[j]);
-      buf[(INFS + 1) * n + j] = 1.0 / (1.0 + buf[2 * n + j]);
-      // τ·qt for each gate; dt·((−1)/τ) = −dt·qt/(τ·qt), both from one division
-      const mT = v < -50.0 ? 1.25 + 175.03 * buf[1 * n + j] : 1.25 + 13.0 * buf[1 * n + j];
-      const hT = 360.0 + (1010.0 + 24.0 * (v + 55.0)) * buf[3 * n + j];
-      const q = dtq / (mT * hT);
-      buf[ARGS * n + j] = hT * q;
-      buf[(ARGS + 1) * n + j] = mT * q;
+      const v = vNode[nodes[j]];
+      const vs = v + 10.0;
+      const x = (vs + 75.0) / 48.0;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const t2 = buf[2 * n + j];
+      const t3 = buf[3 * n + j];
+      const r_m_1 = 1.0 / (1.0 + t0);
+      const r_m_2 = vs < -50.0 ? (1.25 + 175.03 * t1) / QT : (1.25 + 13.0 * t1) / QT;
+      const r_h_1 = 1.0 / (1.0 + t2);
+      const r_h_2 = (360.0 + (1010.0 + 24.0 * (vs + 55.0)) * t3) / QT;
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
+      const a_h = -1.0 / r_h_2;
+      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
+      buf[(ARGS + 1) * n + j] = dt * a_h;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },

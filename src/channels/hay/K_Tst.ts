@@ -86,33 +86,46 @@ export const kTst: Mechanism<KTstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: KTstInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -(ctx.dt * QT);
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]] + 10.0;
-      buf[j] = -(v + 0.0) * (1.0 / 19.0);
-      const xm = (v + 71.0) * (1.0 / 59.0);
-      buf[1 * n + j] = -(xm * xm);
-      buf[2 * n + j] = (v + 66.0) * 0.1;
-      const xh = (v + 73.0) * (1.0 / 23.0);
+      const v = vNode[nodes[j]];
+      const vs = v + 10.0;
+      const xm = (vs + 71.0) / 59.0;
+      const xh = (vs + 73.0) / 23.0;
+      buf[j] = -(vs + 0.0) / 19.0;
+      buf[n + j] = -(xm * xm);
+      buf[2 * n + j] = -(vs + 66.0) / -10.0;
       buf[3 * n + j] = -(xh * xh);
     }
     expb.run(0, 4 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      buf[INFS * n + j] = 1.0 / (1.0 + buf[j]);
-      buf[(INFS + 1) * n + j] = 1.0 / (1.0 + buf[2 * n + j]);
-      // τ·qt for each gate; dt·((−1)/τ) = −dt·qt/(τ·qt), both from one division
-      const mT = 0.34 + 0.92 * buf[1 * n + j];
-      const hT = 8.0 + 49.0 * buf[3 * n + j];
-      const q = dtq / (mT * hT);
-      buf[ARGS * n + j] = hT * q;
-      buf[(ARGS + 1) * n + j] = mT * q;
+      const v = vNode[nodes[j]];
+      const vs = v + 10.0;
+      const xm = (vs + 71.0) / 59.0;
+      const xh = (vs + 73.0) / 23.0;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const t2 = buf[2 * n + j];
+      const t3 = buf[3 * n + j];
+      const r_m_1 = 1.0 / (1.0 + t0);
+      const r_m_2 = (0.34 + 0.92 * t1) / QT;
+      const r_h_1 = 1.0 / (1.0 + t2);
+      const r_h_2 = (8.0 + 49.0 * t3) / QT;
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
+      const a_h = -1.0 / r_h_2;
+      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
+      buf[(ARGS + 1) * n + j] = dt * a_h;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },

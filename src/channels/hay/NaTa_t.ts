@@ -72,12 +72,12 @@ const SPEC: GatedSpec = {
   g: 'gNaTa_t',
   i: 'ina',
   ion: 'na',
-  rateExps: 2,
+  rateExps: 4,
 };
 
-const STATE = 2;
-const ARGS = 4;
-const INFS = 6;
+const STATE = 4;
+const ARGS = 6;
+const INFS = 8;
 
 export const naTaT: Mechanism<NaTatInstance> = {
   description: gatedDescription(SPEC),
@@ -93,37 +93,52 @@ export const naTaT: Mechanism<NaTatInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: NaTatInstance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -(ctx.dt * QT);
-    const S6 = 1.0 / 6.0;
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      if (v === -38.0) v = v + 0.0001;
-      buf[j] = -(v + 38.0) * S6;
-      if (v === -66.0) v = v + 0.0001;
-      buf[n + j] = (v + 66.0) * S6;
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -38.0) vm = vm + 0.0001;
+      let vh = vm;
+      if (vh === -66.0) vh = vh + 0.0001;
+      buf[j] = -(vm + 38.0) / 6.0;
+      buf[n + j] = -(-vm - 38.0) / 6.0;
+      buf[2 * n + j] = (vh + 66.0) / 6.0;
+      buf[3 * n + j] = (-vh - 66.0) / 6.0;
     }
-    expb.run(0, 2 * n);
-    // 2. x∞ and cnexp exponents
+    expb.run(0, 4 * n);
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      if (v === -38.0) v = v + 0.0001;
-      const u = v + 38.0;
-      const E = buf[j];
-      const pm = 0.182 + 0.124 * E;
-      buf[INFS * n + j] = 0.182 / pm;
-      buf[ARGS * n + j] = (dtq * u * pm) / (1.0 - E);
-      if (v === -66.0) v = v + 0.0001;
-      const w = v + 66.0;
-      const F = buf[n + j];
-      const ph = 1.0 + F;
-      buf[(INFS + 1) * n + j] = 1.0 / ph;
-      buf[(ARGS + 1) * n + j] = (dtq * (-0.015 * w) * ph) / (1.0 - F);
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -38.0) vm = vm + 0.0001;
+      let vh = vm;
+      if (vh === -66.0) vh = vh + 0.0001;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const t2 = buf[2 * n + j];
+      const t3 = buf[3 * n + j];
+      const am = (0.182 * (vm + 38.0)) / (1.0 - t0);
+      const bm = (0.124 * (-vm - 38.0)) / (1.0 - t1);
+      const ah = (-0.015 * (vh + 66.0)) / (1.0 - t2);
+      const bh = (-0.015 * (-vh - 66.0)) / (1.0 - t3);
+      const r_m_1 = am / (am + bm);
+      const r_m_2 = 1.0 / (am + bm) / QT;
+      const r_h_1 = ah / (ah + bh);
+      const r_h_2 = 1.0 / (ah + bh) / QT;
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
+      const a_h = -1.0 / r_h_2;
+      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
+      buf[(ARGS + 1) * n + j] = dt * a_h;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },

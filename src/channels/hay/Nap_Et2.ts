@@ -99,43 +99,58 @@ export const napEt2: Mechanism<NapEt2Instance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: NapEt2Instance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -(ctx.dt * QT);
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      buf[j] = (v + 52.6) * (1.0 / -4.6);
-      if (v === -38.0) v = v + 0.0001;
-      const u = v + 38.0;
-      buf[1 * n + j] = -u * (1.0 / 6.0);
-      buf[2 * n + j] = u * (1.0 / 6.0);
-      if (v === -17.0) v = v + 0.0001;
-      if (v === -64.4) v = v + 0.0001;
-      buf[3 * n + j] = (v + 48.8) * 0.1;
-      buf[4 * n + j] = (v + 17.0) * (1.0 / 4.63);
-      buf[5 * n + j] = -(v + 64.4) * (1.0 / 2.63);
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -38.0) vm = vm + 0.0001;
+      let vh = vm;
+      if (vh === -17.0) vh = vh + 0.0001;
+      if (vh === -64.4) vh = vh + 0.0001;
+      buf[j] = (v + 52.6) / -4.6;
+      buf[n + j] = -(vm + 38.0) / 6.0;
+      buf[2 * n + j] = -(-vm - 38.0) / 6.0;
+      buf[3 * n + j] = (vh + 48.8) / 10.0;
+      buf[4 * n + j] = (vh + 17.0) / 4.63;
+      buf[5 * n + j] = -(vh + 64.4) / 2.63;
     }
     expb.run(0, 6 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      let v = vNode[nodes[j]];
-      buf[INFS * n + j] = 1.0 / (1.0 + buf[j]);
-      if (v === -38.0) v = v + 0.0001;
-      const u = v + 38.0;
-      const mAlpha = (0.182 * u) / (1.0 - buf[1 * n + j]);
-      const mBeta = (0.124 * -u) / (1.0 - buf[2 * n + j]);
-      // τm = (6·(1/(α + β)))/qt
-      buf[ARGS * n + j] = dtq * (mAlpha + mBeta) * (1.0 / 6.0);
-      if (v === -17.0) v = v + 0.0001;
-      if (v === -64.4) v = v + 0.0001;
-      buf[(INFS + 1) * n + j] = 1.0 / (1.0 + buf[3 * n + j]);
-      const hAlpha = (-2.88e-6 * (v + 17.0)) / (1.0 - buf[4 * n + j]);
-      const hBeta = (6.94e-6 * (v + 64.4)) / (1.0 - buf[5 * n + j]);
-      buf[(ARGS + 1) * n + j] = dtq * (hAlpha + hBeta);
+      const v = vNode[nodes[j]];
+      let vm = v;
+      if (vm === -38.0) vm = vm + 0.0001;
+      let vh = vm;
+      if (vh === -17.0) vh = vh + 0.0001;
+      if (vh === -64.4) vh = vh + 0.0001;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const t2 = buf[2 * n + j];
+      const t3 = buf[3 * n + j];
+      const t4 = buf[4 * n + j];
+      const t5 = buf[5 * n + j];
+      const am = (0.182 * (vm + 38.0)) / (1.0 - t1);
+      const bm = (0.124 * (-vm - 38.0)) / (1.0 - t2);
+      const ah = (-0.00000288 * (vh + 17.0)) / (1.0 - t4);
+      const bh = (0.00000694 * (vh + 64.4)) / (1.0 - t5);
+      const r_m_1 = 1.0 / (1.0 + t0);
+      const r_m_2 = (6.0 * (1.0 / (am + bm))) / QT;
+      const r_h_1 = 1.0 / (1.0 + t3);
+      const r_h_2 = 1.0 / (ah + bh) / QT;
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
+      const a_h = -1.0 / r_h_2;
+      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
+      buf[(ARGS + 1) * n + j] = dt * a_h;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
   },

@@ -1,28 +1,28 @@
 import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
-import type { ExpBatch } from '../exp-wasm.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, outputsRead } from './common.ts';
 
 const hocExp = hocExpShared; // module-local (an imported binding may compile to a getter call)
-const log = Math.log;
+const pow = Math.pow;
 
 /**
  * Small-conductance Ca-activated K current, ModelDB 139653 `SK_E2.mod` (Kohler et al. 1996, as used by
  * Hay et al. 2011): ik = gSK_E2bar·z·(v − ek), z∞ = 1/(1 + (0.00043/cai)^4.8) with cai shifted by
  * +1e-7 mM when below 1e-7 (a shift, not a clamp), τz = zTau (a GLOBAL, 1 ms). It reads cai, so in the
  * state update it comes after CaDynamics_E2 (order 25) and sees the new cai, as in NEURON (NOTES.md §5).
- * NEURON's glibc pow(x, 4.8) is exp(4.8·log(x)) here (ulp-level differences; see skE2ZInf).
+ * NEURON's glibc pow(x, 4.8) is Math.pow here (see skE2ZInf). State update and dI/dv in nocmodl's
+ * arithmetic: the values of the kernel generated from the kinetics description, bit for bit.
  *
  * Evaluation order 34 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /**
  * z∞ at intracellular Ca concentration ca (mM), as `rates(ca)` computes it, with NEURON's glibc
- * pow(x, 4.8) taken as exp(4.8·log(x)) (a few ulp apart; x = 0.00043/ca stays within about
- * [0.4, 10] in practice, where that form is within ~1e-15 relative of pow).
+ * pow(x, 4.8) as Math.pow (V8's pow, like glibc's, is within an ulp of the exact power; the form
+ * exp(4.8·log(x)) used before loses up to ~10 ulp, log's rounding being multiplied by 4.8·|log x|).
  */
 export function skE2ZInf(ca: number): number {
   if (ca < 1e-7) ca = ca + 1e-7;
-  return 1.0 / (1.0 + hocExp(4.8 * log(0.00043 / ca)));
+  return 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
 }
 
 export interface SKE2Instance extends MechanismInstance {
@@ -36,8 +36,6 @@ export interface SKE2Instance extends MechanismInstance {
   /** cnexp's 1 − exp(dt·((−1)/zTau)) for the dt it was computed with (zTau is a GLOBAL). */
   fac: number;
   facDt: number;
-  /** Batched hoc_Exp for z∞ (count doubles). */
-  readonly expb: ExpBatch;
   /** Someone reads gSK_E2 or ik / the k totals (InstanceInit.unread); else `current` skips them. */
   readonly storeVars: boolean;
   readonly totals: boolean;
@@ -78,7 +76,6 @@ export const skE2: Mechanism<SKE2Instance> = {
       zTau: init.globals.zTau,
       fac: NaN,
       facDt: NaN,
-      expb: hocExpBatch(count),
       storeVars: out.vars,
       totals: out.totals,
       vars: { gSK_E2bar, z, gSK_E2, ik },
@@ -95,13 +92,16 @@ export const skE2: Mechanism<SKE2Instance> = {
     const { nodes, count, gSK_E2bar: gbar, z, gSK_E2: gOut, ik: iOut } = inst;
     const E = inst.k.e, ionI = inst.k.i, ionG = inst.k.didv;
     const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
-    // The current is linear in v given z: dI/dv is g (NEURON's finite difference up to rounding).
+    // dI/dv as nocmodl computes it: the finite difference (I(v + 0.001) − I(v))/0.001.
     if (!inst.storeVars && !inst.totals) {
       for (let j = 0; j < count; j++) {
         const node = nodes[j];
         const gj = gbar[j] * z[j];
-        rhs[node] -= gj * (v[node] - E[node]);
-        d[node] += gj;
+        const v0 = v[node];
+        const ej = E[node];
+        const i0 = gj * (v0 - ej);
+        rhs[node] -= i0;
+        d[node] += (gj * (v0 + 0.001 - ej) - i0) / 0.001;
       }
       return;
     }
@@ -109,40 +109,39 @@ export const skE2: Mechanism<SKE2Instance> = {
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
       const gj = gbar[j] * z[j];
-      const i0 = gj * (v[node] - E[node]);
+      const v0 = v[node];
+      const ej = E[node];
+      const i0 = gj * (v0 - ej);
+      const di = (gj * (v0 + 0.001 - ej) - i0) / 0.001;
       if (sv) {
         gOut[j] = gj;
         iOut[j] = i0;
       }
       ionI[node] += i0;
-      ionG[node] += gj;
+      ionG[node] += di;
       rhs[node] -= i0;
-      d[node] += gj;
+      d[node] += di;
     }
   },
 
   advance(inst: SKE2Instance, ctx: MechanismContext): void {
-    const { nodes, count: n, z, zTau, expb } = inst;
+    const { nodes, count: n, z, zTau } = inst;
     const cai = inst.ca.ci;
     const dt = ctx.dt;
-    // cnexp with a constant tau: the exponential is the same every step (same arithmetic as cnexp());
-    // the target −(z∞/zTau)/((−1)/zTau) is z∞ up to rounding
+    // cnexp in nocmodl's form, a = (−1)/zTau, z ← z + (1 − exp(dt·a))·(−(z∞/zTau)/a − z); zTau is a
+    // GLOBAL, so the exponential is the same every step (computed once per dt: the same value).
+    const a = -1.0 / zTau;
     if (inst.facDt !== dt) {
-      inst.fac = 1.0 - hocExp(dt * (-1.0 / zTau));
+      inst.fac = 1.0 - hocExp(dt * a);
       inst.facDt = dt;
     }
     const fac = inst.fac;
-    // (0.00043/ca)^4.8 as exp(4.8·log(0.00043/ca)), the exponentials batched
-    const buf = expb.buf;
     for (let j = 0; j < n; j++) {
       let ca = cai[nodes[j]];
       if (ca < 1e-7) ca = ca + 1e-7;
-      buf[j] = 4.8 * log(0.00043 / ca);
-    }
-    expb.run(0, n);
-    for (let j = 0; j < n; j++) {
+      const zInf = 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
       const zj = z[j];
-      z[j] = zj + fac * (1.0 / (1.0 + buf[j]) - zj);
+      z[j] = zj + fac * (-(zInf / zTau) / a - zj);
     }
   },
 };

@@ -71,24 +71,30 @@ export const skv31: Mechanism<SKv31Instance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, one ExpBatch.relax for the gates (./gated.ts). */
+  /**
+   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
+   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
+   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
+   */
   advance(inst: SKv31Instance, ctx: MechanismContext): void {
     const { nodes, count: n, expb } = inst;
     const buf = expb.buf;
     const vNode = ctx.v;
-    const dtq = -ctx.dt;
-    // 1. rate exponents
+    const dt = ctx.dt;
     for (let j = 0; j < n; j++) {
       const v = vNode[nodes[j]];
-      buf[j] = (v - 18.7) * (1.0 / -9.7);
-      buf[1 * n + j] = (v + 46.56) * (1.0 / -44.14);
+      buf[j] = (v - 18.7) / -9.7;
+      buf[n + j] = (v + 46.56) / -44.14;
     }
     expb.run(0, 2 * n);
-    // 2. x∞ and cnexp exponents
     for (let j = 0; j < n; j++) {
-      buf[INFS * n + j] = 1.0 / (1.0 + buf[j]);
-      // τ = 4/(1 + E)
-      buf[ARGS * n + j] = dtq * (1.0 + buf[1 * n + j]) * 0.25;
+      const t0 = buf[j];
+      const t1 = buf[n + j];
+      const r_m_1 = 1.0 / (1.0 + t0);
+      const r_m_2 = 4.0 / (1.0 + t1);
+      const a_m = -1.0 / r_m_2;
+      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
+      buf[(ARGS) * n + j] = dt * a_m;
     }
     expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
   },

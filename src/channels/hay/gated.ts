@@ -6,11 +6,13 @@
  *
  * Memory layout of `expb.buf`, in planes of count doubles: `rateExps` rate exponents, then the
  * states (STATE = rateExps), the cnexp exponents dt·a (ARGS = rateExps + gates) and x∞
- * (INFS = rateExps + 2·gates), for one ExpBatch.relax x ← x + (1 − exp(dt·a))·(x∞ − x). The state
- * update evaluates the rate exponentials in one batched call (./exp-wasm.ts: the glibc algorithm,
- * bit-identical to ./exp.ts), then per gate x∞ (for α/β gates α/(α + β), nocmodl's target
- * −(x∞/τ)/((−1)/τ) up to rounding) and the exponent dt·((−1)/τ) with fewer divisions; NEURON's
- * hoc_Exp limits (0 below −700, exp(700) above 700) apply to the arguments.
+ * (INFS = rateExps + 2·gates), for one ExpBatch.relax x ← x + (1 − exp(dt·a))·(target − x). The
+ * state update evaluates the rate exponentials in one batched call (./exp-wasm.ts: the glibc
+ * algorithm, bit-identical to ./exp.ts), then per gate, in nocmodl's arithmetic, a = (−1)/τ, the
+ * target −(x∞/τ)/a and the exponent dt·a; NEURON's hoc_Exp limits (0 below −700, exp(700) above
+ * 700) apply to the arguments. Every operation is the one nocmodl emits (and the kernel generated
+ * from the kinetics description, src/channels/ir, computes): test/batch/catalogue.test.ts holds
+ * the two equal.
  */
 import type { InstanceInit, IonState, MechanismContext, MechanismDescription, MechanismInstance } from '../mechanism.ts';
 import { CONDUCTANCE, hocExpBatch, outputsRead } from './common.ts';
@@ -102,9 +104,10 @@ export function gatedInitialize(
 }
 
 /**
- * The current after the channel's conductance loop wrote g: I = g·(v − e) to rhs, g to d (the
- * current is linear in v given the gates, so dI/dv is g: NEURON's finite difference
- * (I(v + 0.001) − I(v))/0.001 up to rounding), I to `i` when stored, and both to the ion totals
+ * The current after the channel's conductance loop wrote g: I = g·(v − e) to rhs and, as nocmodl
+ * does, the finite difference (I(v + 0.001) − I(v))/0.001 to d (not g itself: the two differ by
+ * rounding, and the finite difference is what NEURON and the kernel generated from the kinetics
+ * description compute), I to `i` when stored, and I and its finite difference to the ion totals
  * when read.
  */
 export function ohmicCurrent(
@@ -121,8 +124,11 @@ export function ohmicCurrent(
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
       const gj = g[j];
-      rhs[node] -= gj * (v[node] - E[node]);
-      d[node] += gj;
+      const v0 = v[node];
+      const ej = E[node];
+      const i0 = gj * (v0 - ej);
+      rhs[node] -= i0;
+      d[node] += (gj * (v0 + 0.001 - ej) - i0) / 0.001;
     }
     return;
   }
@@ -130,11 +136,14 @@ export function ohmicCurrent(
   for (let j = 0; j < count; j++) {
     const node = nodes[j];
     const gj = g[j];
-    const i0 = gj * (v[node] - E[node]);
+    const v0 = v[node];
+    const ej = E[node];
+    const i0 = gj * (v0 - ej);
+    const di = (gj * (v0 + 0.001 - ej) - i0) / 0.001;
     if (sv) i[j] = i0;
     ionI[node] += i0;
-    ionG[node] += gj;
+    ionG[node] += di;
     rhs[node] -= i0;
-    d[node] += gj;
+    d[node] += di;
   }
 }
