@@ -114,7 +114,7 @@ export function shareOf(total: number, shard: Shard): number[] {
 /** A ledger record: the outcome, and (`how`) which backend ran it; runs refused before running have none. */
 function recordOf(spec: SweepSpec, run: number, o: RunOutcome, how: RunBackend | undefined): Omit<LedgerRecord, 't' | 'host' | 'pid'> {
   const pt = runPoint(spec, run);
-  const rec: Omit<LedgerRecord, 't' | 'host' | 'pid'> & Partial<RunBackend> = {
+  const rec: Omit<LedgerRecord, 't' | 'host' | 'pid'> = {
     run,
     status: o.status,
     error: o.error,
@@ -261,7 +261,7 @@ export function sweepStatus(dir: string): SweepStatus {
   const backends: Record<string, number> = {};
   const gpu = new Set<string>();
   for (let r = 0; r < m.total; r++) {
-    const rec = records.get(r) as (LedgerRecord & Partial<RunBackend>) | undefined;
+    const rec = records.get(r);
     if (!rec) {
       missing_runs.push(r);
       continue;

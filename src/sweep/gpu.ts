@@ -31,6 +31,12 @@ import type { SweepSpec } from './spec.ts';
 /** Default largest GPU batch (variants per launch; state of a 2048-compartment hh cell: ~70 MB at 1024). */
 export const GPU_MAX_BATCH = 1024;
 
+/**
+ * Traces a GPU batch may bring back at once (float32 from the GPU, float64 per run for the
+ * measures: 12 B per probe, step and variant); a larger group is run in several batches.
+ */
+export const TRACE_BUDGET_BYTES = 512 * 1024 * 1024;
+
 export interface SweepBackendChoice {
   /** What runs the sweep: the GPU backend, or (auto without a GPU) the CPU backend's worker threads. */
   backend: 'gpu' | 'cpu';
@@ -166,7 +172,7 @@ export function variantsOf(plans: readonly GpuPlan[]): GpuVariant[] {
  * (failed builds and, with `refuse`, runs the GPU cannot run too). Without `refuse`, those runs are
  * not reported but returned in `refused` (auto: the caller runs them on the CPU).
  */
-export async function runOnGpu(spec: SweepSpec, runs: readonly number[], exec: Executor, done: RunDone, o: { refuse: boolean; maxBatch?: number; vLimit_mV?: number }): Promise<GpuSweepStats> {
+export async function runOnGpu(spec: SweepSpec, runs: readonly number[], exec: Executor, done: RunDone, o: { refuse: boolean; maxBatch?: number; vLimit_mV?: number; traceBudget_bytes?: number }): Promise<GpuSweepStats> {
   const maxBatch = o.maxBatch ?? GPU_MAX_BATCH;
   const stats: GpuSweepStats = { batches: 0, gpuRuns: 0, refused: [] };
   const layouts = new LayoutCache();
@@ -200,9 +206,15 @@ export async function runOnGpu(spec: SweepSpec, runs: readonly number[], exec: E
     }
     for (const groups of buckets.values()) {
       for (const group of groups) {
-        await runGpuGroup(spec, group, exec, done, how, o.vLimit_mV);
-        stats.batches++;
-        stats.gpuRuns += group.length;
+        // every step of every probe comes back (the measures read every step, as on the CPU): keep a batch's traces within the budget
+        const perVariant = 12 * Math.max(1, group[0].plan.probeLabels.length) * (group[0].plan.steps + 1);
+        const size = Math.max(1, Math.floor((o.traceBudget_bytes ?? TRACE_BUDGET_BYTES) / perVariant));
+        for (let k = 0; k < group.length; k += size) {
+          const part = group.slice(k, k + size);
+          await runGpuGroup(spec, part, exec, done, how, o.vLimit_mV);
+          stats.batches++;
+          stats.gpuRuns += part.length;
+        }
       }
     }
   }

@@ -143,6 +143,9 @@ describe('sweep --backend gpu: batches, refusals, resume', () => {
     const stats = await runOnGpu(spec, [...Array(8).keys()], exec, (run, o) => outcomes.set(run, o), { refuse: true });
     expect(stats).toEqual({ batches: 2, gpuRuns: 8, refused: [] });
     expect(outcomes.size).toBe(8);
+    // a trace budget for two variants (2 probes × 601 samples × 12 B each) splits each group in two
+    const split = await runOnGpu(spec, [...Array(8).keys()], exec, () => {}, { refuse: true, traceBudget_bytes: 2 * 2 * 601 * 12 });
+    expect(split).toEqual({ batches: 4, gpuRuns: 8, refused: [] });
     // the batch's variants: hh gnabar per node (soma 0.12, dendrite 0 or 0.03) and the amplitudes
     const plans = [0, 1, 2, 3].map((r) => buildPlan(compileModel(prepareRun(spec, r, new LayoutCache(), () => {})!.request), [{}]));
     const v = variantsOf(plans);
