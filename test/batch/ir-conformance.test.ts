@@ -2,14 +2,15 @@
  * Issue 10 item 1: every built-in mechanism with a kinetics description (src/channels/ir/specs.ts)
  * run both ways on real protocols (test/batch/cases.ts): the hand-written kernel of the built-in
  * catalogue against the kernel generated from the description, one mechanism replaced at a time
- * (and, for the Hay cell, all at once). Every node's v is compared at every step.
+ * (and, for the Hay cell, all at once, CaDynamics_E2 included). Every node's v is compared at every
+ * step. The synapses, kap, kad, dCaAP and CaDynamics_E2 on a small cell: ./ir-synapses.test.ts,
+ * ./ir-density.test.ts; the table of all of them: docs/kinetics.md.
  *
- * What it shows (Node 20, measured 2026-12-02): no mechanism is equal to ≤ 1e-12 mV over a whole
- * run; the two kernels differ in rounding only (NEURON's finite-difference conductance against the
- * exact one; hh's fused rate algebra; exp(4.8·log x) against pow), and a firing cell amplifies
- * ulp-level differences: pas 1.3e-12 mV on Rallpack 1, hh 4.7e-11 … 1.2e-10 mV, the Hay channels
- * 2.0e-12 (Im) … 5.3e-10 mV (NaTa_t), all of them together 6.9e-10 mV. Both forms stay inside the
- * NEURON parity tolerance (1e-9 mV), asserted here.
+ * Measured (Node 20, 2026-12-02, commit c2eb855, after the hand-written kernels were put in
+ * nocmodl's arithmetic): hh and the ten Hay channels 0 mV on every protocol; pas 1.3e-12 mV on
+ * Rallpack 1 (0 in the Hay cell); CaDynamics_E2 7.7e-10 mV in the firing Hay cell (cnexp's
+ * −(cai∞/decay)/(−1/decay) against cai∞, amplified by the spikes), and so all of them together.
+ * Asserted: the NEURON parity tolerance, 1e-9 mV; the table says which are ≤ 1e-12 mV.
  */
 import { describe, expect, it } from 'vitest';
 import { builtinMechanisms, createCatalogue, type Catalogue } from '../../src/channels/catalogue.ts';

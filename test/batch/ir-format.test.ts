@@ -13,6 +13,7 @@ import { builtinMechanisms } from '../../src/channels/catalogue.ts';
 import { createCatalogue } from '../../src/channels/catalogue.ts';
 import { MechanismFileError, parseMechanism } from '../../src/channels/user/index.ts';
 import { simulate } from '../../src/solvers/simulate.ts';
+import { kineticsOf } from '../../src/solvers/gpu/kinetics.ts';
 
 const FILE = 'f.json';
 
@@ -116,5 +117,14 @@ describe('concentration states, ion current reads and before_breakpoint in mecha
     expect(steps).toBe(40);
     expect(r.traces[0][steps]).toBe(steps);
     expect(r.traces[1][steps]).toBe(steps);
+  });
+
+  it('the GPU backend takes kap and kad from the IR, and refuses what its generator does not run (dCaAP, these files)', () => {
+    const builtin = (name: string) => builtinMechanisms().find((m) => m.description.name === name)!;
+    expect(typeof kineticsOf(builtin('kap'))).toBe('object');
+    expect(typeof kineticsOf(builtin('kad'))).toBe('object');
+    expect(kineticsOf(builtin('dCaAP'))).toMatch(/dCaAP has a before_breakpoint block/);
+    expect(kineticsOf(parseMechanism(JSON.stringify(counter), FILE))).toMatch(/before_breakpoint/);
+    expect(kineticsOf(parseMechanism(JSON.stringify(caPool), FILE))).toMatch(/keeps an ion concentration/);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Where the GPU backend finds each mechanism's kinetics: the one kinetics description of issue 10
- * (src/channels/ir: the built-ins pas, hh and the ten Hay channels as mechanism-file data, lowered
- * to expression IR by src/channels/user/compile.ts `lowerMechanism`), or a user mechanism file's
- * own spec. The CPU's generated kernels come from the same IR. CaDynamics_E2 (writes cai) and
- * IClamp are not in the IR and have hand-written GPU code in codegen.ts.
+ * (src/channels/ir: the built-ins as mechanism-file data, lowered to expression IR by
+ * src/channels/user/compile.ts `lowerMechanism`), or a user mechanism file's own spec. The CPU's
+ * generated kernels come from the same IR. CaDynamics_E2 (writes cai) and IClamp have hand-written
+ * GPU code in codegen.ts; point processes are refused before this (plan.ts), and so is what the GPU
+ * generator does not run: before_breakpoint blocks (dCaAP), weight states, concentration states
+ * and reads of an ion's total current (`unsupported`).
  */
 import type { Mechanism } from '../../channels/mechanism.ts';
 import { describedMechanisms, loweredKinetics } from '../../channels/ir/index.ts';
