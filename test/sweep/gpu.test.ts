@@ -7,7 +7,7 @@
  * bounds; the measured values are printed). Also: runs grouped into GPU batches by what a batch
  * shares (other Ra: another batch; a parameter set region by region: one batch, values node by
  * node), what the ledger records, a variant the GPU cannot run (recorded failed with the reason,
- * then run on the CPU with --retry-failed), resume across backends, `--backend gpu` without a GPU
+ * then run on the CPU with --retry-failed), resume across backends and after a stop mid-sweep, `--backend gpu` without a GPU
  * (one line, exit 1, nothing written) and `--backend auto` (chooses the CPU here and says why).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -194,6 +194,25 @@ describe('sweep --backend gpu: batches, refusals, resume', () => {
     const cpu = await sweep(file, { out: join(dir, 'cpu'), jobs: 1 });
     expect(again.table.data.n_spikes).toEqual(cpu.table.data.n_spikes);
   }, 180_000);
+
+  it('a GPU sweep stopped after 4 of 10 runs (batches of 3) resumes with the missing runs only, and equals the uninterrupted GPU sweep', async () => {
+    const dir = tempDir('gpu-sweep-');
+    const file = smallSweep(dir, { tstop_ms: 25, extra: { keep_traces: ['soma'] } });
+    const env = { DENDRITE_GPU_MODE: 'emu' };
+    const whole = await sweep(file, { out: join(dir, 'whole'), backend: 'gpu', env });
+    const out = join(dir, 'cut');
+    await expect(sweep(file, { out, backend: 'gpu', env, maxBatch: 3, onProgress: (p) => {
+      if (p.ran === 4) throw new Error('stopped');
+    } })).rejects.toThrow('stopped');
+    expect(status(out)).toMatchObject({ done: 4, missing: 6 });
+    const rest = await sweep(file, { out, backend: 'gpu', env, maxBatch: 3 });
+    expect(rest.before).toBe(4);
+    expect(rest.ran).toBe(6);
+    expect(csvWithoutTiming(readFileSync(join(out, 'results.csv'), 'utf8'))).toBe(csvWithoutTiming(readFileSync(join(dir, 'whole', 'results.csv'), 'utf8')));
+    // in the strict float32 emulator a variant's run does not depend on the batch it ran in
+    expect(readFileSync(join(out, 'traces', 'soma.npy')).equals(readFileSync(join(dir, 'whole', 'traces', 'soma.npy')))).toBe(true);
+    expect(whole.backends).toEqual({ gpu: 10 });
+  }, 120_000);
 
   it('runOnGpu without refuse hands the runs it cannot run back (auto runs them on the cpu), reporting none of them', async () => {
     const dir = tempDir('gpu-sweep-');
