@@ -42,7 +42,7 @@ export interface ExpScratch {
   readonly tmp: number;
   readonly idx0: number;
   readonly idx1: number;
-  /** Lanes with an argument outside the fast range, OR-ed over the exps of one body (`expFast`). */
+  /** Lanes with an argument outside the fast range (or NaN), OR-ed over the exps of one body (`expFast`). */
   readonly bad: number;
 }
 
@@ -55,10 +55,6 @@ export function expScratch(fn: Fn): ExpScratch {
 
 const splat = (x: number): number[] => [...f64(x), ...simd(SIMD.f64x2Splat)];
 
-/**
- * Code that takes a v128 from the stack and leaves exp of both lanes (hoc_Exp) on it. `slow`: the
- * index of the imported scalar hoc_Exp (f64) → f64.
- */
 /** The fast path on local x, leaving exp on the stack (valid where 2^-54 ≤ |x| < 512). */
 function fastCore(s: ExpScratch): number[] {
   const fadd = simd(SIMD.f64x2Add), fsub = simd(SIMD.f64x2Sub), fmul = simd(SIMD.f64x2Mul);
@@ -69,12 +65,14 @@ function fastCore(s: ExpScratch): number[] {
     ...splat(SHIFT), ...fsub, ...set(s.kd),
     ...get(s.x), ...get(s.kd), ...splat(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...splat(NEG_LN2_LO_N), ...fmul, ...fadd,
     ...tee(s.r), ...get(s.r), ...fmul, ...set(s.rr),
+    // table index (ki mod 128)·16 per lane; tail + r + r2·(C2 + r·C3) + r2·r2·(C4 + r·C5)
     ...laneIdx(0), ...set(s.idx0), ...laneIdx(1), ...set(s.idx1),
     ...get(s.idx0), ...load(OP.f64Load, 0), ...simd(SIMD.f64x2Splat), ...get(s.idx1), ...load(OP.f64Load, 0), ...simd(SIMD.f64x2Replace, 1),
     ...get(s.r), ...fadd,
     ...get(s.rr), ...splat(C2), ...get(s.r), ...splat(C3), ...fmul, ...fadd, ...fmul, ...fadd,
     ...get(s.rr), ...get(s.rr), ...fmul, ...splat(C4), ...get(s.r), ...splat(C5), ...fmul, ...fadd, ...fmul, ...fadd,
     ...set(s.tmp),
+    // scale = bits(T[idx + 1] + (ki << 45)); exp = scale + scale·tmp
     ...get(s.idx0), ...load(OP.i64Load, 8), ...simd(SIMD.i64x2Splat), ...get(s.idx1), ...load(OP.i64Load, 8), ...simd(SIMD.i64x2Replace, 1),
     ...get(s.ki), OP.i32Const, 45, ...simd(SIMD.i64x2Shl), ...simd(SIMD.i64x2Add), ...tee(s.kd),
     ...get(s.kd), ...get(s.tmp), ...fmul, ...fadd,
@@ -89,9 +87,19 @@ function inRange(s: ExpScratch): number[] {
   ];
 }
 
+/** Start of a body whose exps use `expFast`: nothing out of range yet. */
+export function expFastStart(s: ExpScratch): number[] {
+  return [...splat(0), ...set(s.bad)];
+}
+
+/** i32 on the stack: nonzero if an exp since `expFastStart` had a lane outside the fast range (or NaN). */
+export function expFastOutOfRange(s: ExpScratch): number[] {
+  return [...get(s.bad), ...simd(SIMD.anyTrue)];
+}
+
 /**
  * exp without a branch: the fast path for both lanes, the lanes outside its range OR-ed into
- * `s.bad` (the caller recomputes a body with such a lane through `expPair`). Keeping calls out of
+ * `s.bad` (the caller then recomputes the whole body through `expPair`). Keeping the calls out of
  * the hot loop keeps the compiler from spilling every live vector around them.
  */
 export function expFast(s: ExpScratch): number[] {

@@ -17,7 +17,7 @@ import type { LoweredMechanism } from '../../user/compile.ts';
 import { emit, type IR } from '../../user/expr.ts';
 import { HELPERS } from '../../user/runtime.ts';
 import { F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst, tee, type Import } from './asm.ts';
-import { expFast, expPair, expScratch, type ExpScratch } from './exp.ts';
+import { expFast, expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from './exp.ts';
 
 /** Imported functions every kernel module has, in this order (indices 0…). */
 export const KERNEL_IMPORTS: readonly Import[] = [
@@ -199,6 +199,13 @@ class Emitter {
 const bin = (op: number): number[] => simd(op);
 const ARITH: Readonly<Record<string, number>> = { '+': SIMD.f64x2Add, '-': SIMD.f64x2Sub, '*': SIMD.f64x2Mul, '/': SIMD.f64x2Div, '<': SIMD.f64x2Lt, '<=': SIMD.f64x2Le, '>': SIMD.f64x2Gt, '>=': SIMD.f64x2Ge, '===': SIMD.f64x2Eq, '!==': SIMD.f64x2Ne, '&&': SIMD.and, '||': SIMD.or };
 
+/** ±2^k with 2^−k a normal double too (so that 1/x is exact). */
+function isPowerOfTwo(x: number): boolean {
+  const a = Math.abs(x);
+  if (!(a >= 2 ** -1022 && a <= 2 ** 1022)) return false;
+  return 2 ** Math.round(Math.log2(a)) === a;
+}
+
 /** Code leaving the IR's value (or mask, for conditions) as a v128 on the stack. */
 function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number[] {
   const r = (x: IR) => emitIR(e, x, resolve);
@@ -210,6 +217,8 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
     case 'raw':
       throw new UnsupportedKernelError(`generated code "${ir.code}" in an expression`);
     case 'bin': {
+      // x / 2^k = x · 2^−k exactly (both the correctly rounded x·2^−k)
+      if (ir.op === '/' && ir.b.k === 'num' && isPowerOfTwo(ir.b.v)) return [...r(ir.a), ...splatConst(1 / ir.b.v), ...simd(SIMD.f64x2Mul)];
       const op = ARITH[ir.op];
       if (op === undefined) throw new UnsupportedKernelError(`operator ${ir.op}`);
       return [...r(ir.a), ...r(ir.b), ...bin(op)];
@@ -306,14 +315,14 @@ function kernelFns(name: string, L: KernelLayout, body: Body, constPrologue: (e:
   const pairBytes = (L.B & ~1) * 8;
   const one = (mode: 'pair' | 'single') => {
     e.reset(mode);
-    fn.emit(splatConst(0), set(e.x.bad));
+    fn.emit(expFastStart(e.x));
     const stores = body(e);
     if (!e.usedExp) {
       fn.emit(stores);
       return;
     }
     const slowName = `${name}_slow_${mode}`;
-    fn.emit(get(e.x.bad), simd(SIMD.anyTrue), OP.if, 0x40, get(ia), get(na));
+    fn.emit(expFastOutOfRange(e.x), OP.if, 0x40, get(ia), get(na));
     fn.callFn(slowName);
     fn.emit(OP.else, stores, OP.end);
     const sf = new Fn(slowName, [I32, I32]);
