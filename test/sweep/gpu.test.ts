@@ -6,11 +6,11 @@
  * the kept soma traces more than 2 ms away from every spike within 0.1 mV (docs/gpu.md's test
  * bounds; the measured values are printed). Also: runs grouped into GPU batches by what a batch
  * shares (other Ra: another batch; a parameter set region by region: one batch, values node by
- * node), what the ledger records, a variant the GPU cannot run (recorded failed with the reason,
+ * node; the Hay channel set with Ca dynamics), what the ledger records, a variant the GPU cannot run (recorded failed with the reason,
  * then run on the CPU with --retry-failed), resume across backends and after a stop mid-sweep, `--backend gpu` without a GPU
  * (one line, exit 1, nothing written) and `--backend auto` (chooses the CPU here and says why).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSweep, status, sweep, type SweepResult } from '../../src/sweep/index.ts';
@@ -21,7 +21,7 @@ import { compileModel } from '../../src/solvers/model.ts';
 import { LayoutCache } from '../../src/protocol/build.ts';
 import { buildPlan, emuExecutor, gpuExecutor, isSoftwareAdapter, adapterString, probeWebGpu } from '../../src/solvers/gpu/index.ts';
 import { loadGpuJs } from '../../src/solvers/gpu/exec.ts';
-import { csvWithoutTiming, runCli, smallSweep, tempDir } from './helpers.ts';
+import { csvWithoutTiming, ROOT, runCli, smallSweep, tempDir } from './helpers.ts';
 
 const TOL = { latency_ms: 0.01, sub_mV: 0.1 };
 
@@ -161,6 +161,37 @@ describe('sweep --backend gpu: batches, refusals, resume', () => {
     const d = compareSweeps(dir, cpu, gpu, 0.5);
     console.log(`sweep gpu emu, Ra × dendritic gnabar × amp: max |latency diff| ${d.latency_ms.toExponential(2)} ms, max |dV| away from spikes ${d.sub_mV.toExponential(2)} mV`);
     expect(new Set(cpu.table.data.n_spikes).size).toBeGreaterThan(1);
+  }, 180_000);
+
+  it('the Hay channel set with Ca dynamics: dendritic Ca_LVAst × somatic Ca decay × amplitude in one batch equals cpu within bounds', async () => {
+    const dir = tempDir('gpu-sweep-hay-');
+    const base = JSON.parse(readFileSync(join(ROOT, 'test/gpu/hay_ball_and_stick.json'), 'utf8'));
+    base.morphology = join(ROOT, 'fixtures/morphologies/ball_and_stick.swc');
+    base.run = { ...base.run, tstop_ms: 60, record_dt_ms: 0.1 };
+    const idx = (name: string, region: string) => base.biophysics.mechanisms.findIndex((m: { name: string; region: string }) => m.name === name && m.region === region);
+    writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({
+      protocol: 'base.json',
+      parameters: [
+        { name: 'gca_dend', path: `$.biophysics.mechanisms[${idx('Ca_LVAst', 'dend')}].params.gCa_LVAstbar`, values: [0.0187, 0.05] },
+        { name: 'decay', path: `$.biophysics.mechanisms[${idx('CaDynamics_E2', 'soma')}].params.decay`, values: [460, 150] },
+        { name: 'amp', path: '$.stimuli[0].amp_nA', values: [0.5, 0.8] },
+      ],
+      keep_traces: ['soma'],
+      measures: [
+        { name: 'n_spikes', feature: 'spike_count', probe: 'soma' },
+        { name: 'v_peak', feature: 'peak', probe: 'dend_mid' },
+        { name: 'latency', feature: 'first_spike_latency', probe: 'soma' },
+      ],
+    }));
+    const file = join(dir, 'sweep.json');
+    const stats = await runOnGpu(loadSweep(file), [...Array(8).keys()], emuExecutor(), () => {}, { refuse: true });
+    expect(stats).toEqual({ batches: 1, gpuRuns: 8, refused: [] });
+    const cpu = await sweep(file, { out: join(dir, 'cpu'), jobs: 1 });
+    const gpu = await sweep(file, { out: join(dir, 'gpu'), backend: 'gpu', env: { DENDRITE_GPU_MODE: 'emu' } });
+    expect(new Set(cpu.table.data.n_spikes).size).toBeGreaterThan(1);
+    const d = compareSweeps(dir, cpu, gpu, 0.1);
+    console.log(`sweep gpu emu, Hay set (8 variants, 60 ms, dt 0.025): spike counts equal (${cpu.table.data.n_spikes.join(' ')}); max |latency diff| ${d.latency_ms.toExponential(2)} ms, max |dV| away from spikes ${d.sub_mV.toExponential(2)} mV, max |dend peak diff| ${d.peak_mV.toExponential(2)} mV`);
   }, 180_000);
 
   it('a variant the GPU cannot run (Crank–Nicolson) is recorded failed with the reason; --backend cpu --retry-failed runs it; resume keeps what ran', async () => {
