@@ -47,6 +47,8 @@ export interface Comparison {
   readonly somaSpikes: number;
   /** Range of v at `sites[1]` (hand-written run), to show the mechanism acts. */
   readonly vRange_mV: number;
+  /** The extra probes' traces of the hand-written run. */
+  readonly extra: readonly Float64Array[];
 }
 
 /** Run `req` (recording every node's v, then `extra`) with the hand-written and the generated kernels of `replace`. */
@@ -67,6 +69,7 @@ export function compare(req: Omit<SimulationRequest, 'record' | 'catalogue'>, re
     dExtra: maxAbsDiff(a.traces.slice(n), b.traces.slice(n)),
     somaSpikes: a.spikes?.find((s) => s.label === 'soma')?.t_ms.length ?? 0,
     vRange_mV: hi - lo,
+    extra: a.traces.slice(n),
   };
 }
 

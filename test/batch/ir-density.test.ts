@@ -144,6 +144,9 @@ describe('kap, kad, CaDynamics_E2 and dCaAP from the IR against the hand-written
     expect(r.vRange_mV).toBeGreaterThan(30);
     expect(r.dv_mV).toBeLessThanOrEqual(1e-12);
     expect(r.dExtra).toBe(0);
+    // it triggered, and retriggered after its refractory period (40 ms)
+    expect(r.extra[0].at(-1)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...r.extra[2])).toBeGreaterThan(0.1); // A rose
   }, 120_000);
 
   it('prints the table', () => {
