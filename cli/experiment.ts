@@ -54,9 +54,12 @@ function fmt(v: number): string {
 export async function runCommand(name: string, flags: ExperimentRunFlags, io: Io): Promise<void> {
   const exp = await findExperiment(name);
   const { runExperiment } = await import('../src/experiments/run.ts');
+  const { interruptedMessage, interruptible } = await import('./interrupt.ts');
   const log = flags.quiet ? () => {} : (m: string) => io.err(`${name}: ${m}`);
   log(`running${flags.quick ? ' (--quick)' : ''}: ${exp.title}`);
-  const r = await runExperiment(exp, { outDir: flags.out, quick: flags.quick, overwrite: flags.overwrite, log });
+  // Ctrl-C while it computes: one line saying nothing was written, exit 130 (cli/interrupt.ts)
+  const compute = <T>(run: () => T): T => interruptible(run, (sig) => interruptedMessage(sig, `running experiment ${name}`, flags.out));
+  const r = await runExperiment(exp, { outDir: flags.out, quick: flags.quick, overwrite: flags.overwrite, log, compute });
   const { checks } = r.results;
   const failed = checks.filter((c) => !c.pass);
   io.out(`${name}: ${checks.length} checks, ${checks.length - failed.length} within the published range${failed.length > 0 ? `, ${failed.length} OUTSIDE` : ''} (${r.results.wall_s.toFixed(1)} s${r.results.quick ? ', --quick' : ''})`);

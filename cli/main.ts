@@ -126,6 +126,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return e.exitCode === 0 ? 0 : 1;
     }
+    if (e instanceof Error && e.name === 'Interrupted' && typeof (e as { exitCode?: unknown }).exitCode === 'number') {
+      // Ctrl-C / SIGTERM while computing (cli/interrupt.ts): its one line, 128 + the signal number
+      const code = (e as Error & { exitCode: number }).exitCode;
+      io.err(e.message);
+      // the real process ends now, even if an interrupted asynchronous computation still holds handles
+      if (io === processIo) process.exit(code);
+      return code;
+    }
     if (e instanceof UserError || e instanceof SimulationSpecError || e instanceof InstabilityError) {
       io.err(`dendrite: error: ${e.message}`);
       return 1;

@@ -13,6 +13,7 @@ import { parseView, plotRunDir } from '../src/io/svg/index.ts';
 import { SPIKE_CRITERION } from '../src/protocol/analysis.ts';
 import { UserError } from '../src/errors.ts';
 import { parseBackend, runOnBackend } from './backend.ts';
+import { interruptedMessage, interruptible, untilSettled } from './interrupt.ts';
 import { formatWeightsCsv } from '../src/plasticity/weights.ts';
 
 /** `--format`, `--plot`, `--quiet`. */
@@ -62,14 +63,16 @@ export async function runCommand(protocolPath: string, outDir: string, log: (s: 
   // Refuse a bad --out before a long computation; tidy up after an earlier run that was killed.
   const target = prepareOutputTarget(outDir, outOpts);
   if (!flags.quiet) for (const m of target.recovered) log(`dendrite: ${m}`);
+  // Ctrl-C while computing: one line saying nothing was written (cli/interrupt.ts).
+  const stopped = (sig: NodeJS.Signals) => interruptedMessage(sig, 'running the simulation', outDir);
   const progress = createProgress({ quiet: flags.quiet });
   let run: ReturnType<typeof runProtocol>;
   let backendRecord: Record<string, unknown> = { backend: 'cpu' };
   try {
     const backend = parseBackend(flags.backend);
     if (backend !== 'cpu' && flags.checkDt) throw new UserError(`--check-dt runs on the CPU backend only; drop --backend ${backend} or --check-dt`);
-    if (backend === 'cpu') run = runProtocol(protocol, { onProgress: progress.enabled ? progress.update : undefined });
-    else ({ run, record: backendRecord } = await runOnBackend(protocol, backend, log, flags.quiet === true, progress.enabled ? progress.update : undefined));
+    if (backend === 'cpu') run = interruptible(() => runProtocol(protocol, { onProgress: progress.enabled ? progress.update : undefined }), stopped);
+    else ({ run, record: backendRecord } = await untilSettled(runOnBackend(protocol, backend, log, flags.quiet === true, progress.enabled ? progress.update : undefined), stopped));
   } finally {
     progress.done();
   }
@@ -77,7 +80,8 @@ export async function runCommand(protocolPath: string, outDir: string, log: (s: 
   if (flags.checkDt) {
     const again = createProgress({ quiet: flags.quiet });
     try {
-      check = checkDt(protocol, run, { onProgress: again.enabled ? again.update : undefined });
+      const first = run;
+      check = interruptible(() => checkDt(protocol, first, { onProgress: again.enabled ? again.update : undefined }), (sig) => interruptedMessage(sig, 'checking dt', outDir));
     } finally {
       again.done();
     }

@@ -84,8 +84,11 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   let recorded = 0;
   let firstDone_s = 0;
   // Ctrl-C, or a scheduler's SIGTERM: every finished run is already on disk; say how to go on.
+  const { sweepInterruptedMessage } = await import('./interrupt.ts');
+  const { status } = await import('../src/sweep/index.ts');
   const onSignal = (sig: NodeJS.Signals) => {
-    process.stderr.write(`${drawn ? '\r\x1b[K' : ''}dendrite: interrupted (${sig}); ${recorded} runs recorded in this session are kept. The same command resumes.\n`);
+    // how many runs the folder keeps (all ledgers), and the exact command that resumes (cli/interrupt.ts)
+    process.stderr.write(`${drawn ? '\r\x1b[K' : ''}${sweepInterruptedMessage(sig, flags.out!, recorded, () => status(flags.out!))}\n`);
     process.exit(128 + (constants.signals[sig] ?? 0));
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -36,6 +36,11 @@ export interface RunExperimentOptions {
   root?: string;
   /** How the user named the folder in messages (default "--out"). */
   flag?: string;
+  /**
+   * Runs the experiment's computation (which writes nothing), e.g. so that Ctrl-C can stop it
+   * (cli/interrupt.ts `interruptible`); default: call it.
+   */
+  compute?: <T>(run: () => T) => T;
 }
 
 /** What results.json holds (the experiment's own keys come after these). */
@@ -120,7 +125,7 @@ export async function runExperiment(exp: Experiment, opts: RunExperimentOptions)
     },
   };
   const t0 = performance.now();
-  const out = await exp.run(ctx);
+  const out = await (opts.compute ? opts.compute(() => exp.run(ctx)) : exp.run(ctx));
   const wall_s = (performance.now() - t0) / 1000;
 
   for (const key of FRAMEWORK_KEYS) {

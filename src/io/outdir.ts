@@ -562,6 +562,8 @@ interface Txn {
   tmp: string;
   aside: string | null;
   shown: string;
+  /** What `target` held before, for the message when the write is rolled back (default: an output). */
+  had?: OutputTargetState;
 }
 
 /** Finish a swap that is under way, or remove the unfinished folder. Returns what `dir` holds now. */
@@ -590,8 +592,9 @@ function onSignal(sig: NodeJS.Signals): void {
   let msg = `dendrite: interrupted (${sig})`;
   for (const txn of guarded) {
     try {
+      const before = txn.had === 'absent' ? `${txn.shown} was not created` : txn.had === 'empty' ? `${txn.shown} is still empty` : `the previous result in ${txn.shown} is unchanged`;
       msg = settleInterrupted(txn) === 'old'
-        ? `dendrite: interrupted (${sig}); ${txn.shown} left as it was`
+        ? `dendrite: interrupted (${sig}) while writing; the unfinished output was removed and ${before}`
         : `dendrite: interrupted (${sig}) after the outputs were complete; ${txn.shown} holds the new output`;
     } catch (e) {
       msg = `dendrite: interrupted (${sig}); could not clean up ${txn.shown}: ${(e as Error).message}`;
@@ -642,7 +645,7 @@ export function writeOutputDir(dir: string, opts: WriteOutputOptions, fill: (tmp
   const parent = dirname(target);
   fsTry(parent, 'create the folder', () => mkdirSync(parent, { recursive: true }));
   const tmp = join(parent, tempName(basename(target), 'partial'));
-  const txn: Txn = { state: 'writing', target, tmp, aside: null, shown };
+  const txn: Txn = { state: 'writing', target, tmp, aside: null, shown, had: first.state };
   const release = guardSignals(txn);
   try {
     fsTry(dir, 'create a folder beside it', () => mkdirSync(tmp));

@@ -80,7 +80,7 @@ describe('dendrite sweep: signals', () => {
     p.child.kill('SIGTERM');
     const r = await p.done;
     expect(r.code).toBe(143);
-    expect(r.stderr).toMatch(/^dendrite: interrupted \(SIGTERM\); \d+ runs recorded in this session are kept\. The same command resumes\.\n$/);
+    expect(r.stderr).toMatch(/^dendrite: interrupted \(SIGTERM\); \d+ of 20 runs are complete and kept in .*, \d+ of them from this session; runs in progress were dropped\. Resume with: dendrite sweep .* --out .* --jobs 1\n$/);
     const done = readLedgers(out).records.size;
     expect(done).toBeGreaterThanOrEqual(2);
     expect(done).toBeLessThan(20);
