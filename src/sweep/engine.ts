@@ -135,10 +135,16 @@ function sweepInputs(spec: SweepSpec, share: readonly number[]): { path: string;
   const seen = new Set<string>();
   for (const r of share) {
     const p = variantProtocol(spec, r); // checks every variant before anything is written
-    for (const f of [p.morphology, ...(p.mechanism_files ?? [])]) {
-      if (!seen.has(f)) {
-        seen.add(f);
-        inputs.push({ path: f, what: f === p.morphology ? 'a morphology of the sweep' : 'a mechanism file of the sweep' });
+    const files = [
+      { path: p.morphology, what: 'a morphology of the sweep' },
+      ...(p.mechanism_files ?? []).map((f) => ({ path: f, what: 'a mechanism file of the sweep' })),
+      ...p.stimuli.flatMap((s) => (s.type === 'waveform' ? [{ path: s.file, what: 'a waveform file of the sweep' }] : [])),
+      ...(p.weights_file !== undefined ? [{ path: p.weights_file, what: 'a weights file of the sweep' }] : []),
+    ];
+    for (const f of files) {
+      if (!seen.has(f.path)) {
+        seen.add(f.path);
+        inputs.push(f);
       }
     }
   }

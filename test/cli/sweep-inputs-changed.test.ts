@@ -115,6 +115,29 @@ describe('sweep resume checks the input files', () => {
     );
   }, 120_000);
 
+  it('a waveform file of the base protocol is checked too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dendrite-sweep-inputs-'));
+    const csv = join(dir, 'wave.csv');
+    copyFileSync(join(ROOT, 'fixtures/protocols/waveform_ball_and_stick.csv'), csv);
+    const base = JSON.parse(readFileSync(join(ROOT, 'fixtures/protocols/waveform_ball_and_stick.json'), 'utf8'));
+    base.morphology = join(ROOT, 'fixtures/morphologies/ball_and_stick.swc');
+    base.stimuli[0].file = 'wave.csv';
+    base.run.tstop_ms = 20;
+    writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
+    const sweep = join(dir, 'sweep.json');
+    writeFileSync(sweep, JSON.stringify({
+      protocol: 'base.json',
+      parameters: [{ name: 'delay', path: '$.stimuli[0].delay_ms', values: [0, 5] }],
+      measures: [{ name: 'v', feature: 'peak', probe: 'soma' }],
+    }));
+    const out = join(dir, 'out');
+    expect((await cli('sweep', sweep, '--out', out, '--shard', '0/2', '--jobs', '1')).code).toBe(0);
+    appendFileSync(csv, '90,0\n');
+    const r = await cli('sweep', sweep, '--out', out, '--shard', '1/2', '--jobs', '1');
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(new RegExp(`^dendrite: error: --out ${out}: a waveform file of the sweep ${csv} has changed \\(SHA-256 .* since 1 run was recorded`));
+  }, 120_000);
+
   it('a file missing when runs were recorded (they failed) may be there now; one missing now is refused', () => {
     const s = setup();
     const inputs = [{ path: s.morph, what: 'the morphology' }];
