@@ -6,13 +6,12 @@
  * NMDA with ca_fraction 0.1 runs with CaDynamics_E2 (hand-written in both runs) on the dendrite,
  * and cai at the synapses is compared as well.
  *
- * Measured (2026-12-02, Node 20): Exp2Syn, AMPA, GABAA, NMDA (ca_fraction 0), myAMPA, myGABA and
- * myNMDA are bit for bit equal (max |ΔV| 0; with tau_H 20 ms lSF falls to −0.08 in the hand-written
- * kernel's record, so BREAKPOINT's clamp at 0 is exercised); NMDA with ca_fraction 0.1 differs in
- * rounding only (1.8e-12 mV at HEAD, up to 1.4e-11 mV with other kernels' rounding changes) (the membrane gets
- * i_ns + ica instead of i, and the Ca totals are scaled as nocmodl does, c·100/area instead of
- * c·(100/area)), see the printed table. Asserted: ≤ 1e-12 mV for all but NMDA with Ca, ≤ 1e-9 mV
- * (the NEURON parity tolerance) for it.
+ * Measured (2026-12-02, Node 20): every case bit for bit equal (max |ΔV| 0, cai 0), with tau_H
+ * 20 ms too (lSF falls to −0.08 in the hand-written kernel's record, so BREAKPOINT's clamp at 0 is
+ * exercised). NMDA with ca_fraction 0.1 was 1.8e-12 … 1.4e-11 mV until the hand-written kernel summed
+ * the membrane current as (1 − f)·i + f·i and scaled the Ca totals as c·100/area, as the generated
+ * one does (nocmodl's arithmetic). Asserted: ≤ 1e-12 mV (the issue's bound for keeping a
+ * hand-written kernel), cai within 1e-15 mM.
  */
 import { describe, expect, it } from 'vitest';
 import { builtinMechanisms } from '../../src/channels/catalogue.ts';
@@ -28,7 +27,7 @@ const CASES: { label: string; name: string; params: Record<string, number>; weig
   { label: 'AMPA', name: 'AMPA', params: {}, weight: 0.01, exact: true },
   { label: 'GABAA (with an excitatory drive: Exp2Syn)', name: 'GABAA', params: {}, weight: 0.004, exact: true },
   { label: 'NMDA (ca_fraction 0)', name: 'NMDA', params: {}, weight: 0.003, exact: true },
-  { label: 'NMDA (ca_fraction 0.1, CaDynamics_E2)', name: 'NMDA', params: { ca_fraction: 0.1 }, weight: 0.003, exact: false, caDyn: true },
+  { label: 'NMDA (ca_fraction 0.1, CaDynamics_E2)', name: 'NMDA', params: { ca_fraction: 0.1 }, weight: 0.003, exact: true, caDyn: true },
   { label: 'myAMPA (gmax 6 nS)', name: 'myAMPA', params: { gmax: 0.006 }, weight: 0, exact: true },
   { label: 'myGABA (gmax 4 nS, with an excitatory drive: Exp2Syn)', name: 'myGABA', params: { gmax: 0.004 }, weight: 0, exact: true },
   { label: 'myNMDA (gmax 5 nS)', name: 'myNMDA', params: { gmax: 0.005 }, weight: 0, exact: true },

@@ -18,9 +18,12 @@
  * Ca through NMDA receptors (`caFraction`, Dendrite's NMDA): a fraction `ca_fraction` of the
  * synaptic current is carried by Ca²⁺ and written to ica (USEION ca WRITE ica), so a Ca
  * accumulation mechanism at the node (CaDynamics_E2) sees it; the rest stays non-specific. The
- * membrane gets the same total current (ica + i_ns = i), ica = ca_fraction·i and its conductance
- * ca_fraction·g go to the ion's totals, and `i` stays the whole synaptic current. Default 0: no
- * Ca current, the traces of the synapse without it. Parity: fixtures/neuron/nmda_ca/.
+ * membrane gets the same total current, summed as nocmodl sums the two currents of the mechanism,
+ * (1 − f)·i + f·i (= i up to rounding), ica = ca_fraction·i and its finite-difference conductance
+ * go to the ion's totals scaled as nocmodl scales them (c·100/area), and `i` stays the whole
+ * synaptic current. That is the arithmetic of the kernel generated from NMDA's kinetics
+ * description (src/channels/ir/specs-synapses.ts), equal bit for bit (test/batch/ir-synapses).
+ * Default 0: no Ca current, the traces of the synapse without it. Parity: fixtures/neuron/nmda_ca/.
  *
  * Numerics as nocmodl 7.7 / NEURON 8.2 (../../../shared/neuron-numerics.md §4, §9 and
  * fixtures/neuron/channels/NOTES.md §7): the current is evaluated at v + 0.001 and at v, the
@@ -65,6 +68,8 @@ export interface DualExpInstance extends MechanismInstance {
   readonly caFraction: Float64Array;
   readonly ica: Float64Array;
   readonly ca: IonState | undefined;
+  /** Node areas, µm² (the whole model's array, indexed by node). */
+  readonly area_um2: Float64Array;
 }
 
 export interface DualExpConfig {
@@ -181,6 +186,7 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
         caFraction: withCa ? p.ca_fraction : arr(),
         ica: arr(),
         ca: withCa ? init.ions.ca : undefined,
+        area_um2: init.area_um2,
         vars: {},
       };
       const vars: Record<string, Float64Array> = {
@@ -265,6 +271,13 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
           i0 = ab * (vk - e[k]);
         }
         iOut[k] = i0;
+        if (withCa && inst.caFraction[k] !== 0) {
+          // the membrane gets the non-specific part plus the Ca part, (1 − f)·i + f·i, as nocmodl
+          // sums a mechanism's currents (equal to i up to rounding)
+          const f = inst.caFraction[k];
+          i0 = (1 - f) * i0 + f * i0;
+          i1 = (1 - f) * i1 + f * i1;
+        }
         const gfd = (i1 - i0) / 0.001;
         rhs[node] -= i0 * scale[k];
         d[node] += gfd * scale[k];
@@ -285,8 +298,10 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
           const c0 = f[k] * iOut[k];
           const c1 = f[k] * (ab * m1 * (vk + 0.001 - e[k]));
           ica[k] = c0;
-          caI[node] += c0 * scale[k];
-          caG[node] += ((c1 - c0) / 0.001) * scale[k];
+          // nocmodl: _ion_ica += ica * 1.e2/(_nd_area); _ion_dicadv += (_dica - ica)/.001 * 1.e2/(_nd_area)
+          const area = inst.area_um2[node];
+          caI[node] += (c0 * 100.0) / area;
+          caG[node] += (((c1 - c0) / 0.001) * 100.0) / area;
         }
       }
     },
