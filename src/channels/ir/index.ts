@@ -6,9 +6,10 @@
  * - `loweredKinetics(name)`: the unit-converted expression trees a code generator consumes
  *   (src/channels/user/compile.ts `lowerMechanism`; the batch and GPU backends);
  * - `irMechanism(name)`: a Mechanism whose kernels are generated from the description, with the
- *   built-in's name and evaluation order, a drop-in replacement for the hand-written kernel; its
- *   state update is the stage-major one of ./staged.ts (exps in WebAssembly SIMD over blocks of
- *   instances), bitwise equal to the mechanism-file compiler's (`{staged: false}`);
+ *   built-in's name, evaluation order and `constantConductance`, a drop-in replacement for the
+ *   hand-written kernel; its state update is the stage-major one of ./staged.ts (exps in
+ *   WebAssembly SIMD over blocks of instances), bitwise equal to the mechanism-file compiler's
+ *   (`{staged: false}`), except for a concentration state or an ion-current read (the compiler's);
  * - `irCatalogue()`: the built-in catalogue with every described mechanism replaced that way.
  *
  * Nothing here reads files or keeps state between calls: each call compiles afresh (a few ms per
@@ -55,7 +56,14 @@ export function irMechanism(name: string, o: { staged?: boolean } = {}): UserMec
   const builtin = builtinMechanisms().find((m) => m.description.name === name);
   const description = builtin === undefined
     ? compiled.description
-    : { ...compiled.description, order: builtin.description.order, summary: builtin.description.summary, source: builtin.description.source };
+    : {
+      ...compiled.description,
+      order: builtin.description.order,
+      summary: builtin.description.summary,
+      source: builtin.description.source,
+      // pas: its conductance depends on no state, v or t, so the engine may factorise once (cpu.ts)
+      ...(builtin.description.constantConductance !== undefined ? { constantConductance: builtin.description.constantConductance } : {}),
+    };
   const lowered = lowerMechanism(spec);
   const staged = o.staged === false || !stagedSupports(lowered) ? null : stagedAdvance(lowered);
   if (staged === null) return { ...compiled, description };
