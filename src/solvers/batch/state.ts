@@ -140,6 +140,21 @@ export function checkCompatible(models: readonly CompiledModel[]): void {
   });
 }
 
+function copyInto(out: Float64Array, x: Float64Array): Float64Array {
+  out.set(x);
+  return out;
+}
+
+/** [node][batch] from one per-node array per variant, into `out`. */
+function interleaveInto(out: Float64Array, per: readonly (ArrayLike<number> | undefined)[], n: number, fallback: number): Float64Array {
+  const B = per.length;
+  for (let beta = 0; beta < B; beta++) {
+    const x = per[beta];
+    for (let i = 0; i < n; i++) out[i * B + beta] = x === undefined ? fallback : x[i];
+  }
+  return out;
+}
+
 /** [node][batch] from one per-node array per variant. */
 function interleave(per: readonly (ArrayLike<number> | undefined)[], n: number, fallback: number): Float64Array {
   const B = per.length;
@@ -188,20 +203,22 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
     fac: linear ? arena.f64(nb) : 0, dinv: linear ? arena.f64(nb) : 0,
     parent: arena.i32(n), a: arena.f64(n), b: arena.f64(n), ab: arena.f64(n), dConst: arena.f64(n),
   };
-  const ionFull = m0.ions.map((ci0, k) => {
-    const style = new Uint8Array(nb);
-    if (ci0.style) for (let i = 0; i < n; i++) style.fill(ci0.style[i], i * B, (i + 1) * B);
-    return createIonState(ci0.name, nb, {
-      e: interleave(models.map((m) => m.ions[k].e), n, NaN),
-      ci0: interleave(models.map((m) => m.ions[k].ci0), n, NaN),
-      co0: interleave(models.map((m) => m.ions[k].co0), n, NaN),
-      style,
-    });
+  // Each ion's node lists (Nernst at finitialize / every step) from one variant's n nodes, expanded
+  // to the batch (node i → i·B + β, in that order, as the per-node·variant lists would be).
+  const ionNodes = m0.ions.map((ci0) => {
+    const one = createIonState(ci0.name, n, ci0.style ? { style: ci0.style } : {});
+    const expand = (list: Int32Array | undefined): Int32Array | undefined => {
+      if (list === undefined) return undefined;
+      const out = new Int32Array(list.length * B);
+      for (let k = 0; k < list.length; k++) for (let beta = 0; beta < B; beta++) out[k * B + beta] = list[k] * B + beta;
+      return out;
+    };
+    return { name: one.name, charge: one.charge, nernstInit: expand(one.nernstInit), nernstAdvance: expand(one.nernstAdvance) };
   });
   // Where no mechanism writes a concentration, ci and co keep their initial values for the whole
   // (single) run, so the copies finitialize would restore them from are not kept (16 B per node·variant).
-  const ionAt = ionFull.map((full) => {
-    const keep0 = full.nernstAdvance !== undefined;
+  const ionAt = ionNodes.map((x) => {
+    const keep0 = x.nernstAdvance !== undefined;
     return { e: arena.f64(nb), i: arena.f64(nb), didv: arena.f64(nb), ci: arena.f64(nb), co: arena.f64(nb), ci0: keep0 ? arena.f64(nb) : -1, co0: keep0 ? arena.f64(nb) : -1 };
   });
   const plans = m0.mechanisms.map((cm, use) => {
@@ -224,25 +241,27 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
   for (let i = 0; i < n; i++) area.fill(layout.area_um2[i], i * B, (i + 1) * B);
   const ions: IonState[] = [];
   const ionByName: Record<string, IonState> = {};
-  ionFull.forEach((full, k) => {
+  ionNodes.forEach((x, k) => {
     const A = ionAt[k];
-    const put = (x: Float64Array, where: number): Float64Array => {
-      const view = mem.f64(where, nb);
-      view.set(x);
-      return view;
-    };
+    const per = (f: 'e' | 'ci0' | 'co0') => models.map((m) => m.ions[k][f]);
+    const e = interleaveInto(mem.f64(A.e, nb), per('e'), n, NaN);
+    const ci = interleaveInto(mem.f64(A.ci, nb), per('ci0'), n, NaN);
+    const co = interleaveInto(mem.f64(A.co, nb), per('co0'), n, NaN);
     const ion: IonState = {
-      ...full,
-      e: put(full.e, A.e),
-      i: put(full.i, A.i),
-      didv: put(full.didv, A.didv),
-      ci: put(full.ci, A.ci),
-      co: put(full.co, A.co),
-      ci0: A.ci0 >= 0 ? put(full.ci0!, A.ci0) : undefined,
-      co0: A.co0 >= 0 ? put(full.co0!, A.co0) : undefined,
+      name: x.name,
+      charge: x.charge,
+      e,
+      i: mem.f64(A.i, nb),
+      didv: mem.f64(A.didv, nb),
+      ci,
+      co,
+      ci0: A.ci0 >= 0 ? copyInto(mem.f64(A.ci0, nb), ci) : undefined,
+      co0: A.co0 >= 0 ? copyInto(mem.f64(A.co0, nb), co) : undefined,
+      ...(x.nernstInit !== undefined ? { nernstInit: x.nernstInit } : {}),
+      ...(x.nernstAdvance !== undefined ? { nernstAdvance: x.nernstAdvance } : {}),
     };
     ions.push(ion);
-    ionByName[full.name] = ion;
+    ionByName[x.name] = ion;
   });
   const unreadIons = new Set(ions.map((x) => x.name).filter((x) => !totalsRead.has(x)));
 
