@@ -23,9 +23,20 @@ export interface BackendRun {
   record: Record<string, unknown>;
 }
 
+/**
+ * How the computations are run, so that a signal can stop them (cli/interrupt.ts): `sync` wraps the
+ * synchronous CPU runs (`interruptible`), `wait` the asynchronous GPU steps (`untilSettled`).
+ */
+export interface ComputeGuard {
+  sync: <T>(f: () => T) => T;
+  wait: <T>(p: Promise<T>) => Promise<T>;
+}
+
+const unguarded: ComputeGuard = { sync: (f) => f(), wait: (p) => p };
+
 /** Run the protocol on the chosen backend; logs the choice (gpu/auto) unless quiet. */
-export async function runOnBackend(protocol: Protocol, kind: BackendKind, log: (s: string) => void, quiet: boolean, onProgress?: (f: number) => void): Promise<BackendRun> {
-  if (kind === 'cpu') return { run: runProtocol(protocol, { onProgress }), record: { backend: 'cpu' } };
+export async function runOnBackend(protocol: Protocol, kind: BackendKind, log: (s: string) => void, quiet: boolean, onProgress?: (f: number) => void, guard: ComputeGuard = unguarded): Promise<BackendRun> {
+  if (kind === 'cpu') return { run: guard.sync(() => runProtocol(protocol, { onProgress })), record: { backend: 'cpu' } };
   const gpu = await import('../src/solvers/gpu/index.ts');
   const morphology = loadProtocolMorphology(protocol);
   const t0 = performance.now();
@@ -33,19 +44,19 @@ export async function runOnBackend(protocol: Protocol, kind: BackendKind, log: (
   const model = compileModel(built.request);
   let choice;
   try {
-    choice = await gpu.chooseBackend(kind, model);
+    choice = await guard.wait(gpu.chooseBackend(kind, model));
   } catch (e) {
     if (e instanceof gpu.GpuUnavailableError) throw new UserError(e.message);
     throw e;
   }
   if (choice.backend === 'cpu') {
     if (!quiet) log(`dendrite: backend auto: chose cpu: ${choice.why}`);
-    return { run: runProtocol(protocol, { morphology, onProgress }), record: { backend: 'cpu', backend_requested: kind, backend_reason: choice.why } };
+    return { run: guard.sync(() => runProtocol(protocol, { morphology, onProgress })), record: { backend: 'cpu', backend_requested: kind, backend_reason: choice.why } };
   }
   const exec = choice.executor!;
   if (!quiet) log(`dendrite: backend ${kind === 'auto' ? 'auto: chose gpu' : 'gpu'}: ${exec.detail}`);
   try {
-    const { result, batch } = await gpu.simulateOnGpu(model, exec, { onProgress });
+    const { result, batch } = await guard.wait(gpu.simulateOnGpu(model, exec, { onProgress }));
     const run = runProtocol(protocol, { morphology, simulate: () => result });
     run.wall_s = (performance.now() - t0) / 1000;
     return {

@@ -72,7 +72,10 @@ export async function runCommand(protocolPath: string, outDir: string, log: (s: 
     const backend = parseBackend(flags.backend);
     if (backend !== 'cpu' && flags.checkDt) throw new UserError(`--check-dt runs on the CPU backend only; drop --backend ${backend} or --check-dt`);
     if (backend === 'cpu') run = interruptible(() => runProtocol(protocol, { onProgress: progress.enabled ? progress.update : undefined }), stopped);
-    else ({ run, record: backendRecord } = await untilSettled(runOnBackend(protocol, backend, log, flags.quiet === true, progress.enabled ? progress.update : undefined), stopped));
+    else {
+      const guard = { sync: <T>(f: () => T) => interruptible(f, stopped), wait: <T>(p: Promise<T>) => untilSettled(p, stopped) };
+      ({ run, record: backendRecord } = await runOnBackend(protocol, backend, log, flags.quiet === true, progress.enabled ? progress.update : undefined, guard));
+    }
   } finally {
     progress.done();
   }

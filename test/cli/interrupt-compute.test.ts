@@ -45,11 +45,16 @@ async function computing(p: CliProcess, cpu_s: number): Promise<void> {
   }
 }
 
-/** A protocol that computes for a long time: 8 million steps of a passive ball and stick. */
+/**
+ * A protocol that computes for a long time (8 million steps of a 402-compartment ball and stick,
+ * a minute or more) and writes little (one sample per 10 ms).
+ */
 function longProtocol(dir: string): string {
   const p = JSON.parse(readFileSync(join(ROOT, 'fixtures/protocols/ramp_ball_and_stick.json'), 'utf8'));
   p.morphology = join(ROOT, 'fixtures/morphologies/ball_and_stick.swc');
+  p.discretization.nseg = 401;
   p.run.tstop_ms = 200_000;
+  p.run.record_dt_ms = 10;
   const path = join(dir, 'long.json');
   writeFileSync(path, JSON.stringify(p));
   return path;
@@ -87,6 +92,7 @@ describe('Ctrl-C while dendrite run computes', () => {
     const protocol = longProtocol(dir);
     const short = join(dir, 'short.json');
     writeFileSync(short, readFileSync(protocol, 'utf8').replace('"tstop_ms":200000', '"tstop_ms":50'));
+    expect(readFileSync(short, 'utf8')).toContain('"tstop_ms":50,');
     const out = join(dir, 'out');
     const first = await spawnCli(['run', short, '--out', out, '-q']).done;
     expect(first.code, first.stderr).toBe(0);
@@ -111,6 +117,30 @@ describe('Ctrl-C while dendrite run computes', () => {
     expect(snapshot(out)).toEqual(before);
     expect(readdirSync(dir).sort()).toEqual(['long.json', 'out', 'short.json']);
   }, 180_000);
+});
+
+describe('Ctrl-C while dendrite run --backend auto computes', () => {
+  it('on the backend it chose (the cpu where there is no GPU): the same line and exit 130', async () => {
+    const dir = tmp();
+    const protocol = longProtocol(dir);
+    const out = join(dir, 'out');
+    const p = spawnCli(['run', protocol, '--out', out, '--backend', 'auto']);
+    // the choice is printed just before the run starts (the GPU probe's threads make CPU time no guide)
+    let said = '';
+    p.child.stderr!.on('data', (s: string) => (said += s));
+    while (!said.includes('dendrite: backend auto: chose')) {
+      expect(p.child.exitCode).toBeNull();
+      await sleep(20);
+    }
+    await sleep(500);
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code).toBe(130);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe(`dendrite: interrupted (SIGINT) while running the simulation; nothing was written; ${out} was not created`);
+    expect(readdirSync(dir)).toEqual(['long.json']);
+  }, 120_000);
 });
 
 describe('Ctrl-C while dendrite experiment run computes', () => {
