@@ -20,7 +20,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, w
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { fsUserError } from '../io/outdir.ts';
+import { fsUserError, syncFolder } from '../io/outdir.ts';
 import type { RunStatus } from './execute.ts';
 import type { TraceRef } from './traces.ts';
 
@@ -143,6 +143,9 @@ export class LedgerWriter {
     } catch (e) {
       throw fsUserError(e, this.path, 'create the ledger file');
     }
+    // the new file's name (and the ledger folder's) on disk, so its fsync'd lines can be found after a crash
+    syncFolder(join(dir, LEDGER_DIR));
+    syncFolder(dir);
     if (hashes) {
       const header: LedgerHeader = { inputs: hashes, t: Date.now(), host: safeHost(), pid: process.pid };
       try {

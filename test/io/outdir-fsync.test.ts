@@ -45,6 +45,7 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { STAMP_FILE, claimOutputDir, readStamp, writeFileAtomic, writeOutputDir } = await import('../../src/io/outdir.ts');
+const { LedgerWriter, readLedgers } = await import('../../src/sweep/ledger.ts');
 
 const RUN = { kind: 'run', version: '9.9.9' };
 const fresh = () => mkdtempSync(join(tmpdir(), 'dendrite-fsync-'));
@@ -139,5 +140,21 @@ describe('single files and sweep folders', () => {
     expect(idx((c) => c[0] === 'fsync' && c[1] === dir, link)).toBeGreaterThan(link);
     expect(idx((c) => c[0] === 'fsync' && c[1] === base, link)).toBeGreaterThan(link);
     expect(readStamp(dir)!.kind).toBe('sweep');
+  });
+
+  it('a sweep ledger: its new name is flushed (ledger folder, sweep folder) before the first record is', () => {
+    const dir = fresh();
+    const w = new LedgerWriter(dir, { index: 0, count: 1 }, { inputs: [{ path: join(dir, 'none.swc'), what: 'the morphology' }] });
+    w.append({ run: 0, status: 'ok', error: null, params: {}, measures: {}, wall_s: 0 });
+    w.close();
+    const header = idx((c) => c[0] === 'fsync' && c[1] === w.path);
+    const record = idx((c) => c[0] === 'fsync' && c[1] === w.path, header + 1);
+    expect(header).toBeGreaterThanOrEqual(0);
+    expect(record).toBeGreaterThan(header);
+    const folder = idx((c) => c[0] === 'fsync' && c[1] === join(dir, 'ledger'));
+    expect(folder).toBeGreaterThanOrEqual(0);
+    expect(folder).toBeLessThan(record);
+    expect(idx((c) => c[0] === 'fsync' && c[1] === dir)).toBeLessThan(record);
+    expect(readLedgers(dir).records.size).toBe(1);
   });
 });
