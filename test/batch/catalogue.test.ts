@@ -6,8 +6,8 @@
  * The hand-written kernels of pas, hh and the ten Hay channels compute nocmodl's arithmetic operation
  * for operation (finite-difference dI/dv, hh's six exponentials and τ = 1/(q10·(α + β)), cnexp in its
  * emitted form x + (1 − exp(dt·a))·(−(x∞/τ)/a − x) with a = (−1)/τ, SK_E2's pow), so they stay the
- * default: here every one of them, alone and (Hay set) all together, gives the generated kernel's
- * values. Recorded: v at every node; and, in a second run of each protocol, every assigned variable
+ * default (and CaDynamics_E2, in the kinetics description's inf/tau form): here every described
+ * mechanism a protocol uses, alone and (Hay set) all together, gives the generated kernel's values. Recorded: v at every node; and, in a second run of each protocol, every assigned variable
  * (currents, conductances) of the first and last instance of every mechanism and the ion totals and
  * dI/dv at node 0, which take the kernels' other code paths (InstanceInit.unread).
  *
@@ -60,8 +60,11 @@ describe('default catalogue: hand-written kernels only where equal to the genera
 
   for (const c of CASES) {
     it(c.name, () => {
-      const rows = [...c.mechanisms.map((m) => [m]), ...(c.mechanisms.length > 1 ? [c.mechanisms] : [])];
       const base = builtinCatalogue();
+      // Every described mechanism the protocol uses (cases.ts lists the channels; CaDynamics_E2 too once described).
+      const described = new Set(describedMechanisms());
+      const used = [...new Set([...c.mechanisms, ...(c.build(base).mechanisms ?? []).map((u) => u.name)])].filter((m) => described.has(m));
+      const rows = [...used.map((m) => [m]), ...(used.length > 1 ? [used] : [])];
       const ref = simulate(c.build(base));
       const refAll = simulate(withAssigned(c.build(base), base));
       expect(refAll.traces.length).toBeGreaterThan(ref.traces.length);

@@ -104,7 +104,14 @@ describe('several cells in one layout', () => {
         method: 'crank_nicolson',
       }).traces[0];
     };
-    expect(joint.traces[0]).toEqual(alone('a'));
+    // Cell a alone has only pas: the engine factorises its matrix once (constantConductance), with
+    // pas's finite-difference dI/dv (NEURON's (I(v + 0.001) − I(v))/0.001) at v_init, while the joint
+    // model (hh in cell b) re-evaluates it every step; the two differ by rounding only.
+    const traceA = alone('a');
+    let dA = 0;
+    for (let i = 0; i < traceA.length; i++) dA = Math.max(dA, Math.abs(joint.traces[0][i] - traceA[i]));
+    expect(joint.traces[0].length).toBe(traceA.length);
+    expect(dA).toBeLessThanOrEqual(1e-12);
     expect(joint.traces[1]).toEqual(alone('b'));
     // The per-node g really mattered.
     expect(joint.traces[0][400]).not.toBe(joint.traces[1][400]);

@@ -27,9 +27,11 @@ export interface CaDynamicsE2Instance extends MechanismInstance {
   readonly minCai: Float64Array;
   readonly ca: IonState;
   /**
-   * Per instance, for dt = facDt: cnexp's 1 − exp(dt·((−1)/decay)) (fac) and, in `a`, the factor k of
-   * the target (−b)/((−1)/decay) = minCai − ica·k, k = 10000·γ·decay/(2·F·depth) (nocmodl's
-   * grouping up to rounding).
+   * Per instance, for dt = facDt: cnexp's 1 − exp(dt·((−1)/decay)) (fac) and, in `a`, the factor
+   * k = ((10000·γ)·decay)/((2·F)·depth) of cai∞ = minCai − ica·k. The update is the kinetics
+   * description's inf/tau form, cai ← cai + fac·(−(cai∞/decay)/((−1)/decay) − cai), the same values as
+   * the generated kernel (src/channels/ir, test/batch/catalogue.test.ts); nocmodl's own grouping
+   * above differs from it by rounding only.
    */
   readonly a: Float64Array;
   readonly fac: Float64Array;
@@ -89,7 +91,9 @@ export const caDynamicsE2: Mechanism<CaDynamicsE2Instance> = {
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
       const c = cai[node];
-      cai[node] = c + fac[j] * (minCai[j] - ica[node] * a[j] - c);
+      const tau = decay[j];
+      const inf = minCai[j] - ica[node] * a[j];
+      cai[node] = c + fac[j] * (-(inf / tau) / (-1.0 / tau) - c);
     }
   },
 };
