@@ -89,6 +89,10 @@ const I64X2_EXTRACT = 0x1d, I64X2_REPLACE = 0x1e, F64X2_REPLACE = 0x22;
 const F64X2_LT = 0x49, F64X2_GE = 0x4c, V128_AND = 0x4e;
 const I64X2_ALL_TRUE = 0xc3, I64X2_SHL = 0xcb, I64X2_ADD = 0xce;
 const F64X2_ABS = 0xec, F64X2_ADD = 0xf0, F64X2_SUB = 0xf1, F64X2_MUL = 0xf2;
+const I8X16_SHUFFLE = 0x0d;
+/** Low 64-bit lanes of two vectors ([a0, b0]) and high ones ([a1, b1]), as i8x16.shuffle lane lists. */
+const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
 /**
  * The f64x2 fast path of exp for the pair in local `vx` (all lanes in range), result in `vtmp`.
@@ -105,12 +109,14 @@ function fastExpPair(vx: number, vkd: number, vki: number, vr: number, vrr: numb
     GET, vx, GET, vkd, ...splat(NEG_LN2_HI_N), ...fmul, ...fadd, GET, vkd, ...splat(NEG_LN2_LO_N), ...fmul, ...fadd,
     TEE, vr, GET, vr, ...fmul, SET, vrr,
     ...laneIdx(0), SET, idx0, ...laneIdx(1), SET, idx1,
-    GET, idx0, ...mem(F64_LOAD, 0), ...simd(F64X2_SPLAT), GET, idx1, ...mem(F64_LOAD, 0), ...simd(F64X2_REPLACE, 1),
+    // the two table entries [tail, sbits] (16 bytes each), then [tail0, tail1] and [sbits0, sbits1]
+    GET, idx0, ...simd(V128_LOAD, 3, 0), SET, vx, GET, idx1, ...simd(V128_LOAD, 3, 0), SET, vkd,
+    GET, vx, GET, vkd, ...simd(I8X16_SHUFFLE, ...LOW_LANES),
     GET, vr, ...fadd,
     GET, vrr, ...splat(C2), GET, vr, ...splat(C3), ...fmul, ...fadd, ...fmul, ...fadd,
     GET, vrr, GET, vrr, ...fmul, ...splat(C4), GET, vr, ...splat(C5), ...fmul, ...fadd, ...fmul, ...fadd,
     SET, vtmp,
-    GET, idx0, ...mem(I64_LOAD, 8), ...simd(I64X2_SPLAT), GET, idx1, ...mem(I64_LOAD, 8), ...simd(I64X2_REPLACE, 1),
+    GET, vx, GET, vkd, ...simd(I8X16_SHUFFLE, ...HIGH_LANES),
     GET, vki, I32, 45, ...simd(I64X2_SHL), ...simd(I64X2_ADD), TEE, vkd,
     GET, vkd, GET, vtmp, ...fmul, ...fadd, SET, vtmp,
   ];
@@ -205,14 +211,15 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     GET, VX, GET, VKD, ...splat(NEG_LN2_HI_N), ...fmul, ...fadd, GET, VKD, ...splat(NEG_LN2_LO_N), ...fmul, ...fadd,
     TEE, VR, GET, VR, ...fmul, SET, VRR,
     ...laneIdx(0), SET, IDX, ...laneIdx(1), SET, IDX1,
-    // tail
-    GET, IDX, ...mem(F64_LOAD, 0), ...simd(F64X2_SPLAT), GET, IDX1, ...mem(F64_LOAD, 0), ...simd(F64X2_REPLACE, 1),
+    // the two table entries [tail, sbits]; tails = [tail0, tail1]
+    GET, IDX, ...simd(V128_LOAD, 3, 0), SET, VX, GET, IDX1, ...simd(V128_LOAD, 3, 0), SET, VKD,
+    GET, VX, GET, VKD, ...simd(I8X16_SHUFFLE, ...LOW_LANES),
     GET, VR, ...fadd,
     GET, VRR, ...splat(C2), GET, VR, ...splat(C3), ...fmul, ...fadd, ...fmul, ...fadd,
     GET, VRR, GET, VRR, ...fmul, ...splat(C4), GET, VR, ...splat(C5), ...fmul, ...fadd, ...fmul, ...fadd,
     SET, VTMP,
     // scale bits = T[idx + 1] + (ki << 45), per lane
-    GET, IDX, ...mem(I64_LOAD, 8), ...simd(I64X2_SPLAT), GET, IDX1, ...mem(I64_LOAD, 8), ...simd(I64X2_REPLACE, 1),
+    GET, VX, GET, VKD, ...simd(I8X16_SHUFFLE, ...HIGH_LANES),
     GET, VKI, I32, 45, ...simd(I64X2_SHL), ...simd(I64X2_ADD), TEE, VKD,
     GET, VKD, GET, VTMP, ...fmul, ...fadd, SET, VTMP,
     GET, P, GET, VTMP, ...vmem(V128_STORE, 0),
