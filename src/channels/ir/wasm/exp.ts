@@ -42,12 +42,15 @@ export interface ExpScratch {
   readonly tmp: number;
   readonly idx0: number;
   readonly idx1: number;
+  /** Code pushing the constant x as an f64x2 pair (e.g. a local set once before the loop). */
+  readonly k: (x: number) => number[];
   /** Lanes with an argument outside the fast range (or NaN), OR-ed over the exps of one body (`expFast`). */
   readonly bad: number;
 }
 
-export function expScratch(fn: Fn): ExpScratch {
+export function expScratch(fn: Fn, k: (x: number) => number[] = (x) => splat(x)): ExpScratch {
   return {
+    k,
     x: fn.local(V128), kd: fn.local(V128), ki: fn.local(V128), r: fn.local(V128), rr: fn.local(V128), tmp: fn.local(V128),
     idx0: fn.local(I32), idx1: fn.local(I32), bad: fn.local(V128),
   };
@@ -61,16 +64,16 @@ function fastCore(s: ExpScratch): number[] {
   const laneIdx = (lane: number): number[] => [...get(s.ki), ...simd(SIMD.i64x2Extract, lane), OP.i32WrapI64, OP.i32Const, 0xff, 0x00, OP.i32And, OP.i32Const, 4, OP.i32Shl];
   const load = (op: number, offset: number): number[] => [op, ...memarg(3, offset)];
   return [
-    ...get(s.x), ...splat(INV_LN2_N), ...fmul, ...splat(SHIFT), ...fadd, ...tee(s.ki),
-    ...splat(SHIFT), ...fsub, ...set(s.kd),
-    ...get(s.x), ...get(s.kd), ...splat(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...splat(NEG_LN2_LO_N), ...fmul, ...fadd,
+    ...get(s.x), ...s.k(INV_LN2_N), ...fmul, ...s.k(SHIFT), ...fadd, ...tee(s.ki),
+    ...s.k(SHIFT), ...fsub, ...set(s.kd),
+    ...get(s.x), ...get(s.kd), ...s.k(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...s.k(NEG_LN2_LO_N), ...fmul, ...fadd,
     ...tee(s.r), ...get(s.r), ...fmul, ...set(s.rr),
     // table index (ki mod 128)·16 per lane; tail + r + r2·(C2 + r·C3) + r2·r2·(C4 + r·C5)
     ...laneIdx(0), ...set(s.idx0), ...laneIdx(1), ...set(s.idx1),
     ...get(s.idx0), ...load(OP.f64Load, 0), ...simd(SIMD.f64x2Splat), ...get(s.idx1), ...load(OP.f64Load, 0), ...simd(SIMD.f64x2Replace, 1),
     ...get(s.r), ...fadd,
-    ...get(s.rr), ...splat(C2), ...get(s.r), ...splat(C3), ...fmul, ...fadd, ...fmul, ...fadd,
-    ...get(s.rr), ...get(s.rr), ...fmul, ...splat(C4), ...get(s.r), ...splat(C5), ...fmul, ...fadd, ...fmul, ...fadd,
+    ...get(s.rr), ...s.k(C2), ...get(s.r), ...s.k(C3), ...fmul, ...fadd, ...fmul, ...fadd,
+    ...get(s.rr), ...get(s.rr), ...fmul, ...s.k(C4), ...get(s.r), ...s.k(C5), ...fmul, ...fadd, ...fmul, ...fadd,
     ...set(s.tmp),
     // scale = bits(T[idx + 1] + (ki << 45)); exp = scale + scale·tmp
     ...get(s.idx0), ...load(OP.i64Load, 8), ...simd(SIMD.i64x2Splat), ...get(s.idx1), ...load(OP.i64Load, 8), ...simd(SIMD.i64x2Replace, 1),
@@ -82,8 +85,8 @@ function fastCore(s: ExpScratch): number[] {
 /** Mask (v128 on the stack) of the lanes of local x inside the fast range. */
 function inRange(s: ExpScratch): number[] {
   return [
-    ...get(s.x), ...simd(SIMD.f64x2Abs), ...tee(s.tmp), ...splat(2 ** -54), ...simd(SIMD.f64x2Ge),
-    ...get(s.tmp), ...splat(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and),
+    ...get(s.x), ...simd(SIMD.f64x2Abs), ...tee(s.tmp), ...s.k(2 ** -54), ...simd(SIMD.f64x2Ge),
+    ...get(s.tmp), ...s.k(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and),
   ];
 }
 

@@ -151,7 +151,21 @@ class Emitter {
     readonly na: number,
     readonly checked: boolean,
   ) {
-    this.x = expScratch(fn);
+    this.x = expScratch(fn, (x) => this.k(x));
+  }
+
+  /** Numeric constants of the body, each in a local set once in the prologue. */
+  readonly numLocals = new Map<string, { value: number; local: number }>();
+
+  /** Code pushing the constant x (both lanes) from its local. */
+  k(x: number): number[] {
+    const key = Object.is(x, -0) ? '-0' : String(x);
+    let c = this.numLocals.get(key);
+    if (c === undefined) {
+      c = { value: x, local: this.fn.local(V128) };
+      this.numLocals.set(key, c);
+    }
+    return get(c.local);
   }
 
   /** exp of the v128 on the stack. */
@@ -211,14 +225,14 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
   const r = (x: IR) => emitIR(e, x, resolve);
   switch (ir.k) {
     case 'num':
-      return splatConst(ir.v);
+      return e.k(ir.v);
     case 'sym':
       return resolve(ir.name);
     case 'raw':
       throw new UnsupportedKernelError(`generated code "${ir.code}" in an expression`);
     case 'bin': {
       // x / 2^k = x · 2^−k exactly (both the correctly rounded x·2^−k)
-      if (ir.op === '/' && ir.b.k === 'num' && isPowerOfTwo(ir.b.v)) return [...r(ir.a), ...splatConst(1 / ir.b.v), ...simd(SIMD.f64x2Mul)];
+      if (ir.op === '/' && ir.b.k === 'num' && isPowerOfTwo(ir.b.v)) return [...r(ir.a), ...e.k(1 / ir.b.v), ...simd(SIMD.f64x2Mul)];
       const op = ARITH[ir.op];
       if (op === undefined) throw new UnsupportedKernelError(`operator ${ir.op}`);
       return [...r(ir.a), ...r(ir.b), ...bin(op)];
@@ -252,9 +266,9 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
           return [
             ...r(args[0]), ...set(x), ...r(args[1]), ...set(y),
             ...get(x), ...get(y), ...simd(SIMD.f64x2Div), ...set(q),
-            ...get(y), ...splatConst(1), ...get(q), ...splatConst(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul),
-            ...get(x), ...get(q), ...e.exp(), ...splatConst(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
-            ...get(q), ...simd(SIMD.f64x2Abs), ...splatConst(1e-6), ...simd(SIMD.f64x2Lt),
+            ...get(y), ...e.k(1), ...get(q), ...e.k(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul),
+            ...get(x), ...get(q), ...e.exp(), ...e.k(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
+            ...get(q), ...simd(SIMD.f64x2Abs), ...e.k(1e-6), ...simd(SIMD.f64x2Lt),
             ...simd(SIMD.bitselect),
           ];
         }
@@ -263,9 +277,9 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
           const z = e.temp();
           return [
             ...r(args[0]), ...set(z),
-            ...splatConst(1), ...get(z), ...splatConst(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub),
-            ...get(z), ...get(z), ...e.exp(), ...splatConst(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
-            ...get(z), ...simd(SIMD.f64x2Abs), ...splatConst(1e-4), ...simd(SIMD.f64x2Lt),
+            ...e.k(1), ...get(z), ...e.k(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub),
+            ...get(z), ...get(z), ...e.exp(), ...e.k(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
+            ...get(z), ...simd(SIMD.f64x2Abs), ...e.k(1e-4), ...simd(SIMD.f64x2Lt),
             ...simd(SIMD.bitselect),
           ];
         }
@@ -388,6 +402,7 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
   const prologue = (e: Emitter): number[] => {
     const out: number[] = [];
     for (const [key, l] of e.constLocals) out.push(...i32(0), ...simd(SIMD.load64Splat, ...memarg(3, L.consts + 8 * constOf(key))), ...set(l));
+    for (const c of e.numLocals.values()) out.push(...splatConst(c.value), ...set(c.local));
     return out;
   };
 
@@ -431,7 +446,7 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
   const currentBody: Body = (e) => {
     const need = needCurrent;
     e.define('v0', e.load(e.na, L.v));
-    e.define('v1', [...e.value('v0'), ...splatConst(0.001), ...simd(SIMD.f64x2Add)]);
+    e.define('v1', [...e.value('v0'), ...e.k(0.001), ...simd(SIMD.f64x2Add)]);
     for (const a of need) if (a.flags.inst && !a.flags.v) e.define(`a_${a.name}`, emitIR(e, a.ir, resolver(e, '0', () => e.value('v0'))));
     for (const pass of ['1', '0'] as const) {
       const res = resolver(e, pass, () => e.value(`v${pass}`));
@@ -451,10 +466,10 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
       const ii = L.ions[`${c.ion}.i`];
       const di = L.ions[`${c.ion}.didv`];
       out.push(...e.store(e.na, ii, [...e.load(e.na, ii), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Add)]));
-      out.push(...e.store(e.na, di, [...e.load(e.na, di), ...e.value(`c1_${c.name}`), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Sub), ...splatConst(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
+      out.push(...e.store(e.na, di, [...e.load(e.na, di), ...e.value(`c1_${c.name}`), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Sub), ...e.k(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
     }
     out.push(...e.store(e.na, L.rhs, [...e.load(e.na, L.rhs), ...e.value('i0'), ...simd(SIMD.f64x2Sub)]));
-    out.push(...e.store(e.na, L.d, [...e.load(e.na, L.d), ...e.value('i1'), ...e.value('i0'), ...simd(SIMD.f64x2Sub), ...splatConst(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
+    out.push(...e.store(e.na, L.d, [...e.load(e.na, L.d), ...e.value('i1'), ...e.value('i0'), ...simd(SIMD.f64x2Sub), ...e.k(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
     return out;
   };
   const currentFns = kernelFns(`${name}_current`, L, currentBody, prologue);
@@ -477,13 +492,13 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
         const r1 = e.value(`r_${n}_1`);
         const r2 = e.value(`r_${n}_2`);
         const infTau = s.decl.form === 'inf_tau';
-        e.define(`ca_${n}`, infTau ? [...splatConst(-1), ...r2, ...simd(SIMD.f64x2Div)] : [...r1, ...r2, ...simd(SIMD.f64x2Add), ...simd(SIMD.f64x2Neg)]);
+        e.define(`ca_${n}`, infTau ? [...e.k(-1), ...r2, ...simd(SIMD.f64x2Div)] : [...r1, ...r2, ...simd(SIMD.f64x2Add), ...simd(SIMD.f64x2Neg)]);
         const ca = e.value(`ca_${n}`);
         const mba = infTau ? [...r1, ...r2, ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)] : [...r1, ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)];
         e.define(`x_${n}`, e.load(e.ia, L.vars[n]));
         const x = e.value(`x_${n}`);
         // x + (1 − exp(dt·a))·(−b/a − x)
-        e.define(`nx_${n}`, [...x, ...splatConst(1), ...dt, ...ca, ...simd(SIMD.f64x2Mul), ...e.exp(), ...simd(SIMD.f64x2Sub), ...mba, ...x, ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Add)]);
+        e.define(`nx_${n}`, [...x, ...e.k(1), ...dt, ...ca, ...simd(SIMD.f64x2Mul), ...e.exp(), ...simd(SIMD.f64x2Sub), ...mba, ...x, ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Add)]);
       }
       const out: number[] = [];
       for (const s of low.states) out.push(...e.store(e.ia, L.vars[s.decl.name], e.value(`nx_${s.decl.name}`)));
