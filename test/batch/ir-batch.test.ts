@@ -4,7 +4,8 @@
  * dCaAP and kap. A batch of variants of one cell (NMDA with a Ca²⁺ share and AMPA driven by Poisson
  * trains, Ca_HVA + CaDynamics_E2, kap and dCaAP on the dendrite) equals single runs of each variant
  * with the same generated kernels bit for bit (v at every node, cai, spikes), and single runs with
- * the hand-written kernels within the NEURON parity tolerance (1e-9 mV).
+ * the hand-written kernels within 1e-12 mV (measured 0 at commit 0bf96f6: every hand-written kernel
+ * here computes the generated arithmetic).
  */
 import { describe, expect, it } from 'vitest';
 import { builtinCatalogue } from '../../src/channels/catalogue.ts';
@@ -45,7 +46,7 @@ const base: Omit<SimulationRequest, 'catalogue'> = {
 };
 
 describe('simulateBatch with synapses, CaDynamics_E2, kap and dCaAP (kernels generated from the IR)', () => {
-  it('each variant equals its single run with the same kernels bit for bit, and the hand-written single run within 1e-9 mV', () => {
+  it('each variant equals its single run with the same kernels bit for bit, and the hand-written single run within 1e-12 mV', () => {
     const variants: BatchVariant[] = [
       {},
       { mechanisms: mechanisms(0, 0.01, 0.003), events: events(2, 0.004) },
@@ -64,7 +65,7 @@ describe('simulateBatch with synapses, CaDynamics_E2, kap and dCaAP (kernels gen
       const dv = maxAbsDiff(hand.traces.slice(0, nv), batch.traces[k].slice(0, nv));
       const dcai = maxAbsDiff(hand.traces.slice(nv, nv + 3), batch.traces[k].slice(nv, nv + 3));
       rows.push(`variant ${k}: batch vs hand-written single run max |ΔV| ${dv.toExponential(2)} mV, cai ${dcai.toExponential(2)} mM, dCaAP triggers ${batch.traces[k][nv + 3].at(-1)}`);
-      expect(dv, `variant ${k} vs the hand-written kernels`).toBeLessThanOrEqual(1e-9);
+      expect(dv, `variant ${k} vs the hand-written kernels`).toBeLessThanOrEqual(1e-12);
       expect(dcai).toBeLessThanOrEqual(1e-15);
       if (k > 0) spread = Math.max(spread, maxAbsDiff(batch.traces[0].slice(0, nv), batch.traces[k].slice(0, nv)));
     });

@@ -12,10 +12,10 @@
  *   so that it triggers (dcaap_count, the same in both runs) and retriggers after its refractory
  *   period.
  *
- * Measured (2026-12-02, Node 20, commit 19872b1): kap, kad and dCaAP bit for bit equal (max |ΔV| 0;
- * dCaAP's K, A and trigger count too); CaDynamics_E2 1.4e-14 mV (cai 5e-20 mM: cnexp's
- * (−(cai∞/decay))/(−1/decay) against the hand-written cai∞). Asserted: ≤ 1e-12 mV for every one (the
- * issue's bound for keeping a hand-written kernel), cai within 1e-15 mM.
+ * Measured (2026-12-02, Node 20, commit 0bf96f6): every one bit for bit equal (max |ΔV| 0; cai 0;
+ * dCaAP's K, A and trigger count too). CaDynamics_E2 was 1.4e-14 mV here before its hand-written
+ * update took the description's inf/tau form. Asserted: ≤ 1e-12 mV for every one (the issue's bound
+ * for keeping a hand-written kernel), cai within 1e-15 mM.
  */
 import { describe, expect, it } from 'vitest';
 import { builtinMechanisms } from '../../src/channels/catalogue.ts';
