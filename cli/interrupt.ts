@@ -22,17 +22,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import vm from 'node:vm';
+import { InterruptedError } from '../src/errors.ts';
 import { readStamp } from '../src/io/outdir.ts';
 
-/** A command stopped by a signal: main() prints `message` and exits with `exitCode`. */
-export class Interrupted extends Error {
-  readonly signal: NodeJS.Signals;
-  readonly exitCode: number;
+/** A command stopped by a signal: main() prints `message` and exits with `exitCode` (128 + the signal number). */
+export class Interrupted extends InterruptedError {
   constructor(signal: NodeJS.Signals, message: string) {
-    super(message);
-    this.name = 'Interrupted';
-    this.signal = signal;
-    this.exitCode = 128 + (constants.signals[signal] ?? 0);
+    super(signal, constants.signals[signal] ?? 0, message);
   }
 }
 

@@ -12,7 +12,7 @@
  * of registrations at the end of `buildProgram`.
  */
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../src/errors.ts';
+import { InterruptedError, UserError } from '../src/errors.ts';
 import { SimulationSpecError, InstabilityError } from '../src/solvers/errors.ts';
 import { VERSION } from './version.ts';
 import { registerPlot } from './plot.ts';
@@ -126,9 +126,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return e.exitCode === 0 ? 0 : 1;
     }
-    if (e instanceof Error && e.name === 'Interrupted' && typeof (e as { exitCode?: unknown }).exitCode === 'number') {
-      // Ctrl-C / SIGTERM while computing (cli/interrupt.ts): its one line, 128 + the signal number
-      const code = (e as Error & { exitCode: number }).exitCode;
+    if (e instanceof InterruptedError) {
+      // Ctrl-C while computing (cli/interrupt.ts): its one line, 128 + the signal number
+      const code = e.exitCode;
       io.err(e.message);
       // the real process ends now, even if an interrupted asynchronous computation still holds handles
       if (io === processIo) process.exit(code);
