@@ -6,8 +6,9 @@
  * in the soma current, 0.8 … 1.2 nA). Every measurement is a fresh process (bench/batch-child.ts).
  *
  * Single runs use the hand-written kernels (what `simulate()` runs today). The batch is measured
- * with the kernels generated from the kinetics IR (its default) and with the hand-written ones on
- * the expanded instance blocks. For B > 8 the single-run time is that of 8 runs × B/8 (every run
+ * with the kernels generated from the kinetics IR (its default; WebAssembly SIMD over the variant
+ * axis, src/channels/ir/wasm) and with the hand-written ones (JavaScript) on the expanded instance
+ * blocks; both with the batch's WebAssembly Hines solve. For B > 8 the single-run time is that of 8 runs × B/8 (every run
  * takes the same number of fixed steps of the same cost). Throughput ratio = CPU time of the B single
  * runs / CPU time of the batch (user + system; the machine is shared, so CPU time is the steadier
  * measure, wall time is reported beside it). State memory: bytes of every array that grows with the

@@ -9,6 +9,10 @@
  * the value flowing from node i + 1 into node i in a register, which adds the same terms in the same
  * order as going through memory here (node i + 1 is the last child of i to be eliminated). So a
  * variant's result is bitwise that of a single run. No allocation.
+ *
+ * The batch runs the same operations in WebAssembly SIMD (./wasm-hines.ts); these functions state
+ * them in JavaScript and are that code's reference in test/batch/wasm-kernel.test.ts
+ * (`batchFactorize` is still the batch's own, once per run for linear models).
  */
 
 /** Axial terms + triangularisation (hinesAxialTriangularize per variant); d becomes 1/D'. */
