@@ -26,7 +26,7 @@ import { catalogueWith, cell, compare, dendNodes, layout, poissonEvents, sites, 
 const table: string[] = [];
 const names = (xs: readonly { name: string }[]) => xs.map((x) => x.name);
 
-describe('kap, kad, CaDynamics_E2 and dCaAP from the IR against the hand-written kernels', () => {
+describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against the hand-written kernels', () => {
   it('are described with the built-ins\' names, order, parameters, defaults and ions', () => {
     for (const name of ['kap', 'kad', 'CaDynamics_E2', 'dCaAP']) {
       expect(describedMechanisms()).toContain(name);
@@ -147,8 +147,42 @@ describe('kap, kad, CaDynamics_E2 and dCaAP from the IR against the hand-written
     expect(Math.max(...r.extra[2])).toBeGreaterThan(0.1); // A rose
   }, 120_000);
 
+  it('IClamp and IRamp (electrode currents): described with the built-ins\' names, parameters and flags', () => {
+    for (const name of ['IClamp', 'IRamp']) {
+      const b = builtinMechanisms().find((m) => m.description.name === name)!.description;
+      const g = irMechanism(name).description;
+      expect([g.kind, g.electrode, g.constantConductance, g.order]).toEqual([b.kind, b.electrode, b.constantConductance, b.order]);
+      expect(names(g.params)).toEqual(names(b.params));
+      expect(g.params.map((p) => p.default)).toEqual(b.params.map((p) => p.default));
+      expect(names(g.assigned)).toEqual(names(b.assigned));
+    }
+  });
+
+  it('IClamp and IRamp (steps at the soma, ramps in the dendrite; the injected currents recorded too)', () => {
+    const r = compare(
+      {
+        layout,
+        mechanisms: cell([
+          { name: 'IRamp', nodes: [sites[0], sites[2]], params: { del: [10, 30], dur: [20, 15], amp0: [0, 0.2], amp1: [0.4, -0.1] } },
+        ]),
+        stimuli: [
+          { node: soma, del_ms: 5, dur_ms: 10, amp_nA: 0.5 },
+          { node: soma, del_ms: 40, dur_ms: 0.5, amp_nA: 2 },
+        ],
+        dt_ms: 0.025,
+        tstop_ms: 60,
+      },
+      ['IClamp', 'IRamp'],
+      [{ stimulus: 0 }, { stimulus: 1 }, { mechanism: 2, variable: 'i', instance: 0 }, { mechanism: 2, variable: 'i', instance: 1 }],
+    );
+    table.push(`IClamp, IRamp | ${r.dv_mV.toExponential(2)} mV | injected currents ${r.dExtra.toExponential(2)} nA; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
+    expect(r.dv_mV).toBeLessThanOrEqual(1e-12);
+    expect(r.dExtra).toBe(0);
+    expect(Math.max(...r.extra[2])).toBeGreaterThan(0.3); // the ramp ran
+  }, 120_000);
+
   it('prints the table', () => {
     console.log(['mechanism | max |ΔV| | activity', ...table].join('\n'));
-    expect(table.length).toBe(4);
+    expect(table.length).toBe(5);
   });
 });

@@ -2,7 +2,7 @@
  * The mechanism-file keys added for the built-in descriptions (docs/mechanisms.md, "Concentrations"
  * and "Before breakpoint"): a concentration state (`"ion"` on a state), reading an ion's total
  * current (`ica`), `"currents": []` with a concentration state, `before_breakpoint` with weight
- * states in a density mechanism. Each mistake is refused with the JSON path; a user file with these
+ * states in a density mechanism, `"electrode": true` (ELECTRODE_CURRENT). Each mistake is refused with the JSON path; a user file with these
  * keys runs as the equations say (cai relaxes to its target with τ = decay exactly as cnexp; a
  * before_breakpoint counter counts current evaluations).
  */
@@ -77,6 +77,17 @@ describe('concentration states, ion current reads and before_breakpoint in mecha
     expect(e.message).toContain('before_breakpoint');
     e = errorOf({ ...counter, before_breakpoint: { statements: ['n = weight'] } });
     expect(e.path).toBe('$.before_breakpoint.statements[0]');
+  });
+
+  it('refuses "electrode" outside point processes, on an ion current, and not a boolean', () => {
+    const stim = { name: 'stim', kind: 'point', electrode: true, parameters: [{ name: 'amp', unit: 'nA', default: 0 }], currents: [{ name: 'i', expr: 'amp' }] };
+    expect(parseMechanism(JSON.stringify(stim), FILE).description.electrode).toBe(true);
+    let e = errorOf({ ...stim, kind: 'density', currents: [{ name: 'i', expr: 'amp*(1 mA/cm2/nA)' }] });
+    expect(e.path).toBe('$.electrode');
+    e = errorOf({ ...stim, currents: [{ name: 'ica', ion: 'ca', expr: 'amp' }] });
+    expect(e.path).toBe('$.currents[0].ion');
+    e = errorOf({ ...stim, electrode: 'yes' });
+    expect(e.path).toBe('$.electrode');
   });
 
   it('a concentration state writes the ion: cai relaxes to its target by cnexp, and describes write cai, read ica', () => {

@@ -16,6 +16,7 @@ import type { MechanismFile } from './types.ts';
 import { K_AMPA, K_Exp2Syn, K_GABAA, K_myAMPA, K_myGABA, K_myNMDA, K_NMDA } from './specs-synapses.ts';
 import { K_kad, K_kap } from './specs-ka.ts';
 import { K_CaDynamics_E2, K_dCaAP } from './specs-dcaap-cadyn.ts';
+import { K_IClamp, K_IRamp } from './specs-stimuli.ts';
 
 /** pas: from fixtures/mechanisms/pas.json. */
 export const K_pas: MechanismFile = {
@@ -843,4 +844,6 @@ export const BUILTIN_KINETICS: Readonly<Record<string, MechanismFile>> = {
   kad: K_kad,
   CaDynamics_E2: K_CaDynamics_E2,
   dCaAP: K_dCaAP,
+  IClamp: K_IClamp,
+  IRamp: K_IRamp,
 };

@@ -20,4 +20,5 @@ export interface MechanismFile {
   readonly net_receive?: Readonly<Record<string, unknown>>;
   readonly post_spike?: Readonly<Record<string, unknown>>;
   readonly before_breakpoint?: Readonly<Record<string, unknown>>;
+  readonly electrode?: boolean;
 }

@@ -649,7 +649,12 @@ class Generator {
         st.tail(`${di}[node] += (c1_${c.name} - c0_${c.name}) / 0.001;`);
       }
     }
-    if (point) {
+    if (point && this.spec.electrode === true) {
+      // ELECTRODE_CURRENT: the current is injected (nocmodl: rhs += i, d -= di/dv)
+      st.tail('const f = SCALE[j];');
+      st.tail('rhs[node] += i0 * f;');
+      st.tail('d[node] -= ((i1 - i0) / 0.001) * f;');
+    } else if (point) {
       st.tail('const f = SCALE[j];');
       st.tail('rhs[node] -= i0 * f;');
       st.tail('d[node] += ((i1 - i0) / 0.001) * f;');
@@ -955,7 +960,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
       ...currents.map((x): QuantitySpec => ({ name: x.name, unit: currentUnit, ...(x.description ? { description: x.description } : {}) })),
     ],
     ions: ionUses,
-    electrode: false,
+    electrode: spec.electrode === true,
     ...(events !== null ? { events: eventsDescription(spec, events) } : {}),
   };
 

@@ -12,7 +12,7 @@ export const FORMAT = 'dendrite-mechanism/1';
 
 /** Every key the format accepts, by JSON path (`[]` = each element). docs/mechanisms.md lists them. */
 export const MECHANISM_KEYS = {
-  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'weight_states', 'currents', 'rate_table', 'net_receive', 'post_spike', 'before_breakpoint'],
+  $: ['format', 'name', 'kind', 'summary', 'source', 'comment', 'parameters', 'globals', 'assigned', 'states', 'weight_states', 'currents', 'rate_table', 'net_receive', 'post_spike', 'before_breakpoint', 'electrode'],
   '$.parameters[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.globals[]': ['name', 'unit', 'default', 'min', 'max', 'description', 'comment'],
   '$.assigned[]': ['name', 'expr', 'unit', 'units_off', 'description', 'comment'],
@@ -135,6 +135,8 @@ export interface MechanismSpec {
   readonly postSpike?: PostSpikeDecl;
   /** NMODL BEFORE BREAKPOINT (density mechanisms and point processes). */
   readonly beforeBreakpoint?: EventBlockDecl;
+  /** NMODL ELECTRODE_CURRENT (point processes): the currents are injected, positive depolarises. */
+  readonly electrode?: boolean;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -392,6 +394,15 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     return { path, name: o.name as string, expr: r.expr(`${path}.expr`, o.expr), ion, description: r.optString(`${path}.description`, o.description) };
   });
 
+  let electrode = false;
+  if (top.electrode !== undefined) {
+    if (typeof top.electrode !== 'boolean') r.fail('$.electrode', `expected true or false, got ${show(top.electrode)}`);
+    electrode = top.electrode as boolean;
+    if (electrode && kind !== 'point') r.fail('$.electrode', 'only a point process injects an electrode current; add "kind": "point"');
+    const withIon = currents.find((c) => c.ion !== undefined);
+    if (electrode && withIon) r.fail(`${withIon.path}.ion`, 'an electrode current is non-specific; drop "ion" or "electrode"');
+  }
+
   let rateTable: RateTableDecl | undefined;
   if (top.rate_table !== undefined) {
     const path = '$.rate_table';
@@ -410,7 +421,7 @@ export function parseMechanismSpec(raw: unknown, file: string): MechanismSpec {
     rateTable = { path, from, to, steps, usetable };
   }
 
-  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable, weightStates, netReceive, postSpike, ...(beforeBreakpoint ? { beforeBreakpoint } : {}) };
+  return { file, name, kind, summary, source, parameters, globals, assigned, states, currents, rateTable, weightStates, netReceive, postSpike, ...(beforeBreakpoint ? { beforeBreakpoint } : {}), ...(electrode ? { electrode } : {}) };
 }
 
 const ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*([\s\S]*\S)\s*$/;
