@@ -7,7 +7,8 @@
  * overflows hoc_Exp's 700 clamp) or hit vtrap's small branch (v = −40, −55).
  */
 import { describe, expect, it } from 'vitest';
-import { compileMechanism } from '../../src/channels/user/compile.ts';
+import { compileMechanism, lowerMechanism } from '../../src/channels/user/compile.ts';
+import { parseMechanismSpec, type MechanismSpec } from '../../src/channels/user/spec.ts';
 import type { IonState, MechanismContext } from '../../src/channels/mechanism.ts';
 import { describedMechanisms, kineticsSpec, loweredKinetics } from '../../src/channels/ir/index.ts';
 import { generateKernels, unsupportedReason } from '../../src/channels/ir/wasm/kernel.ts';
@@ -51,103 +52,142 @@ describe('wasm mechanism kernels equal the compiled JavaScript kernels bitwise',
 
   for (const name of supported) {
     for (const B of [3, 4]) {
-      it(`${name}, B = ${B}: current (rhs, d, ion totals, stored quantities) and advance (states)`, () => {
-        const spec = kineticsSpec(name);
-        const low = loweredKinetics(name);
-        const js = compileMechanism(spec);
-        const rand = rng(B * 7919 + name.length);
-        const nNodes = 23;
-        const count = 17;
-        const nb = nNodes * B;
-        // instance k on node nodeOf[k] (distinct, shuffled)
-        const perm = Array.from({ length: nNodes }, (_, k) => k).sort(() => rand() - 0.5);
-        const nodeOf = perm.slice(0, count);
-        const paramNames = spec.parameters.map((p) => p.name);
-        const stateNames = js.description.states.map((q) => q.name);
-        const storedNames = js.description.assigned.map((q) => q.name);
-
-        // The wasm side: one memory.
-        const arena = new Arena();
-        const vars: Record<string, number> = {};
-        for (const n of [...paramNames, ...stateNames, ...storedNames]) vars[n] = arena.f64(count * B);
-        const at = { v: arena.f64(nb), rhs: arena.f64(nb), d: arena.f64(nb), rows: arena.i32(count) };
-        const ionsAt: Record<string, number> = {};
-        for (const ion of IONS) for (const f of ['e', 'i', 'didv', 'ci', 'co']) ionsAt[`${ion}.${f}`] = arena.f64(nb);
-        const consts = arena.f64(64);
-        const mem = createBatchMemory(arena);
-        const g = generateKernels(low, {
-          B, count, nodeRows: at.rows, v: at.v, rhs: at.rhs, d: at.d, vars, ions: ionsAt, consts,
-          storeVars: new Set(storedNames), storeIonTotals: new Set(IONS),
-        }, 'k');
-        const ex = instantiateBatchModule(mem, g.fns);
-        mem.i32(at.rows, count).set(nodeOf.map((x) => x * B * 8));
-
-        // Random data, the same on both sides.
-        const V = mem.f64(at.v, nb);
-        for (let i = 0; i < nb; i++) V[i] = i < SPECIAL_V.length ? SPECIAL_V[i] : -100 + 160 * rand();
-        const rhs = mem.f64(at.rhs, nb);
-        const d = mem.f64(at.d, nb);
-        for (let i = 0; i < nb; i++) {
-          rhs[i] = rand() - 0.5;
-          d[i] = rand();
-        }
-        const params: Record<string, Float64Array> = {};
-        for (const p of spec.parameters) {
-          const x = mem.f64(vars[p.name], count * B);
-          for (let j = 0; j < x.length; j++) x[j] = (p.default === 0 ? 1e-3 : p.default) * (0.5 + rand());
-          params[p.name] = x;
-        }
-        for (const s of stateNames) {
-          const x = mem.f64(vars[s], count * B);
-          for (let j = 0; j < x.length; j++) x[j] = rand();
-        }
-        const ions: Record<string, IonState> = {};
-        for (const ion of IONS) {
-          const view = (f: string) => mem.f64(ionsAt[`${ion}.${f}`], nb);
-          const e = view('e'), ci = view('ci'), co = view('co'), ii = view('i'), di = view('didv');
-          for (let i = 0; i < nb; i++) {
-            e[i] = -100 + 200 * rand();
-            ci[i] = 1e-4 + rand();
-            co[i] = 1 + 10 * rand();
-            ii[i] = rand();
-            di[i] = rand();
-          }
-          ions[ion] = { name: ion, charge: 1, e, i: ii, didv: di, ci, co };
-        }
-        // The JavaScript side: copies of everything.
-        const copy = (x: Float64Array) => Float64Array.from(x);
-        const jsIons: Record<string, IonState> = {};
-        for (const ion of IONS) jsIons[ion] = { ...ions[ion], e: copy(ions[ion].e), i: copy(ions[ion].i), didv: copy(ions[ion].didv), ci: copy(ions[ion].ci), co: copy(ions[ion].co) };
-        const nodes = new Int32Array(count * B);
-        for (let k = 0; k < count; k++) for (let b = 0; b < B; b++) nodes[k * B + b] = nodeOf[k] * B + b;
-        const globals = Object.fromEntries(js.description.globals.map((q) => [q.name, q.default]));
-        const needed: Record<string, IonState> = {};
-        for (const u of js.description.ions) needed[u.ion] = jsIons[u.ion];
-        const inst = js.instantiate({ nodes, params: Object.fromEntries(Object.entries(params).map(([k, x]) => [k, copy(x)])), globals, area_um2: new Float64Array(nb).fill(100), ions: needed });
-        for (const s of stateNames) inst.vars[s].set(mem.f64(vars[s], count * B));
-        const ctx: MechanismContext = { t: 1.25, dt: 0.025, celsius: 34, v: copy(V), rhs: copy(rhs), d: copy(d), area_um2: new Float64Array(nb).fill(100) };
-
-        js.current(inst, ctx);
-        g.prepare(mem.F, globals, ctx);
-        ex.k_current();
-        expect(firstDiff(ctx.rhs, rhs)).toBe(-1);
-        expect(firstDiff(ctx.d, d)).toBe(-1);
-        for (const n of storedNames) expect([n, firstDiff(inst.vars[n], mem.f64(vars[n], count * B))]).toEqual([n, -1]);
-        for (const u of js.description.ions) {
-          expect(firstDiff(jsIons[u.ion].i, ions[u.ion].i)).toBe(-1);
-          expect(firstDiff(jsIons[u.ion].didv, ions[u.ion].didv)).toBe(-1);
-        }
-        if (stateNames.length > 0) {
-          ctx.t += 0.0125;
-          js.advance!(inst, ctx);
-          g.prepare(mem.F, globals, ctx);
-          ex.k_advance();
-          for (const s of stateNames) expect([s, firstDiff(inst.vars[s], mem.f64(vars[s], count * B))]).toEqual([s, -1]);
-        }
-      });
+      it(`${name}, B = ${B}: current (rhs, d, ion totals, stored quantities) and advance (states)`, () => checkKernels(kineticsSpec(name), B));
     }
   }
+
+  for (const B of [1, 2, 7]) {
+    it(`a mechanism file with every function and operator (tanh, sqrt, log, log10, abs, min, max, ^, efun, vtrap, and/or/not, comparisons, t, dt, celsius, a global), B = ${B}`, () => {
+      checkKernels(parseMechanismSpec(EVERY_FUNCTION, 'test/batch/wasm-kernel.test.ts'), B);
+    });
+  }
 });
+
+/**
+ * Run the compiled JavaScript kernels and the generated WebAssembly ones on the same random state
+ * (B variants, 17 instances on 23 nodes) and expect every array they write to be bitwise equal.
+ */
+function checkKernels(spec: MechanismSpec, B: number): void {
+  const low = lowerMechanism(spec);
+  const js = compileMechanism(spec);
+  const rand = rng(B * 7919 + spec.name.length);
+  const nNodes = 23;
+  const count = 17;
+  const nb = nNodes * B;
+  // instance k on node nodeOf[k] (distinct, shuffled)
+  const perm = Array.from({ length: nNodes }, (_, k) => k).sort(() => rand() - 0.5);
+  const nodeOf = perm.slice(0, count);
+  const paramNames = spec.parameters.map((p) => p.name);
+  const stateNames = js.description.states.map((q) => q.name);
+  const storedNames = js.description.assigned.map((q) => q.name);
+
+  // The wasm side: one memory.
+  const arena = new Arena();
+  const vars: Record<string, number> = {};
+  for (const n of [...paramNames, ...stateNames, ...storedNames]) vars[n] = arena.f64(count * B);
+  const at = { v: arena.f64(nb), rhs: arena.f64(nb), d: arena.f64(nb), rows: arena.i32(count) };
+  const ionsAt: Record<string, number> = {};
+  for (const ion of IONS) for (const f of ['e', 'i', 'didv', 'ci', 'co']) ionsAt[`${ion}.${f}`] = arena.f64(nb);
+  const consts = arena.f64(64);
+  const mem = createBatchMemory(arena);
+  const g = generateKernels(low, {
+    B, count, nodeRows: at.rows, v: at.v, rhs: at.rhs, d: at.d, vars, ions: ionsAt, consts,
+    storeVars: new Set(storedNames), storeIonTotals: new Set(IONS),
+  }, 'k');
+  const ex = instantiateBatchModule(mem, g.fns);
+  mem.i32(at.rows, count).set(nodeOf.map((x) => x * B * 8));
+
+  // Random data, the same on both sides.
+  const V = mem.f64(at.v, nb);
+  for (let i = 0; i < nb; i++) V[i] = i < SPECIAL_V.length ? SPECIAL_V[i] : -100 + 160 * rand();
+  const rhs = mem.f64(at.rhs, nb);
+  const d = mem.f64(at.d, nb);
+  for (let i = 0; i < nb; i++) {
+    rhs[i] = rand() - 0.5;
+    d[i] = rand();
+  }
+  const params: Record<string, Float64Array> = {};
+  for (const p of spec.parameters) {
+    const x = mem.f64(vars[p.name], count * B);
+    for (let j = 0; j < x.length; j++) x[j] = (p.default === 0 ? 1e-3 : p.default) * (0.5 + rand());
+    params[p.name] = x;
+  }
+  for (const s of stateNames) {
+    const x = mem.f64(vars[s], count * B);
+    for (let j = 0; j < x.length; j++) x[j] = rand();
+  }
+  const ions: Record<string, IonState> = {};
+  for (const ion of IONS) {
+    const view = (f: string) => mem.f64(ionsAt[`${ion}.${f}`], nb);
+    const e = view('e'), ci = view('ci'), co = view('co'), ii = view('i'), di = view('didv');
+    for (let i = 0; i < nb; i++) {
+      e[i] = -100 + 200 * rand();
+      ci[i] = 1e-4 + rand();
+      co[i] = 1 + 10 * rand();
+      ii[i] = rand();
+      di[i] = rand();
+    }
+    ions[ion] = { name: ion, charge: 1, e, i: ii, didv: di, ci, co };
+  }
+  // The JavaScript side: copies of everything.
+  const copy = (x: Float64Array) => Float64Array.from(x);
+  const jsIons: Record<string, IonState> = {};
+  for (const ion of IONS) jsIons[ion] = { ...ions[ion], e: copy(ions[ion].e), i: copy(ions[ion].i), didv: copy(ions[ion].didv), ci: copy(ions[ion].ci), co: copy(ions[ion].co) };
+  const nodes = new Int32Array(count * B);
+  for (let k = 0; k < count; k++) for (let b = 0; b < B; b++) nodes[k * B + b] = nodeOf[k] * B + b;
+  const globals = Object.fromEntries(js.description.globals.map((q) => [q.name, q.default]));
+  const needed: Record<string, IonState> = {};
+  for (const u of js.description.ions) needed[u.ion] = jsIons[u.ion];
+  const inst = js.instantiate({ nodes, params: Object.fromEntries(Object.entries(params).map(([k, x]) => [k, copy(x)])), globals, area_um2: new Float64Array(nb).fill(100), ions: needed });
+  for (const s of stateNames) inst.vars[s].set(mem.f64(vars[s], count * B));
+  const ctx: MechanismContext = { t: 1.25, dt: 0.025, celsius: 34, v: copy(V), rhs: copy(rhs), d: copy(d), area_um2: new Float64Array(nb).fill(100) };
+
+  js.current(inst, ctx);
+  g.prepare(mem.F, globals, ctx);
+  ex.k_current();
+  expect(firstDiff(ctx.rhs, rhs)).toBe(-1);
+  expect(firstDiff(ctx.d, d)).toBe(-1);
+  for (const n of storedNames) expect([n, firstDiff(inst.vars[n], mem.f64(vars[n], count * B))]).toEqual([n, -1]);
+  for (const u of js.description.ions) {
+    expect(firstDiff(jsIons[u.ion].i, ions[u.ion].i)).toBe(-1);
+    expect(firstDiff(jsIons[u.ion].didv, ions[u.ion].didv)).toBe(-1);
+  }
+  if (stateNames.length > 0) {
+    ctx.t += 0.0125;
+    js.advance!(inst, ctx);
+    g.prepare(mem.F, globals, ctx);
+    ex.k_advance();
+    for (const s of stateNames) expect([s, firstDiff(inst.vars[s], mem.f64(vars[s], count * B))]).toEqual([s, -1]);
+  }
+}
+
+/** A mechanism file that uses every function and operator of the expression language. */
+const EVERY_FUNCTION = {
+  format: 'dendrite-mechanism/1',
+  name: 'every_function',
+  kind: 'density',
+  parameters: [
+    { name: 'gbar', unit: 'S/cm2', default: 0.001 },
+    { name: 'vh', unit: 'mV', default: -40 },
+    { name: 'k', unit: 'mV', default: 7 },
+  ],
+  globals: [{ name: 'q', unit: '1', default: 2.5 }],
+  assigned: [
+    { name: 'z', expr: '(v - vh)/k' },
+    { name: 'ainf', expr: '0.5*(1 + tanh(z/2))' },
+    { name: 'sh', expr: 'sqrt(1 + z*z) + log(1 + abs(z)) + log10(2 + abs(z))' },
+    { name: 'tau', unit: 'ms', expr: '(1 + min(sh, 5, q*2) + max(0.1, q^(z/10)) + (z > 0 and z < 3 or not (z > -1) ? 1 : 0.5) + (z == 0 ? 1 : 0) + (z != 1 ? 0.25 : 0)) * 1 ms' },
+    { name: 'bt', unit: '/ms', expr: '(efun(z/3) + vtrap(v - vh, k)/(10 mV) + (-z >= 2 ? 0.5 : 0) + (z <= -2 ? 0.25 : 0) + q^2/10 + celsius/100 + dt/(1 ms) + t/(1000 ms)) / (1 ms)' },
+  ],
+  states: [
+    { name: 'a', inf: 'ainf', tau: 'tau' },
+    { name: 'b', alpha: '0.1/ms*exp(z/5)', beta: 'bt' },
+  ],
+  currents: [
+    { name: 'ik', ion: 'k', expr: 'gbar*a*b*(v - ek)' },
+    { name: 'ix', expr: 'gbar*0.1*(v - vh)*max(a, b)' },
+  ],
+};
 
 describe('wasm Hines solve equals src/solvers/batch/hines.ts bitwise', () => {
   for (const B of [1, 5, 8]) {

@@ -40,9 +40,14 @@ export interface BatchMemory {
 }
 
 const PAGE = 65536;
+/** WebAssembly's 32-bit memories: at most 65536 pages (4 GiB). */
+const MAX_PAGES = 65536;
 
 export function createBatchMemory(arena: Arena): BatchMemory {
   const pages = Math.max(1, Math.ceil((arena.bytes + 16) / PAGE));
+  if (pages > MAX_PAGES) {
+    throw new RangeError(`batch state needs ${(arena.bytes / 2 ** 30).toFixed(2)} GiB, more than a WebAssembly memory holds (4 GiB): run the variants in smaller batches`);
+  }
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   writeExpTable(memory);
   const buffer = memory.buffer;
