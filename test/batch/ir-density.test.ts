@@ -147,23 +147,25 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
     expect(Math.max(...r.extra[2])).toBeGreaterThan(0.1); // A rose
   }, 120_000);
 
-  it('IClamp and IRamp (electrode currents): described with the built-ins\' names, parameters and flags', () => {
-    for (const name of ['IClamp', 'IRamp']) {
+  it('IClamp, IRamp, ISine, IChirp (electrode currents): described with the built-ins\' names, parameters and flags', () => {
+    for (const name of ['IClamp', 'IRamp', 'ISine', 'IChirp']) {
       const b = builtinMechanisms().find((m) => m.description.name === name)!.description;
       const g = irMechanism(name).description;
       expect([g.kind, g.electrode, g.constantConductance, g.order]).toEqual([b.kind, b.electrode, b.constantConductance, b.order]);
       expect(names(g.params)).toEqual(names(b.params));
       expect(g.params.map((p) => p.default)).toEqual(b.params.map((p) => p.default));
-      expect(names(g.assigned)).toEqual(names(b.assigned));
+      expect(names(g.assigned)).toEqual(expect.arrayContaining(names(b.assigned))); // ISine, IChirp: also omega, phi / the phase θ
     }
   });
 
-  it('IClamp and IRamp (steps at the soma, ramps in the dendrite; the injected currents recorded too)', () => {
+  it('IClamp, IRamp, ISine, IChirp (steps at the soma, ramps, a sine and linear and exponential chirps in the dendrite; the injected currents recorded too)', () => {
     const r = compare(
       {
         layout,
         mechanisms: cell([
           { name: 'IRamp', nodes: [sites[0], sites[2]], params: { del: [10, 30], dur: [20, 15], amp0: [0, 0.2], amp1: [0.4, -0.1] } },
+          { name: 'ISine', nodes: [sites[1]], params: { del: 3, dur: 50, amp: 0.1, freq: 40, phase: 30, offset: 0.02 } },
+          { name: 'IChirp', nodes: [sites[1], sites[2]], params: { del: [2, 5], dur: [50, 40], amp: 0.08, f0: [1, 2], f1: [100, 200], exponential: [0, 1], offset: 0 } },
         ]),
         stimuli: [
           { node: soma, del_ms: 5, dur_ms: 10, amp_nA: 0.5 },
@@ -172,13 +174,19 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
         dt_ms: 0.025,
         tstop_ms: 60,
       },
-      ['IClamp', 'IRamp'],
-      [{ stimulus: 0 }, { stimulus: 1 }, { mechanism: 2, variable: 'i', instance: 0 }, { mechanism: 2, variable: 'i', instance: 1 }],
+      ['IClamp', 'IRamp', 'ISine', 'IChirp'],
+      [
+        { stimulus: 0 }, { stimulus: 1 },
+        { mechanism: 2, variable: 'i', instance: 0 }, { mechanism: 2, variable: 'i', instance: 1 },
+        { mechanism: 3, variable: 'i', instance: 0 },
+        { mechanism: 4, variable: 'i', instance: 0 }, { mechanism: 4, variable: 'i', instance: 1 },
+      ],
     );
-    table.push(`IClamp, IRamp | ${r.dv_mV.toExponential(2)} mV | injected currents ${r.dExtra.toExponential(2)} nA; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
+    table.push(`IClamp, IRamp, ISine, IChirp | ${r.dv_mV.toExponential(2)} mV | injected currents ${r.dExtra.toExponential(2)} nA; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
     expect(r.dv_mV).toBeLessThanOrEqual(1e-12);
     expect(r.dExtra).toBe(0);
     expect(Math.max(...r.extra[2])).toBeGreaterThan(0.3); // the ramp ran
+    for (const k of [4, 5, 6]) expect(Math.min(...r.extra[k])).toBeLessThan(-0.05); // the sine and both chirps swung
   }, 120_000);
 
   it('prints the table', () => {

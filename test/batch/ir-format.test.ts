@@ -137,5 +137,7 @@ describe('concentration states, ion current reads and before_breakpoint in mecha
     expect(kineticsOf(builtin('dCaAP'))).toMatch(/dCaAP has a before_breakpoint block/);
     expect(kineticsOf(parseMechanism(JSON.stringify(counter), FILE))).toMatch(/before_breakpoint/);
     expect(kineticsOf(parseMechanism(JSON.stringify(caPool), FILE))).toMatch(/keeps an ion concentration/);
+    const wavy = { name: 'wavy', parameters: [{ name: 'g', unit: 'S/cm2', default: 0 }], currents: [{ name: 'il', expr: 'g*(1 + sin(t/ms))*(v + 65 mV)' }] };
+    expect(kineticsOf(parseMechanism(JSON.stringify(wavy), FILE))).toMatch(/calls sin\(\)/);
   });
 });

@@ -42,3 +42,62 @@ export const K_IRamp: MechanismFile = {
   ],
   currents: [{ name: 'i', expr: 't < del + dur and t >= del ? amp0 + (amp1 - amp0)*((t - del)/dur) : 0 nA', description: 'injected current' }],
 } as MechanismFile;
+
+/** Dendrite's sinusoidal current: offset + amp·sin(2π·freq·(t − del)/1000 + phase·π/180). */
+export const K_ISine: MechanismFile = {
+  format: 'dendrite-mechanism/1',
+  name: 'ISine',
+  kind: 'point',
+  summary: 'sinusoidal current offset + amp·sin(2π·freq·(t − del) + phase) over [del, del + dur)',
+  source: 'Dendrite',
+  electrode: true,
+  parameters: [
+    { name: 'del', unit: 'ms', default: 0, description: 'onset' },
+    { name: 'dur', unit: 'ms', default: 0, min: 0, max: 1e9, description: 'duration' },
+    { name: 'amp', unit: 'nA', default: 0, description: 'amplitude (half the peak-to-peak)' },
+    { name: 'freq', unit: 'Hz', default: 0, min: 0, description: 'frequency' },
+    { name: 'phase', unit: 'deg', default: 0, description: 'phase at onset' },
+    { name: 'offset', unit: 'nA', default: 0, description: 'constant added during the window' },
+  ],
+  assigned: [
+    { name: 'omega', unit: '1/ms', units_off: true, expr: '2*pi*freq/1000', description: 'angular frequency, rad/ms' },
+    { name: 'phi', unit: '1', units_off: true, expr: 'phase*pi/180', description: 'phase at onset, rad' },
+  ],
+  currents: [{ name: 'i', expr: 't < del + dur and t >= del ? offset + amp*sin(omega*(t - del) + phi) : 0 nA', description: 'injected current' }],
+} as MechanismFile;
+
+/**
+ * Dendrite's chirp (ZAP) current: offset + amp·sin(θ), τ = (t − del)/1000 s, T = dur/1000 s;
+ * exponential sweep (f0, f1 > 0, f1 ≠ f0): θ = 2π·f0·T·expm1(ln(f1/f0)·τ/T)/ln(f1/f0), else linear:
+ * θ = 2π·(f0·τ + (f1 − f0)·τ²/(2T)) (src/channels/stimuli/chirp.ts `chirpPhase`).
+ */
+export const K_IChirp: MechanismFile = {
+  format: 'dendrite-mechanism/1',
+  name: 'IChirp',
+  kind: 'point',
+  summary: 'chirp (ZAP) current offset + amp·sin(θ(t)), frequency swept f0 → f1 (linear or exponential) over [del, del + dur)',
+  source: 'Dendrite',
+  electrode: true,
+  parameters: [
+    { name: 'del', unit: 'ms', default: 0, description: 'onset' },
+    { name: 'dur', unit: 'ms', default: 0, min: 0, max: 1e9, description: 'duration of the sweep' },
+    { name: 'amp', unit: 'nA', default: 0, description: 'amplitude (half the peak-to-peak)' },
+    { name: 'f0', unit: 'Hz', default: 0, min: 0, description: 'frequency at onset' },
+    { name: 'f1', unit: 'Hz', default: 0, min: 0, description: 'frequency at the end' },
+    { name: 'exponential', unit: '1', default: 0, min: 0, max: 1, description: '1: exponential sweep (f0, f1 > 0), 0: linear' },
+    { name: 'offset', unit: 'nA', default: 0, description: 'constant added during the window' },
+  ],
+  assigned: [
+    { name: 'tau_s', unit: '1', units_off: true, expr: '(t - del)/1000', description: 'time into the sweep, s' },
+    { name: 'T_s', unit: '1', units_off: true, expr: 'dur/1000', description: 'duration of the sweep, s' },
+    { name: 'lk', unit: '1', units_off: true, expr: 'log(f1/f0)' },
+    {
+      name: 'theta',
+      unit: '1',
+      units_off: true,
+      expr: 'exponential >= 0.5 and f0 > 0 and f1 > 0 and f1 != f0 ? 2*pi*f0*T_s*expm1(lk*tau_s/T_s)/lk : 2*pi*(f0*tau_s + (f1 - f0)*tau_s*tau_s/(2*T_s))',
+      description: 'phase, rad',
+    },
+  ],
+  currents: [{ name: 'i', expr: 't >= del and t < del + dur ? offset + amp*sin(theta) : 0 nA', description: 'injected current' }],
+} as MechanismFile;

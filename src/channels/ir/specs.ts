@@ -16,7 +16,7 @@ import type { MechanismFile } from './types.ts';
 import { K_AMPA, K_Exp2Syn, K_GABAA, K_myAMPA, K_myGABA, K_myNMDA, K_NMDA } from './specs-synapses.ts';
 import { K_kad, K_kap } from './specs-ka.ts';
 import { K_CaDynamics_E2, K_dCaAP } from './specs-dcaap-cadyn.ts';
-import { K_IClamp, K_IRamp } from './specs-stimuli.ts';
+import { K_IChirp, K_IClamp, K_IRamp, K_ISine } from './specs-stimuli.ts';
 
 /** pas: from fixtures/mechanisms/pas.json. */
 export const K_pas: MechanismFile = {
@@ -846,4 +846,6 @@ export const BUILTIN_KINETICS: Readonly<Record<string, MechanismFile>> = {
   dCaAP: K_dCaAP,
   IClamp: K_IClamp,
   IRamp: K_IRamp,
+  ISine: K_ISine,
+  IChirp: K_IChirp,
 };

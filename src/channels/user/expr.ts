@@ -8,7 +8,7 @@
  *   dimensionless; a unit name (`40 mV`, `0.1/ms`) is the number 1 in that unit;
  * - `a + b`, `a - b`, comparisons, min/max, the branches of `c ? a : b` and vtrap's two arguments
  *   need the same dimension; if the scales differ, the right operand is converted;
- * - exp, log, log10, tanh, efun and the exponent of `^` take dimensionless arguments; a dimensioned
+ * - exp, expm1, log, log10, tanh, sin, efun and the exponent of `^` take dimensionless arguments; a dimensioned
  *   base of `^` needs a constant exponent; sqrt halves the exponents;
  * - multiplying or dividing by a unit name emits nothing (it is ×1): what you write is what runs.
  */
@@ -66,6 +66,8 @@ const FUNCTIONS: Readonly<Record<string, { min: number; max: number }>> = {
   min: { min: 2, max: Infinity },
   max: { min: 2, max: Infinity },
   tanh: { min: 1, max: 1 },
+  sin: { min: 1, max: 1 },
+  expm1: { min: 1, max: 1 },
   vtrap: { min: 2, max: 2 },
   efun: { min: 1, max: 1 },
 };
@@ -198,6 +200,8 @@ function callFunction(name: string, args: Val[], argNodes: readonly MathNode[], 
     case 'log':
     case 'log10':
     case 'tanh':
+    case 'sin':
+    case 'expm1':
     case 'efun':
       return call([pure(args[0], `${name}()`, argNodes[0])], D.ONE);
     case 'sqrt':
@@ -377,4 +381,6 @@ export const HELPER_NAME: Readonly<Record<string, string>> = {
   min: 'Math.min',
   max: 'Math.max',
   tanh: 'Math.tanh',
+  sin: 'Math.sin',
+  expm1: 'Math.expm1',
 };

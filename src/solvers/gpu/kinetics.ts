@@ -5,13 +5,13 @@
  * generated kernels come from the same IR. CaDynamics_E2 (writes cai) and IClamp have hand-written
  * GPU code in codegen.ts; point processes are refused before this (plan.ts), and so is what the GPU
  * generator does not run: before_breakpoint blocks (dCaAP), weight states, concentration states
- * and reads of an ion's total current (`unsupported`).
+ * reads of an ion's total current, and sin/expm1 calls (`unsupported`).
  */
 import type { Mechanism } from '../../channels/mechanism.ts';
 import { describedMechanisms, loweredKinetics } from '../../channels/ir/index.ts';
 import { lowerMechanism, type LoweredMechanism } from '../../channels/user/compile.ts';
 import type { MechanismSpec } from '../../channels/user/spec.ts';
-import { symbols } from '../../channels/user/expr.ts';
+import { symbols, type IR } from '../../channels/user/expr.ts';
 
 /** Mechanisms with hand-written GPU code (not in the IR). */
 export const HAND_WRITTEN = new Set(['IClamp', 'CaDynamics_E2']);
@@ -48,5 +48,26 @@ function unsupported(low: LoweredMechanism): string | undefined {
   if (spec.states.some((s) => s.ion !== undefined)) return `${name} keeps an ion concentration (the gpu backend runs only CaDynamics_E2's, hand-written)`;
   const irs = [...low.assigned.map((a) => a.ir), ...low.states.flatMap((s) => [s.first.ir, s.second.ir]), ...low.currents.map((c) => c.ir)];
   if (irs.some((ir) => [...symbols(ir)].some((n) => low.symbol(n)?.field === 'i'))) return `${name} reads an ion's total current (the gpu backend does not)`;
+  const fn = irs.map(callsNotOnGpu).find((f) => f !== undefined);
+  if (fn !== undefined) return `${name} calls ${fn}() (the gpu backend's code generator does not have it)`;
   return undefined;
+}
+
+/** Functions of the mechanism-file format that codegen.ts does not emit. */
+const NOT_ON_GPU = new Set(['sin', 'expm1']);
+
+function callsNotOnGpu(ir: IR): string | undefined {
+  switch (ir.k) {
+    case 'call':
+      return NOT_ON_GPU.has(ir.fn) ? ir.fn : ir.args.map(callsNotOnGpu).find((f) => f !== undefined);
+    case 'bin':
+      return callsNotOnGpu(ir.a) ?? callsNotOnGpu(ir.b);
+    case 'neg':
+    case 'not':
+      return callsNotOnGpu(ir.a);
+    case 'cond':
+      return callsNotOnGpu(ir.c) ?? callsNotOnGpu(ir.a) ?? callsNotOnGpu(ir.b);
+    default:
+      return undefined;
+  }
 }
