@@ -21,6 +21,8 @@ export interface ExpBatch {
    * (ranges must not overlap).
    */
   relax(s: number, a: number, inf: number, n: number): void;
+  /** The WebAssembly memory holding `buf` (other modules may import it, e.g. ./hh-wasm.ts). */
+  readonly memory?: WebAssembly.Memory;
 }
 
 const TABLE_BYTES = 128 * 16;
@@ -280,6 +282,9 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
+/** Byte-level helpers for other modules built here (./hh-wasm.ts): LEB128, f64 literals, names, sections, SIMD ops. */
+export const wasmBytes = { uleb, sleb, f64, str, section, simd } as const;
+
 /** Compiled once per process; immutable. */
 const MODULE = new WebAssembly.Module(moduleBytes());
 
@@ -321,5 +326,5 @@ export function createExpBatchWithFallback(capacity: number, fallback: (x: numbe
     }
     relaxKernel(s, a, inf, n);
   };
-  return { buf: new Float64Array(memory.buffer, TABLE_BYTES, capacity), run, relax };
+  return { buf: new Float64Array(memory.buffer, TABLE_BYTES, capacity), run, relax, memory };
 }

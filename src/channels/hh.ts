@@ -1,5 +1,6 @@
 import { exp } from './exp.ts';
 import { createExpBatchWithFallback, type ExpBatch } from './exp-wasm.ts';
+import { hhKernels, type HhKernels } from './hh-wasm.ts';
 import { hocExp } from './user/runtime.ts';
 import { vtrap } from './kinetics.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
@@ -108,15 +109,12 @@ export interface HhInstance extends MechanismInstance {
   tableCelsius: number;
   /** Scratch for one rates record. */
   readonly r: Float64Array;
-  /**
-   * Scratch for the state updates, views into `expb`'s memory (which also holds m, h and n): rate
-   * exponentials (6 planes), cnexp exponents dt·a (3 planes), cnexp targets (3 planes); see STATE,
-   * ARGS, INFS, EXPS.
-   */
-  readonly ea: Float64Array;
-  readonly eb: Float64Array;
-  readonly rt: Float64Array;
+  /** m, h, n and the state update's planes (see PLANES). */
   readonly expb: ExpBatch;
+  /** Plane stride of the state update's scratch: count rounded up to even. */
+  readonly stride: number;
+  /** ./hh-wasm.ts on expb's memory. */
+  readonly kernels: HhKernels;
 }
 
 function rates(inst: HhInstance, v: number, q10: number): void {
@@ -138,13 +136,11 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 }
 
 /*
- * SOLVE states. The CPU kernels run in passes over all instances so that the exponentials go
- * through batched calls (WebAssembly SIMD, ./exp-wasm.ts, NEURON's hoc_Exp over glibc's algorithm):
- * the arguments are gathered, exponentiated in one call, then used. Scratch, planar over the
- * instances (all in the ExpBatch's memory, in units of `count` doubles): m, h, n at STATE..STATE+2,
- * the cnexp exponents dt·a per gate at ARGS..ARGS+2, the cnexp targets −b/a per gate at
- * INFS..INFS+2 and the six rate exponentials at EXPS..EXPS+5, so that one wasm call
- * (ExpBatch.relax) does exp and x ← x + (1 − exp(dt·a))·(−b/a − x) for all gates.
+ * SOLVE states. The CPU kernels run in passes over all instances, in planes (see PLANES), so that
+ * the exponentials go through batched calls (WebAssembly SIMD, ./exp-wasm.ts, NEURON's hoc_Exp over
+ * glibc's algorithm) and the exact rates' divisions through f64x2 (./hh-wasm.ts, two instances per
+ * instruction): the arguments are gathered, exponentiated in one call, then used, and one wasm call
+ * per gate (ExpBatch.relax) does exp and x ← x + (1 − exp(dt·a))·(−b/a − x).
  *
  * The arithmetic is nocmodl's for hh.mod, operation for operation (the same values, bit for bit, as
  * the kernel generated from the kinetics description, src/channels/ir; test/batch/catalogue.test.ts):
@@ -153,19 +149,37 @@ function ensureTable(inst: HhInstance, celsius: number): void {
  * target differ from it by an ulp here and there, which a firing cell turns into ~1e-10 mV.)
  */
 
-/** Regions of an instance's ExpBatch scratch, in units of `count` doubles. */
-const STATE = 0;
-const ARGS = 3;
-const INFS = 6;
-const EXPS = 9;
-const PLANES = 15;
+/**
+ * The instance's ExpBatch memory, in doubles: m, h, n (planes of `count`) at 0, count, 2·count;
+ * then, from 3·count, planes of `stride` doubles (count rounded up to even, for the pairs
+ * of ./hh-wasm.ts): v, the six rate exponentials, the cnexp exponents dt·a (one per gate) and the
+ * cnexp targets (one per gate).
+ */
+const V_PLANE = 0;
+const EXPS = 1;
+const ARGS = 7;
+const INFS = 10;
+const PLANES = 13;
+
+/** Where the scratch starts. */
+const scratch = (count: number): number => 3 * count;
+
+/** The cnexp update of the three gates from the exponents and targets (one relax per gate). */
+function relaxGates(inst: HhInstance): void {
+  const { count, stride } = inst;
+  const sc = scratch(count);
+  for (let g = 0; g < 3; g++) inst.expb.relax(g * count, sc + (ARGS + g) * stride, sc + (INFS + g) * stride, count);
+}
 
 /**
  * Rates from the table (nocmodl's `_n_rates` inlined: mfac = 1, lo = −100, 200 intervals,
- * clamped), then the cnexp exponents and targets (ARGS, INFS) and one relax.
+ * clamped), then the cnexp exponents and targets, and the gates' update.
  */
 function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt: number): void {
-  const { nodes, count, rt, eb } = inst;
+  const { nodes, count, stride } = inst;
+  const buf = inst.expb.buf;
+  const A = scratch(count) + ARGS * stride;
+  const T = scratch(count) + INFS * stride;
   const last = HH_TABLE_STEPS * 6;
   if (table.length < last + 12) throw new RangeError('hh: tableAdvance needs the padded table');
   for (let j = 0; j < count; j++) {
@@ -196,65 +210,64 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
     y0 = table[t0 + 5];
     const ntau = y0 + theta * (table[t0 + 11] - y0);
     let a = -1.0 / mtau;
-    rt[j] = -(minf / mtau) / a;
-    eb[j] = dt * a;
+    buf[T + j] = -(minf / mtau) / a;
+    buf[A + j] = dt * a;
     a = -1.0 / htau;
-    rt[count + j] = -(hinf / htau) / a;
-    eb[count + j] = dt * a;
+    buf[T + stride + j] = -(hinf / htau) / a;
+    buf[A + stride + j] = dt * a;
     a = -1.0 / ntau;
-    rt[2 * count + j] = -(ninf / ntau) / a;
-    eb[2 * count + j] = dt * a;
+    buf[T + 2 * stride + j] = -(ninf / ntau) / a;
+    buf[A + 2 * stride + j] = dt * a;
   }
-  inst.expb.relax(STATE * count, ARGS * count, INFS * count, 3 * count);
+  relaxGates(inst);
 }
 
-/** Exact rates and cnexp for all instances (see the comment above). */
+/**
+ * Exact rates and cnexp for all instances: v gathered into a plane, the six exponent arguments two
+ * instances at a time (./hh-wasm.ts), one batched exp, the rates and cnexp coefficients two at a
+ * time (the arithmetic of `hhRatesPair` below, lane by lane), then the gates' update.
+ */
 function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number): void {
-  const { nodes, count, ea, eb, rt } = inst;
-  const c2 = 2 * count, c3 = 3 * count, c4 = 4 * count, c5 = 5 * count;
-  for (let j = 0; j < count; j++) {
-    const vj = v[nodes[j]];
-    ea[j] = -(vj + 40.0) / 10.0;
-    ea[count + j] = -(vj + 65.0) / 18.0;
-    ea[c2 + j] = -(vj + 65.0) / 20.0;
-    ea[c3 + j] = -(vj + 35.0) / 10.0;
-    ea[c4 + j] = -(vj + 55.0) / 10.0;
-    ea[c5 + j] = -(vj + 65.0) / 80.0;
+  const { nodes, count, stride } = inst;
+  const buf = inst.expb.buf;
+  const sc = scratch(count);
+  const V = sc + V_PLANE * stride;
+  const E = sc + EXPS * stride;
+  for (let j = 0; j < count; j++) buf[V + j] = v[nodes[j]];
+  // the padding lane of an odd count: a copy of the last instance (its results are not used)
+  if (stride !== count) buf[V + count] = buf[V + count - 1];
+  inst.kernels.args(V, E, stride, stride);
+  inst.expb.run(E, 6 * stride);
+  inst.kernels.rates(V, E, sc + INFS * stride, sc + ARGS * stride, stride, stride, q10, dt);
+  relaxGates(inst);
+}
+
+/**
+ * The arithmetic ./hh-wasm.ts does per instance, in JavaScript (for the tests): from v and the six
+ * exponentials exp(−(v+40)/10), exp(−(v+65)/18), exp(−(v+65)/20), exp(−(v+35)/10), exp(−(v+55)/10),
+ * exp(−(v+65)/80), the cnexp [target, exponent] of m, h and n into out[0..5].
+ */
+export function hhRatesPair(v: number, e: Float64Array, q10: number, dt: number, out: Float64Array): void {
+  // vtrap(x, 10) = 10·(1 − q/2) if |q| < 1e-6, else x/(exp(q) − 1), q = x/10
+  const xm = -(v + 40.0);
+  const qm = xm / 10.0;
+  const am = 0.1 * (Math.abs(qm) < 1e-6 ? 10.0 * (1 - qm / 2) : xm / (e[0] - 1));
+  const bm = 4.0 * e[1];
+  const ah = 0.07 * e[2];
+  const bh = 1.0 / (e[3] + 1.0);
+  const xn = -(v + 55.0);
+  const qn = xn / 10.0;
+  const an = 0.01 * (Math.abs(qn) < 1e-6 ? 10.0 * (1 - qn / 2) : xn / (e[4] - 1));
+  const bn = 0.125 * e[5];
+  const ab = [am, bm, ah, bh, an, bn];
+  for (let g = 0; g < 3; g++) {
+    const sum = ab[2 * g] + ab[2 * g + 1];
+    const inf = ab[2 * g] / sum;
+    const tau = 1.0 / (q10 * sum);
+    const a = -1.0 / tau;
+    out[2 * g] = -(inf / tau) / a;
+    out[2 * g + 1] = dt * a;
   }
-  inst.expb.run(EXPS * count, 6 * count);
-  for (let j = 0; j < count; j++) {
-    const vj = v[nodes[j]];
-    // vtrap(x, 10) = 10·(1 − q/2) if |q| < 1e-6, else x/(exp(q) − 1), q = x/10
-    const xm = -(vj + 40.0);
-    const qm = xm / 10.0;
-    const am = 0.1 * (Math.abs(qm) < 1e-6 ? 10.0 * (1 - qm / 2) : xm / (ea[j] - 1));
-    const bm = 4.0 * ea[count + j];
-    const ah = 0.07 * ea[c2 + j];
-    const bh = 1.0 / (ea[c3 + j] + 1.0);
-    const xn = -(vj + 55.0);
-    const qn = xn / 10.0;
-    const an = 0.01 * (Math.abs(qn) < 1e-6 ? 10.0 * (1 - qn / 2) : xn / (ea[c4 + j] - 1));
-    const bn = 0.125 * ea[c5 + j];
-    let sum = am + bm;
-    let inf = am / sum;
-    let tau = 1.0 / (q10 * sum);
-    let a = -1.0 / tau;
-    rt[j] = -(inf / tau) / a;
-    eb[j] = dt * a;
-    sum = ah + bh;
-    inf = ah / sum;
-    tau = 1.0 / (q10 * sum);
-    a = -1.0 / tau;
-    rt[count + j] = -(inf / tau) / a;
-    eb[count + j] = dt * a;
-    sum = an + bn;
-    inf = an / sum;
-    tau = 1.0 / (q10 * sum);
-    a = -1.0 / tau;
-    rt[c2 + j] = -(inf / tau) / a;
-    eb[c2 + j] = dt * a;
-  }
-  inst.expb.relax(STATE * count, ARGS * count, INFS * count, 3 * count);
 }
 
 /**
@@ -335,9 +348,10 @@ export const hh: Mechanism<HhInstance> = {
     const { gnabar, gkbar, gl, el } = init.params;
     const f = (): Float64Array => new Float64Array(count);
     // m, h, n, the cnexp exponents, x∞ and the rate exponentials live in the batch's (wasm) memory.
-    const expb = createExpBatchWithFallback(PLANES * count, hocExp);
+    const stride = count + (count % 2);
+    const expb = createExpBatchWithFallback(scratch(count) + PLANES * stride, hocExp);
     const region = (k: number): Float64Array => expb.buf.subarray(k * count, (k + 1) * count);
-    const m = region(STATE), h = region(STATE + 1), n = region(STATE + 2);
+    const m = region(0), h = region(1), n = region(2);
     const gna = f(), gk = f(), ina = f(), ik = f(), il = f();
     const usetable = init.globals.usetable;
     if (usetable !== 0 && usetable !== 1) throw new RangeError(`hh: usetable must be 0 or 1, got ${usetable}`);
@@ -356,10 +370,9 @@ export const hh: Mechanism<HhInstance> = {
       table: null,
       tableCelsius: NaN,
       r: new Float64Array(6),
-      ea: expb.buf.subarray(EXPS * count, (EXPS + 6) * count),
-      eb: expb.buf.subarray(ARGS * count, (ARGS + 3) * count),
       expb,
-      rt: expb.buf.subarray(INFS * count, (INFS + 3) * count),
+      stride,
+      kernels: hhKernels(expb),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
   },
