@@ -90,30 +90,49 @@ function probeSources(model: CompiledModel, s: CpuState, probes = model.probes):
 }
 
 /** The CPU backend's phases of the step loop (integrate.ts) over a CpuState; it records into `traces`. */
+class CpuPhases implements Phases {
+  readonly lanes = 1;
+  readonly recordEvery = 1;
+  readonly steps: number;
+  private readonly src: Float64Array[];
+  private readonly idx: Int32Array;
+  private readonly nProbe: number;
+  constructor(private readonly model: CompiledModel, private readonly s: CpuState, private readonly traces: Float64Array[]) {
+    const { src, idx } = probeSources(model, s);
+    this.src = src;
+    this.idx = idx;
+    this.nProbe = src.length;
+    this.steps = countSteps(model.dt_ms, model.tstop_ms);
+  }
+  finitialize(): void {
+    finitialize(this.s, this.model.v_init_mV);
+  }
+  t(): number {
+    return this.s.ctx.t;
+  }
+  step(): number {
+    return fixedStep(this.s);
+  }
+  record(sample: number): void {
+    const { src, idx, traces, nProbe } = this;
+    for (let k = 0; k < nProbe; k++) traces[k][sample] = src[k][idx[k]];
+  }
+  endStep(): void {
+    const s = this.s;
+    if (s.events !== null) s.events.endStep(s.ctx);
+  }
+  setCheck(limit_mV: number): void {
+    this.s.vCheck = limit_mV;
+  }
+  scan(worst: Int32Array): void {
+    worst[0] = worstNode(this.s.v);
+  }
+  v(node: number): number {
+    return this.s.v[node];
+  }
+}
 export function cpuPhases(model: CompiledModel, s: CpuState, traces: Float64Array[]): Phases {
-  const { src, idx } = probeSources(model, s);
-  const nProbe = src.length;
-  return {
-    lanes: 1,
-    steps: countSteps(model.dt_ms, model.tstop_ms),
-    recordEvery: 1,
-    finitialize: () => finitialize(s, model.v_init_mV),
-    t: () => s.ctx.t,
-    step: () => fixedStep(s),
-    record(sample) {
-      for (let k = 0; k < nProbe; k++) traces[k][sample] = src[k][idx[k]];
-    },
-    endStep() {
-      if (s.events !== null) s.events.endStep(s.ctx);
-    },
-    setCheck(limit_mV) {
-      s.vCheck = limit_mV;
-    },
-    scan(worst) {
-      worst[0] = worstNode(s.v);
-    },
-    v: (node) => s.v[node],
-  };
+  return new CpuPhases(model, s, traces);
 }
 
 export const cpuBackend: Backend = {

@@ -106,41 +106,65 @@ function worstPerVariant(v: Float64Array, n: number, B: number, worst: Int32Arra
  * The batch backend's phases of the step loop (integrate.ts): lanes are the variants; it records
  * into `traces[variant][probe]`.
  */
+class BatchPhases implements Phases {
+  readonly lanes: number;
+  readonly steps: number;
+  readonly recordEvery = 1;
+  private readonly src: Float64Array[];
+  private readonly idx: Int32Array;
+  private check: number;
+  private readonly worstAbs: Float64Array;
+  private readonly done: Uint8Array;
+  constructor(models: readonly CompiledModel[], private readonly s: BatchState, private readonly traces: Float64Array[][]) {
+    const m0 = models[0];
+    const { src, idx } = probeSources(m0, s);
+    this.src = src;
+    this.idx = idx;
+    this.lanes = s.B;
+    this.steps = countSteps(m0.dt_ms, m0.tstop_ms);
+    this.check = Math.min(m0.vWarn_mV, s.vLimit);
+    this.worstAbs = new Float64Array(s.B);
+    this.done = new Uint8Array(s.B);
+  }
+  finitialize(): void {
+    batchFinitialize(this.s);
+  }
+  t(): number {
+    return this.s.ctx.t;
+  }
+  step(): number {
+    return batchFixedStep(this.s, this.check);
+  }
+  record(sample: number): void {
+    const { src, idx, traces } = this;
+    const B = this.s.B;
+    for (let k = 0; k < src.length; k++) {
+      const a = src[k];
+      const o = idx[k];
+      for (let beta = 0; beta < B; beta++) traces[beta][k][sample] = a[o + beta];
+    }
+  }
+  endStep(): void {
+    const s = this.s;
+    for (let beta = 0; beta < s.B; beta++) s.events[beta]?.endStep(s.ctx);
+  }
+  setCheck(limit_mV: number): void {
+    this.check = limit_mV;
+  }
+  scan(worst: Int32Array): void {
+    worstPerVariant(this.s.v, this.s.n, this.s.B, worst, this.worstAbs, this.done);
+  }
+  v(node: number, lane: number): number {
+    return this.s.v[node * this.s.B + lane];
+  }
+  laneName(lane: number): string {
+    return `variant ${lane}`;
+  }
+}
+
+/** The batch backend's phases over a BatchState (see BatchPhases). */
 export function batchPhases(models: readonly CompiledModel[], s: BatchState, traces: Float64Array[][]): Phases {
-  const m0 = models[0];
-  const B = s.B;
-  const n = s.n;
-  const { src, idx } = probeSources(m0, s);
-  const nProbe = src.length;
-  let check = Math.min(m0.vWarn_mV, s.vLimit);
-  const worstAbs = new Float64Array(B);
-  const done = new Uint8Array(B);
-  return {
-    lanes: B,
-    steps: countSteps(m0.dt_ms, m0.tstop_ms),
-    recordEvery: 1,
-    finitialize: () => batchFinitialize(s),
-    t: () => s.ctx.t,
-    step: () => batchFixedStep(s, check),
-    record(sample) {
-      for (let k = 0; k < nProbe; k++) {
-        const a = src[k];
-        const o = idx[k];
-        for (let beta = 0; beta < B; beta++) traces[beta][k][sample] = a[o + beta];
-      }
-    },
-    endStep() {
-      for (let beta = 0; beta < B; beta++) s.events[beta]?.endStep(s.ctx);
-    },
-    setCheck(limit_mV) {
-      check = limit_mV;
-    },
-    scan(worst) {
-      worstPerVariant(s.v, n, B, worst, worstAbs, done);
-    },
-    v: (node, lane) => s.v[node * B + lane],
-    laneName: (lane) => `variant ${lane}`,
-  };
+  return new BatchPhases(models, s, traces);
 }
 
 /** Run compiled variants (from `compileVariants`) in lock-step. */
