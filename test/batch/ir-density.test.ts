@@ -148,7 +148,7 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
   }, 120_000);
 
   it('IClamp, IRamp, ISine, IChirp (electrode currents): described with the built-ins\' names, parameters and flags', () => {
-    for (const name of ['IClamp', 'IRamp', 'ISine', 'IChirp']) {
+    for (const name of ['IClamp', 'IRamp', 'ISine', 'IChirp', 'epsp']) {
       const b = builtinMechanisms().find((m) => m.description.name === name)!.description;
       const g = irMechanism(name).description;
       expect([g.kind, g.electrode, g.constantConductance, g.order]).toEqual([b.kind, b.electrode, b.constantConductance, b.order]);
@@ -158,7 +158,7 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
     }
   });
 
-  it('IClamp, IRamp, ISine, IChirp (steps at the soma, ramps, a sine and linear and exponential chirps in the dendrite; the injected currents recorded too)', () => {
+  it('IClamp, IRamp, ISine, IChirp, epsp (steps at the soma; ramps, a sine, linear and exponential chirps and epsps in the dendrite; the currents recorded too)', () => {
     const r = compare(
       {
         layout,
@@ -166,6 +166,7 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
           { name: 'IRamp', nodes: [sites[0], sites[2]], params: { del: [10, 30], dur: [20, 15], amp0: [0, 0.2], amp1: [0.4, -0.1] } },
           { name: 'ISine', nodes: [sites[1]], params: { del: 3, dur: 50, amp: 0.1, freq: 40, phase: 30, offset: 0.02 } },
           { name: 'IChirp', nodes: [sites[1], sites[2]], params: { del: [2, 5], dur: [50, 40], amp: 0.08, f0: [1, 2], f1: [100, 200], exponential: [0, 1], offset: 0 } },
+          { name: 'epsp', nodes: [sites[0], sites[1]], params: { onset: [8, 20], tau0: [0.5, 1], tau1: [5, 8], imax: [0.3, 0.2] } },
         ]),
         stimuli: [
           { node: soma, del_ms: 5, dur_ms: 10, amp_nA: 0.5 },
@@ -174,19 +175,21 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
         dt_ms: 0.025,
         tstop_ms: 60,
       },
-      ['IClamp', 'IRamp', 'ISine', 'IChirp'],
+      ['IClamp', 'IRamp', 'ISine', 'IChirp', 'epsp'],
       [
         { stimulus: 0 }, { stimulus: 1 },
         { mechanism: 2, variable: 'i', instance: 0 }, { mechanism: 2, variable: 'i', instance: 1 },
         { mechanism: 3, variable: 'i', instance: 0 },
         { mechanism: 4, variable: 'i', instance: 0 }, { mechanism: 4, variable: 'i', instance: 1 },
+        { mechanism: 5, variable: 'i', instance: 0 },
       ],
     );
-    table.push(`IClamp, IRamp, ISine, IChirp | ${r.dv_mV.toExponential(2)} mV | injected currents ${r.dExtra.toExponential(2)} nA; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
+    table.push(`IClamp, IRamp, ISine, IChirp, epsp | ${r.dv_mV.toExponential(2)} mV | injected currents ${r.dExtra.toExponential(2)} nA; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
     expect(r.dv_mV).toBeLessThanOrEqual(1e-12);
     expect(r.dExtra).toBe(0);
     expect(Math.max(...r.extra[2])).toBeGreaterThan(0.3); // the ramp ran
     for (const k of [4, 5, 6]) expect(Math.min(...r.extra[k])).toBeLessThan(-0.05); // the sine and both chirps swung
+    expect(Math.min(...r.extra[7])).toBeCloseTo(-0.3, 3); // epsp: peak −imax
   }, 120_000);
 
   it('prints the table', () => {

@@ -101,3 +101,34 @@ export const K_IChirp: MechanismFile = {
   ],
   currents: [{ name: 'i', expr: 't >= del and t < del + dur ? offset + amp*sin(theta) : 0 nA', description: 'injected current' }],
 } as MechanismFile;
+
+/**
+ * Hay et al. 2011's epsp (ModelDB 139653 mod/epsp.mod), NONSPECIFIC_CURRENT (negative depolarises):
+ * i = 0 before onset, else −adjust·imax·((1 − e(−(t − onset)/tau0)) − (1 − e(−(t − onset)/tau1))),
+ * with e(x) = 0 below −100 (the .mod file's myexp) and adjust normalising the peak to imax.
+ */
+export const K_epsp: MechanismFile = {
+  format: 'dendrite-mechanism/1',
+  name: 'epsp',
+  kind: 'point',
+  summary: "Hay et al. 2011's double-exponential EPSP-like current, peak −imax (negative depolarises)",
+  source: 'ModelDB 139653 mod/epsp.mod (Hay et al. 2011)',
+  parameters: [
+    { name: 'onset', unit: 'ms', default: 0, description: 'start of the current' },
+    { name: 'tau0', unit: 'ms', default: 0.2, min: 1e-9, description: 'rise time constant' },
+    { name: 'tau1', unit: 'ms', default: 3.0, min: 1e-9, description: 'decay time constant' },
+    { name: 'imax', unit: 'nA', default: 0, description: 'peak current magnitude' },
+  ],
+  assigned: [
+    { name: 'tpeak', unit: 'ms', expr: 'tau0*tau1*log(tau0/tau1)/(tau0 - tau1)', description: 'time of the peak after onset' },
+    { name: 'p0', expr: '-tpeak/tau0' },
+    { name: 'p1', expr: '-tpeak/tau1' },
+    { name: 'adjust', expr: '1/((1 - (p0 < -100 ? 0 : exp(p0))) - (1 - (p1 < -100 ? 0 : exp(p1))))', description: 'normalises the peak to imax' },
+    { name: 'amp', unit: 'nA', expr: 'adjust*imax', description: 'adjust·imax' },
+    { name: 'x0', expr: '-(t - onset)/tau0' },
+    { name: 'x1', expr: '-(t - onset)/tau1' },
+    { name: 'a0', expr: '1 - (x0 < -100 ? 0 : exp(x0))' },
+    { name: 'a1', expr: '1 - (x1 < -100 ? 0 : exp(x1))' },
+  ],
+  currents: [{ name: 'i', expr: 't < onset ? 0 nA : -amp*(a0 - a1)', description: 'current (NONSPECIFIC_CURRENT: negative depolarises)' }],
+} as MechanismFile;
