@@ -148,7 +148,7 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
   }, 120_000);
 
   it('IClamp, IRamp, ISine, IChirp (electrode currents): described with the built-ins\' names, parameters and flags', () => {
-    for (const name of ['IClamp', 'IRamp', 'ISine', 'IChirp', 'epsp']) {
+    for (const name of ['IClamp', 'IRamp', 'ISine', 'IChirp', 'epsp', 'IPulseTrain']) {
       const b = builtinMechanisms().find((m) => m.description.name === name)!.description;
       const g = irMechanism(name).description;
       expect([g.kind, g.electrode, g.constantConductance, g.order]).toEqual([b.kind, b.electrode, b.constantConductance, b.order]);
@@ -158,7 +158,7 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
     }
   });
 
-  it('IClamp, IRamp, ISine, IChirp, epsp (steps at the soma; ramps, a sine, linear and exponential chirps and epsps in the dendrite; the currents recorded too)', () => {
+  it('IClamp, IRamp, ISine, IChirp, epsp, IPulseTrain (steps and a fast pulse train at the soma; ramps, a sine, linear and exponential chirps, epsps and a pulse train in the dendrite; the currents recorded too)', () => {
     const r = compare(
       {
         layout,
@@ -167,6 +167,7 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
           { name: 'ISine', nodes: [sites[1]], params: { del: 3, dur: 50, amp: 0.1, freq: 40, phase: 30, offset: 0.02 } },
           { name: 'IChirp', nodes: [sites[1], sites[2]], params: { del: [2, 5], dur: [50, 40], amp: 0.08, f0: [1, 2], f1: [100, 200], exponential: [0, 1], offset: 0 } },
           { name: 'epsp', nodes: [sites[0], sites[1]], params: { onset: [8, 20], tau0: [0.5, 1], tau1: [5, 8], imax: [0.3, 0.2] } },
+          { name: 'IPulseTrain', nodes: [sites[2], soma], params: { del: [3, 1.0125], number: [5, 40], interval: [10, 1.3], dur: [2, 0.1], amp: [0.3, 0.5] } },
         ]),
         stimuli: [
           { node: soma, del_ms: 5, dur_ms: 10, amp_nA: 0.5 },
@@ -175,21 +176,26 @@ describe('kap, kad, CaDynamics_E2, dCaAP, IClamp and IRamp from the IR against t
         dt_ms: 0.025,
         tstop_ms: 60,
       },
-      ['IClamp', 'IRamp', 'ISine', 'IChirp', 'epsp'],
+      ['IClamp', 'IRamp', 'ISine', 'IChirp', 'epsp', 'IPulseTrain'],
       [
         { stimulus: 0 }, { stimulus: 1 },
         { mechanism: 2, variable: 'i', instance: 0 }, { mechanism: 2, variable: 'i', instance: 1 },
         { mechanism: 3, variable: 'i', instance: 0 },
         { mechanism: 4, variable: 'i', instance: 0 }, { mechanism: 4, variable: 'i', instance: 1 },
         { mechanism: 5, variable: 'i', instance: 0 },
+        { mechanism: 6, variable: 'i', instance: 0 }, { mechanism: 6, variable: 'i', instance: 1 },
       ],
     );
-    table.push(`IClamp, IRamp, ISine, IChirp, epsp | ${r.dv_mV.toExponential(2)} mV | injected currents ${r.dExtra.toExponential(2)} nA; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
+    table.push(`IClamp, IRamp, ISine, IChirp, epsp, IPulseTrain | ${r.dv_mV.toExponential(2)} mV | injected currents ${r.dExtra.toExponential(2)} nA; v range in the dendrite ${r.vRange_mV.toFixed(1)} mV`);
     expect(r.dv_mV).toBeLessThanOrEqual(1e-12);
     expect(r.dExtra).toBe(0);
     expect(Math.max(...r.extra[2])).toBeGreaterThan(0.3); // the ramp ran
     for (const k of [4, 5, 6]) expect(Math.min(...r.extra[k])).toBeLessThan(-0.05); // the sine and both chirps swung
     expect(Math.min(...r.extra[7])).toBeCloseTo(-0.3, 3); // epsp: peak −imax
+    // the pulse trains: 5 pulses of 2 ms and 40 pulses of 0.1 ms every 1.3 ms, each a run of nonzero samples
+    const pulses = (x: Float64Array) => x.reduce((n, y, k) => n + (y !== 0 && (k === 0 || x[k - 1] === 0) ? 1 : 0), 0);
+    expect(pulses(r.extra[8])).toBe(5);
+    expect(pulses(r.extra[9])).toBe(40);
   }, 120_000);
 
   it('prints the table', () => {

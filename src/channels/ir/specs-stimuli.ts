@@ -132,3 +132,39 @@ export const K_epsp: MechanismFile = {
   ],
   currents: [{ name: 'i', expr: 't < onset ? 0 nA : -amp*(a0 - a1)', description: 'current (NONSPECIFIC_CURRENT: negative depolarises)' }],
 } as MechanismFile;
+
+/**
+ * Dendrite's pulse train: pulse j (0 ≤ j < number) on while del + j·interval ≤ t < del + j·interval
+ * + dur, as one IClamp per pulse. As the hand-written kernel, only the pulses j0 − 1, j0, j0 + 1 with
+ * j0 = floor((t − del)/interval) are tested (the others cannot be on when pulses do not overlap).
+ */
+export const K_IPulseTrain: MechanismFile = {
+  format: 'dendrite-mechanism/1',
+  name: 'IPulseTrain',
+  kind: 'point',
+  summary: 'train of square current pulses, as one IClamp per pulse at del + j·interval',
+  source: 'Dendrite; NEURON equivalent: one IClamp per pulse',
+  electrode: true,
+  parameters: [
+    { name: 'del', unit: 'ms', default: 0, description: 'onset of the first pulse' },
+    { name: 'number', unit: '1', default: 1, min: 0, max: 1e9, description: 'number of pulses' },
+    { name: 'interval', unit: 'ms', default: 1, min: 1e-12, max: 1e9, description: 'onset-to-onset interval' },
+    { name: 'dur', unit: 'ms', default: 0, min: 0, max: 1e9, description: 'duration of each pulse (≤ interval)' },
+    { name: 'amp', unit: 'nA', default: 0, description: 'amplitude of each pulse' },
+  ],
+  assigned: [
+    { name: 'j0', expr: 'floor((t - del)/interval)', description: 'the pulse whose window t is in, up to rounding' },
+    { name: 'ja', expr: 'j0 - 1' },
+    { name: 'jb', expr: 'j0 + 1' },
+    { name: 'da', unit: 'ms', expr: 'del + ja*interval' },
+    { name: 'd0', unit: 'ms', expr: 'del + j0*interval' },
+    { name: 'db', unit: 'ms', expr: 'del + jb*interval' },
+  ],
+  currents: [
+    {
+      name: 'i',
+      expr: 't >= del and ((ja >= 0 and ja < number and t < da + dur and t >= da) or (j0 >= 0 and j0 < number and t < d0 + dur and t >= d0) or (jb >= 0 and jb < number and t < db + dur and t >= db)) ? amp : 0 nA',
+      description: 'injected current',
+    },
+  ],
+} as MechanismFile;

@@ -16,7 +16,7 @@ import type { MechanismFile } from './types.ts';
 import { K_AMPA, K_Exp2Syn, K_GABAA, K_myAMPA, K_myGABA, K_myNMDA, K_NMDA } from './specs-synapses.ts';
 import { K_kad, K_kap } from './specs-ka.ts';
 import { K_CaDynamics_E2, K_dCaAP } from './specs-dcaap-cadyn.ts';
-import { K_epsp, K_IChirp, K_IClamp, K_IRamp, K_ISine } from './specs-stimuli.ts';
+import { K_epsp, K_IChirp, K_IClamp, K_IPulseTrain, K_IRamp, K_ISine } from './specs-stimuli.ts';
 
 /** pas: from fixtures/mechanisms/pas.json. */
 export const K_pas: MechanismFile = {
@@ -849,4 +849,5 @@ export const BUILTIN_KINETICS: Readonly<Record<string, MechanismFile>> = {
   ISine: K_ISine,
   IChirp: K_IChirp,
   epsp: K_epsp,
+  IPulseTrain: K_IPulseTrain,
 };

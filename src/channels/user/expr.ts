@@ -8,7 +8,7 @@
  *   dimensionless; a unit name (`40 mV`, `0.1/ms`) is the number 1 in that unit;
  * - `a + b`, `a - b`, comparisons, min/max, the branches of `c ? a : b` and vtrap's two arguments
  *   need the same dimension; if the scales differ, the right operand is converted;
- * - exp, expm1, log, log10, tanh, sin, efun and the exponent of `^` take dimensionless arguments; a dimensioned
+ * - exp, expm1, log, log10, tanh, sin, floor, efun and the exponent of `^` take dimensionless arguments; a dimensioned
  *   base of `^` needs a constant exponent; sqrt halves the exponents;
  * - multiplying or dividing by a unit name emits nothing (it is ×1): what you write is what runs.
  */
@@ -68,6 +68,7 @@ const FUNCTIONS: Readonly<Record<string, { min: number; max: number }>> = {
   tanh: { min: 1, max: 1 },
   sin: { min: 1, max: 1 },
   expm1: { min: 1, max: 1 },
+  floor: { min: 1, max: 1 },
   vtrap: { min: 2, max: 2 },
   efun: { min: 1, max: 1 },
 };
@@ -202,6 +203,7 @@ function callFunction(name: string, args: Val[], argNodes: readonly MathNode[], 
     case 'tanh':
     case 'sin':
     case 'expm1':
+    case 'floor':
     case 'efun':
       return call([pure(args[0], `${name}()`, argNodes[0])], D.ONE);
     case 'sqrt':
@@ -383,4 +385,5 @@ export const HELPER_NAME: Readonly<Record<string, string>> = {
   tanh: 'Math.tanh',
   sin: 'Math.sin',
   expm1: 'Math.expm1',
+  floor: 'Math.floor',
 };

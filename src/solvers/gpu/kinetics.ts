@@ -5,7 +5,7 @@
  * generated kernels come from the same IR. CaDynamics_E2 (writes cai) and IClamp have hand-written
  * GPU code in codegen.ts; point processes are refused before this (plan.ts), and so is what the GPU
  * generator does not run: before_breakpoint blocks (dCaAP), weight states, concentration states
- * reads of an ion's total current, and sin/expm1 calls (`unsupported`).
+ * reads of an ion's total current, and sin/expm1/floor calls (`unsupported`).
  */
 import type { Mechanism } from '../../channels/mechanism.ts';
 import { describedMechanisms, loweredKinetics } from '../../channels/ir/index.ts';
@@ -54,7 +54,7 @@ function unsupported(low: LoweredMechanism): string | undefined {
 }
 
 /** Functions of the mechanism-file format that codegen.ts does not emit. */
-const NOT_ON_GPU = new Set(['sin', 'expm1']);
+const NOT_ON_GPU = new Set(['sin', 'expm1', 'floor']);
 
 function callsNotOnGpu(ir: IR): string | undefined {
   switch (ir.k) {
