@@ -84,11 +84,12 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   let recorded = 0;
   let firstDone_s = 0;
   // Ctrl-C, or a scheduler's SIGTERM: every finished run is already on disk; say how to go on.
-  const { sweepInterruptedMessage } = await import('./interrupt.ts');
+  const { interruptible, sweepInterruptedMessage } = await import('./interrupt.ts');
   const { status } = await import('../src/sweep/index.ts');
+  // how many runs the folder keeps (all ledgers), and the exact command that resumes (cli/interrupt.ts)
+  const stopped = (sig: NodeJS.Signals) => `${drawn ? '\r\x1b[K' : ''}${sweepInterruptedMessage(sig, flags.out!, recorded, () => status(flags.out!))}`;
   const onSignal = (sig: NodeJS.Signals) => {
-    // how many runs the folder keeps (all ledgers), and the exact command that resumes (cli/interrupt.ts)
-    process.stderr.write(`${drawn ? '\r\x1b[K' : ''}${sweepInterruptedMessage(sig, flags.out!, recorded, () => status(flags.out!))}\n`);
+    process.stderr.write(`${stopped(sig)}\n`);
     process.exit(128 + (constants.signals[sig] ?? 0));
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -101,6 +102,8 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       shard,
       retryFailed: flags.retryFailed,
       backend,
+      // --backend batch computes in this thread: Ctrl-C stops a batch at once (the listeners run between batches)
+      compute: (f) => interruptible(f, stopped),
       version: dendriteVersion(),
       log: flags.quiet ? undefined : (m) => io.err(`dendrite: note: ${m}`),
       onBackend: (c) => {

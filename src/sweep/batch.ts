@@ -9,6 +9,12 @@
  * Runs are taken in order, `maxBatch` at a time, and grouped by their structure; a group the batch
  * cannot take (instability, a structural difference the key missed) runs one by one on the
  * CPU backend, as `--backend cpu` would.
+ *
+ * Signals (turns.ts): between runs being built and between batches the event loop turns, so a
+ * SIGINT, SIGTERM or SIGHUP listener (the CLI's interrupt line) runs after the batch in progress
+ * and its records. Each batch (and each run alone) is one synchronous computation that writes
+ * nothing, run through `compute`: the CLI passes Node's SIGINT watchdog (cli/interrupt.ts), so
+ * Ctrl-C stops a long batch at once and only that batch is lost.
  */
 import { buildSimulation, LayoutCache } from '../protocol/build.ts';
 import { parseProtocol, type Protocol } from '../protocol/protocol.ts';
@@ -17,9 +23,11 @@ import { runBatch } from '../solvers/batch/index.ts';
 import { compileModel } from '../solvers/model.ts';
 import type { SimulationResult } from '../solvers/simulate.ts';
 import type { SimulationRequest } from '../solvers/model.ts';
+import { InterruptedError } from '../errors.ts';
 import { runPoint, variantJson } from './design.ts';
 import { emptyMeasures, executeRun, type RunOutcome } from './execute.ts';
 import type { SweepSpec } from './spec.ts';
+import { EventLoopTurns } from './turns.ts';
 
 /** `cpu` and `batch` here; `gpu` and `auto` in gpu.ts (float32 on the GPU backend, src/solvers/gpu). */
 export type SweepBackend = 'cpu' | 'batch' | 'gpu' | 'auto';
@@ -34,6 +42,15 @@ export interface RunBackend {
 }
 
 export type RunDone = (run: number, outcome: RunOutcome, how?: RunBackend) => void;
+
+/**
+ * Runs one synchronous computation of the sweep (a batch, or a run alone; it writes nothing) and
+ * returns its value. The CLI passes the Ctrl-C watchdog (cli/interrupt.ts `interruptible`), which
+ * throws an InterruptedError instead; the default calls it.
+ */
+export type Compute = <T>(f: () => T) => T;
+
+const direct: Compute = (f) => f();
 
 /** Default largest batch (state for 64 variants of a 2048-compartment hh cell: ~35 MB). */
 export const MAX_BATCH = 64;
@@ -101,14 +118,17 @@ export interface BatchedStats {
 
 /**
  * Run `runs` of `spec` with the batch backend where possible, calling `done` once per run (in an
- * order that may differ from `runs`).
+ * order that may differ from `runs`). `compute` runs each batch and each run alone (default: as
+ * it is); an InterruptedError from it stops the sweep (the runs of that batch are not reported).
  */
-export function runBatched(spec: SweepSpec, runs: readonly number[], done: RunDone, maxBatch = MAX_BATCH): BatchedStats {
+export async function runBatched(spec: SweepSpec, runs: readonly number[], done: RunDone, maxBatch = MAX_BATCH, compute: Compute = direct): Promise<BatchedStats> {
   const stats: BatchedStats = { batches: 0, batchedRuns: 0, singleRuns: 0 };
   const layouts = new LayoutCache();
+  const turns = new EventLoopTurns();
   for (let start = 0; start < runs.length; start += maxBatch) {
     const groups = new Map<string, Prepared[]>();
     for (const run of runs.slice(start, start + maxBatch)) {
+      await turns.turn();
       const x = prepareRun(spec, run, layouts, done);
       if (x === null) continue;
       const key = structureKey(x.request);
@@ -116,7 +136,7 @@ export function runBatched(spec: SweepSpec, runs: readonly number[], done: RunDo
       g.push(x);
       groups.set(key, g);
     }
-    for (const group of groups.values()) runGroup(spec, group, done, stats);
+    for (const group of groups.values()) await runGroup(spec, group, done, stats, compute, turns);
   }
   return stats;
 }
@@ -138,15 +158,16 @@ export function prepareRun(spec: SweepSpec, run: number, layouts: LayoutCache, d
   }
 }
 
-function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDone, stats: BatchedStats): void {
+async function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDone, stats: BatchedStats, compute: Compute, turns: EventLoopTurns): Promise<void> {
   let result: ReturnType<typeof runBatch> | null = null;
   if (group.length > 1) {
+    await turns.turn(); // a signal that came while the runs were built stops the sweep here
     try {
       // Each variant compiled from its own request (its own layout and catalogue); runBatch checks
       // that the layouts and structures are identical.
-      const models = group.map((x) => compileModel(x.request));
-      result = runBatch(models);
-    } catch {
+      result = compute(() => runBatch(group.map((x) => compileModel(x.request))));
+    } catch (e) {
+      if (e instanceof InterruptedError) throw e; // stopped by a signal: nothing of this batch is kept
       result = null; // not batchable (or unstable in some variant): run each alone below
     }
   }
@@ -156,13 +177,16 @@ function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDone, st
     stats.batchedRuns += group.length;
   }
   const alone = group.length > 1 ? 'the batch backend refused its group (a structural difference or an unstable variant): run alone on the cpu backend' : 'no other run of its batch shares its cell and settings: run alone on the cpu backend';
-  group.forEach((x, k) => {
+  for (let k = 0; k < group.length; k++) {
+    const x = group[k];
     if (result === null) {
-      done(x.run, executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology }), { backend: 'cpu', backend_reason: alone });
-      return;
+      await turns.turn();
+      done(x.run, compute(() => executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology })), { backend: 'cpu', backend_reason: alone });
+      continue;
     }
-    const o = executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology, simulate: () => asResult(result!, k, x.request) });
+    const r = result;
+    const o = executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology, simulate: () => asResult(r, k, x.request) });
     // its share of the batch's time, besides the measures
-    done(x.run, { ...o, wall_s: o.wall_s + result.wall_ms / result.variants / 1000 }, { backend: 'batch' });
-  });
+    done(x.run, { ...o, wall_s: o.wall_s + r.wall_ms / r.variants / 1000 }, { backend: 'batch' });
+  }
 }

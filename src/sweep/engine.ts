@@ -12,7 +12,7 @@ import { emptyMeasures, type RunOutcome } from './execute.ts';
 import { claimSweepFolder, readManifest } from './folder.ts';
 import { LedgerWriter, readLedgers, type LedgerRecord, type Shard } from './ledger.ts';
 import { runPool } from './pool.ts';
-import { runBatched, type RunBackend, type SweepBackend } from './batch.ts';
+import { runBatched, type Compute, type RunBackend, type SweepBackend } from './batch.ts';
 import type { SweepBackendChoice } from './gpu.ts';
 import { buildTable, tableCsv, tableParquet, type ResultsTable } from './results.ts';
 import type { SweepSpec } from './spec.ts';
@@ -51,6 +51,12 @@ export interface RunSweepOptions {
    * record says which backend ran it (`backend`, `gpu`, `backend_reason`).
    */
   backend?: SweepBackend;
+  /**
+   * `batch`: runs each batch (and each run alone) of this thread, a synchronous computation that
+   * writes nothing (batch.ts). The CLI passes Node's SIGINT watchdog (cli/interrupt.ts), whose
+   * InterruptedError stops the sweep with the batch in progress dropped; default: call it.
+   */
+  compute?: Compute;
   /** Largest batch (batch: default 64; gpu: default 1024). */
   maxBatch?: number;
   /** Environment for DENDRITE_GPU_MODE (default process.env). */
@@ -219,7 +225,7 @@ async function runClaimed(
           },
         });
       if (requested === 'batch') {
-        runBatched(spec, todo, done, o.maxBatch);
+        await runBatched(spec, todo, done, o.maxBatch, o.compute);
       } else if (choice !== null && choice.backend === 'gpu') {
         const { runOnGpu } = await import('./gpu.ts');
         const stats = await runOnGpu(spec, todo, choice.executor!, done, { refuse: requested === 'gpu', maxBatch: o.maxBatch });

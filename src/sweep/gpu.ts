@@ -14,6 +14,11 @@
  * through the same measures as a CPU run (executeRun). A run whose float32 v leaves the solver's
  * bound (or is not finite) is recorded as unstable, as on the CPU.
  *
+ * Signals (turns.ts): the event loop turns while runs are built and, through the executor
+ * (`withTurns`), between kernel launches every few milliseconds, so a SIGINT, SIGTERM or SIGHUP
+ * listener (the CLI's interrupt line) runs at once, also in the middle of a batch on a
+ * synchronous executor (the emulator, gpu.js's CPU mode): the batch in progress is dropped.
+ *
  * `selectSweepBackend` decides, before the sweep folder is touched, what `gpu` and `auto` run:
  * `gpu` needs a real GPU (or a DENDRITE_GPU_MODE test mode) and a first run the GPU can run, else a
  * one-line UserError; `auto` takes a real GPU only (never a test mode), else the CPU backend.
@@ -23,10 +28,12 @@ import { compileModel, type CompiledModel } from '../solvers/model.ts';
 import type { SimulationResult } from '../solvers/simulate.ts';
 import { UserError } from '../errors.ts';
 import { buildPlan, GpuProgram, GpuUnavailableError, GpuUnsupportedError, gpuExecutor, gpuModeFromEnv, type Executor, type GpuPlan, type GpuVariant } from '../solvers/gpu/index.ts';
+import type { Kernel, Tex } from '../solvers/gpu/exec.ts';
 import type { LoweredMechanism } from '../channels/user/compile.ts';
 import { prepareRun, type Prepared, type RunBackend, type RunDone } from './batch.ts';
 import { emptyMeasures, executeRun, type RunOutcome } from './execute.ts';
 import type { SweepSpec } from './spec.ts';
+import { EventLoopTurns } from './turns.ts';
 
 /** Default largest GPU batch (variants per launch; state of a 2048-compartment hh cell: ~70 MB at 1024). */
 export const GPU_MAX_BATCH = 1024;
@@ -168,6 +175,30 @@ export function variantsOf(plans: readonly GpuPlan[]): GpuVariant[] {
 }
 
 /**
+ * `exec` whose kernel launches let the event loop turn when `turns` says one is due (a launch then
+ * settles after a `setImmediate`); what the kernels compute is unchanged.
+ */
+export function withTurns(exec: Executor, turns: EventLoopTurns): Executor {
+  const after = async (t: Tex | Promise<Tex>): Promise<Tex> => {
+    const x = await t;
+    await turns.now();
+    return x;
+  };
+  return {
+    name: exec.name,
+    detail: exec.detail,
+    f32: exec.f32,
+    async: true,
+    build(spec) {
+      const k: Kernel = exec.build(spec);
+      return { spec: k.spec, run: (args) => (turns.due() ? after(k.run(args)) : k.run(args)) };
+    },
+    read2D: (t) => exec.read2D(t),
+    destroy: () => exec.destroy(),
+  };
+}
+
+/**
  * Run `runs` of `spec` on the GPU executor `exec`, `maxBatch` at a time; `done` once per run
  * (failed builds and, with `refuse`, runs the GPU cannot run too). Without `refuse`, those runs are
  * not reported but returned in `refused` (auto: the caller runs them on the CPU).
@@ -177,9 +208,12 @@ export async function runOnGpu(spec: SweepSpec, runs: readonly number[], exec: E
   const stats: GpuSweepStats = { batches: 0, gpuRuns: 0, refused: [] };
   const layouts = new LayoutCache();
   const how: RunBackend = { backend: 'gpu', gpu: exec.detail };
+  const turns = new EventLoopTurns();
+  const launcher = withTurns(exec, turns);
   for (let start = 0; start < runs.length; start += maxBatch) {
     const buckets = new Map<string, Checked[][]>();
     for (const run of runs.slice(start, start + maxBatch)) {
+      await turns.turn();
       const x = prepareRun(spec, run, layouts, done);
       if (x === null) continue;
       const t0 = performance.now();
@@ -211,7 +245,8 @@ export async function runOnGpu(spec: SweepSpec, runs: readonly number[], exec: E
         const size = Math.max(1, Math.floor((o.traceBudget_bytes ?? TRACE_BUDGET_BYTES) / perVariant));
         for (let k = 0; k < group.length; k += size) {
           const part = group.slice(k, k + size);
-          await runGpuGroup(spec, part, exec, done, how, o.vLimit_mV);
+          await turns.turn();
+          await runGpuGroup(spec, part, launcher, done, how, o.vLimit_mV);
           stats.batches++;
           stats.gpuRuns += part.length;
         }

@@ -28,11 +28,11 @@ describe('sweep --backend batch', () => {
 
     // all ten variants share the cell: one batch of ten, nothing run alone
     const outcomes = new Map<number, RunOutcome>();
-    const stats = runBatched(loadSweep(file), [...Array(10).keys()], (run, o) => outcomes.set(run, o));
+    const stats = await runBatched(loadSweep(file), [...Array(10).keys()], (run, o) => outcomes.set(run, o));
     expect(stats).toEqual({ batches: 1, batchedRuns: 10, singleRuns: 0 });
     expect(outcomes.size).toBe(10);
     // at most 4 at a time: three batches (4 + 4 + 2)
-    expect(runBatched(loadSweep(file), [...Array(10).keys()], () => {}, 4)).toEqual({ batches: 3, batchedRuns: 10, singleRuns: 0 });
+    expect(await runBatched(loadSweep(file), [...Array(10).keys()], () => {}, 4)).toEqual({ batches: 3, batchedRuns: 10, singleRuns: 0 });
   }, 120_000);
 
   it('runs variants that change the discretization in separate groups, and still equals cpu', async () => {
@@ -44,7 +44,7 @@ describe('sweep --backend batch', () => {
         { name: 'amp', path: '$.stimuli[0].amp_nA', values: [0.1, 0.2] },
       ] },
     });
-    const stats = runBatched(loadSweep(file), [0, 1, 2, 3], () => {});
+    const stats = await runBatched(loadSweep(file), [0, 1, 2, 3], () => {});
     expect(stats.batchedRuns + stats.singleRuns).toBe(4);
     expect(stats.batches).toBe(2); // one per Ra (Ra changes the axial resistances)
     await sweep(file, { out: join(dir, 'cpu'), jobs: 1 });
@@ -84,7 +84,7 @@ describe('sweep --backend batch with synapses', () => {
       measures: [{ name: 'peak', feature: 'peak', probe }, { name: 'area', feature: 'area', probe }],
     }));
     const file = join(dir, 'sweep.json');
-    const stats = runBatched(loadSweep(file), [0, 1, 2, 3], () => {});
+    const stats = await runBatched(loadSweep(file), [0, 1, 2, 3], () => {});
     expect(stats).toEqual({ batches: 1, batchedRuns: 4, singleRuns: 0 });
     await sweep(file, { out: join(dir, 'cpu'), jobs: 1 });
     const b = await sweep(file, { out: join(dir, 'batch'), backend: 'batch' });
@@ -96,6 +96,6 @@ describe('sweep --backend batch with synapses', () => {
     const derived = JSON.parse(readFileSync(file, 'utf8'));
     derived.protocol_seeds = 'derive';
     writeFileSync(file, JSON.stringify(derived));
-    expect(runBatched(loadSweep(file), [0, 1, 2, 3], () => {})).toEqual({ batches: 0, batchedRuns: 0, singleRuns: 4 });
+    expect(await runBatched(loadSweep(file), [0, 1, 2, 3], () => {})).toEqual({ batches: 0, batchedRuns: 0, singleRuns: 4 });
   }, 120_000);
 });
