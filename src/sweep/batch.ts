@@ -161,7 +161,9 @@ export function prepareRun(spec: SweepSpec, run: number, layouts: LayoutCache, d
 async function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDone, stats: BatchedStats, compute: Compute, turns: EventLoopTurns): Promise<void> {
   let result: ReturnType<typeof runBatch> | null = null;
   if (group.length > 1) {
-    await turns.turn(); // a signal that came while the runs were built stops the sweep here
+    // a signal that came since the last turn stops the sweep here: once the watchdog runs, Node
+    // would see one only after the batch
+    await turns.now();
     try {
       // Each variant compiled from its own request (its own layout and catalogue); runBatch checks
       // that the layouts and structures are identical.
@@ -180,7 +182,7 @@ async function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDo
   for (let k = 0; k < group.length; k++) {
     const x = group[k];
     if (result === null) {
-      await turns.turn();
+      await turns.now();
       done(x.run, compute(() => executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology })), { backend: 'cpu', backend_reason: alone });
       continue;
     }
