@@ -14,6 +14,9 @@ import { describedMechanisms, kineticsSpec, loweredKinetics } from '../../src/ch
 import { generateKernels, unsupportedReason } from '../../src/channels/ir/wasm/kernel.ts';
 import { Arena, createBatchMemory, instantiateBatchModule } from '../../src/solvers/batch/wasm.ts';
 import { hinesFunctions } from '../../src/solvers/batch/wasm-hines.ts';
+import { exp } from '../../src/channels/exp.ts';
+import { Fn, I32, OP, SIMD, get, i32, memarg, set, simd } from '../../src/channels/ir/wasm/asm.ts';
+import { expFast, expFastOutOfRange, expFastStart, expScratch } from '../../src/channels/ir/wasm/exp.ts';
 import { batchAxialEliminate, batchAxialTriangularize, batchBacksubstitute } from '../../src/solvers/batch/hines.ts';
 
 /** A small deterministic generator (no global state): uniform in [0, 1). */
@@ -188,6 +191,33 @@ const EVERY_FUNCTION = {
     { name: 'ix', expr: 'gbar*0.1*(v - vh)*max(a, b)' },
   ],
 };
+
+describe('the kernels\' exp fast path (src/channels/ir/wasm/exp.ts)', () => {
+  it('equals exp.ts bit for bit below 2^-54 (where glibc returns 1 + x), across its range, and flags |x| ≥ 512 and NaN', () => {
+    // f(at, n): for pairs at byte `at`, x ← exp(x); returns the out-of-range flag of the last pair
+    const fn = new Fn('f', [I32, I32], [I32]);
+    const s = expScratch(fn);
+    const end = fn.local(I32), flag = fn.local(I32);
+    fn.emit(get(0), get(1), i32(4), OP.i32Shl, OP.i32Add, set(end));
+    fn.emit(OP.block, 0x40, OP.loop, 0x40, get(0), get(end), OP.i32GeU, OP.brIf, 1);
+    fn.emit(expFastStart(s), get(0), get(0), simd(SIMD.load, ...memarg(3, 0)), expFast(s), simd(SIMD.store, ...memarg(3, 0)));
+    fn.emit(expFastOutOfRange(s), set(flag), get(0), i32(16), OP.i32Add, set(0), OP.br, 0, OP.end, OP.end, get(flag));
+    const arena = new Arena();
+    const at = arena.f64(64);
+    const mem = createBatchMemory(arena);
+    const ex = instantiateBatchModule(mem, [fn]);
+    const inRange = [0, -0, 2 ** -60, -(2 ** -60), 5e-324, -5e-324, 2 ** -54 * 0.999, -(2 ** -54) * 0.999, 2 ** -54, 1e-300, 1, -1, 0.5, -0.69, 511.9, -511.9, 700 / 2, -745 / 2];
+    const x = mem.f64(at, inRange.length);
+    x.set(inRange);
+    expect(ex.f(at, inRange.length / 2)).toBe(0);
+    inRange.forEach((v, k) => expect([v, x[k]]).toEqual([v, exp(v)]));
+    for (const bad of [512, -512, 1e6, -Infinity, NaN]) {
+      const y = mem.f64(at, 2);
+      y.set([0.5, bad]);
+      expect([bad, ex.f(at, 1)]).toEqual([bad, 1]);
+    }
+  });
+});
 
 describe('wasm Hines solve equals src/solvers/batch/hines.ts bitwise', () => {
   for (const B of [1, 5, 8]) {

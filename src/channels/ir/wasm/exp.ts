@@ -44,15 +44,15 @@ export interface ExpScratch {
   readonly idx1: number;
   /** Code pushing the constant x as an f64x2 pair (e.g. a local set once before the loop). */
   readonly k: (x: number) => number[];
-  /** Lanes with an argument outside the fast range (or NaN), OR-ed over the exps of one body (`expFast`). */
-  readonly bad: number;
+  /** Lanes whose arguments were all in range (|x| < 512, not NaN) over the exps of one body (`expFast`). */
+  readonly ok: number;
 }
 
 export function expScratch(fn: Fn, k: (x: number) => number[] = (x) => splat(x)): ExpScratch {
   return {
     k,
     x: fn.local(V128), kd: fn.local(V128), ki: fn.local(V128), r: fn.local(V128), rr: fn.local(V128), tmp: fn.local(V128),
-    idx0: fn.local(I32), idx1: fn.local(I32), bad: fn.local(V128),
+    idx0: fn.local(I32), idx1: fn.local(I32), ok: fn.local(V128),
   };
 }
 
@@ -90,23 +90,25 @@ function inRange(s: ExpScratch): number[] {
   ];
 }
 
-/** Start of a body whose exps use `expFast`: nothing out of range yet. */
+/** Start of a body whose exps use `expFast`: every lane in range so far. */
 export function expFastStart(s: ExpScratch): number[] {
-  return [...splat(0), ...set(s.bad)];
+  return [...simd(SIMD.const, ...new Array<number>(16).fill(0xff)), ...set(s.ok)];
 }
 
-/** i32 on the stack: nonzero if an exp since `expFastStart` had a lane outside the fast range (or NaN). */
+/** i32 on the stack: nonzero if an exp since `expFastStart` had a lane with |x| ≥ 512 (or NaN). */
 export function expFastOutOfRange(s: ExpScratch): number[] {
-  return [...get(s.bad), ...simd(SIMD.anyTrue)];
+  return [...get(s.ok), ...simd(SIMD.i64x2AllTrue), OP.i32Eqz];
 }
 
 /**
- * exp without a branch: the fast path for both lanes, the lanes outside its range OR-ed into
- * `s.bad` (the caller then recomputes the whole body through `expPair`). Keeping the calls out of
- * the hot loop keeps the compiler from spilling every live vector around them.
+ * exp without a branch: the fast path for both lanes, the lanes in range AND-ed into `s.ok` (the
+ * caller then recomputes the whole body through `expPair`). Keeping the calls out of the hot loop
+ * keeps the compiler from spilling every live vector around them. Only |x| < 512 is checked:
+ * below glibc's other bound, |x| < 2^−54, the fast path gives exactly 1.0 (k = 0, scale 1, tail
+ * 0, 1 + r·(…) rounds to 1), which is what exp.ts returns there (1 + x), ±0 included.
  */
 export function expFast(s: ExpScratch): number[] {
-  return [...set(s.x), ...get(s.bad), ...inRange(s), ...simd(SIMD.not), ...simd(SIMD.or), ...set(s.bad), ...fastCore(s)];
+  return [...set(s.x), ...get(s.ok), ...get(s.x), ...simd(SIMD.f64x2Abs), ...s.k(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and), ...set(s.ok), ...fastCore(s)];
 }
 
 /**
