@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -59,6 +60,27 @@ export interface CaHVAInstance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: (s) => [s.def(s.shiftAt(s.v, -27))],
+  exps: (s, [vm]) => [
+    s.div(s.sub(s.k(-27), vm), s.k(3.8)),
+    s.div(s.sub(s.k(-75), vm), s.k(17)),
+    s.div(s.sub(s.k(-13), vm), s.k(50)),
+    s.div(s.sub(s.neg(vm), s.k(15)), s.k(28)),
+  ],
+  gates: (s, [vm]) => {
+    const am = s.def(s.div(s.mul(s.k(0.055), s.sub(s.k(-27), vm)), s.sub(s.t(0), s.k(1))));
+    const bm = s.def(s.mul(s.k(0.94), s.t(1)));
+    const ah = s.def(s.mul(s.k(0.000457), s.t(2)));
+    const bh = s.def(s.div(s.k(0.0065), s.add(s.t(3), s.k(1))));
+    return [
+      [s.div(am, s.add(am, bm)), s.div(s.k(1), s.add(am, bm))],
+      [s.div(ah, s.add(ah, bh)), s.div(s.k(1), s.add(ah, bh))],
+    ];
+  },
+}, 4, 2);
+
 const SPEC: GatedSpec = {
   name: 'Ca_HVA',
   summary: 'high-voltage-activated Ca channel (Reuveni et al. 1993), Hay et al. 2011',
@@ -69,11 +91,9 @@ const SPEC: GatedSpec = {
   i: 'ica',
   ion: 'ca',
   rateExps: 4,
+  simd: SIMD,
 };
 
-const STATE = 4;
-const ARGS = 6;
-const INFS = 8;
 
 export const caHva: Mechanism<CaHVAInstance> = {
   description: gatedDescription(SPEC),
@@ -89,49 +109,6 @@ export const caHva: Mechanism<CaHVAInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ica);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: CaHVAInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -27.0) vm = vm + 0.0001;
-      buf[j] = (-27.0 - vm) / 3.8;
-      buf[n + j] = (-75.0 - vm) / 17.0;
-      buf[2 * n + j] = (-13.0 - vm) / 50.0;
-      buf[3 * n + j] = (-vm - 15.0) / 28.0;
-    }
-    expb.run(0, 4 * n);
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -27.0) vm = vm + 0.0001;
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const t2 = buf[2 * n + j];
-      const t3 = buf[3 * n + j];
-      const am = (0.055 * (-27.0 - vm)) / (t0 - 1.0);
-      const bm = 0.94 * t1;
-      const ah = 0.000457 * t2;
-      const bh = 0.0065 / (t3 + 1.0);
-      const r_m_1 = am / (am + bm);
-      const r_m_2 = 1.0 / (am + bm);
-      const r_h_1 = ah / (ah + bh);
-      const r_h_2 = 1.0 / (ah + bh);
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-      const a_h = -1.0 / r_h_2;
-      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
-      buf[(ARGS + 1) * n + j] = dt * a_h;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<CaHVAInstance>(SPEC, 1),
 };

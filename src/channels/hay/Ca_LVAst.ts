@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -53,6 +54,21 @@ export interface CaLVAstInstance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: (s) => [s.def(s.add(s.v, s.k(10)))],
+  exps: (s, [vs]) => [
+    s.div(s.add(vs, s.k(30)), s.k(-6)),
+    s.div(s.add(vs, s.k(25)), s.k(5)),
+    s.div(s.add(vs, s.k(80)), s.k(6.4)),
+    s.div(s.add(vs, s.k(40)), s.k(7)),
+  ],
+  gates: (s) => [
+    [s.div(s.k(1), s.add(s.k(1), s.t(0))), s.div(s.add(s.k(5), s.div(s.k(20), s.add(s.k(1), s.t(1)))), s.qt)],
+    [s.div(s.k(1), s.add(s.k(1), s.t(2))), s.div(s.add(s.k(20), s.div(s.k(50), s.add(s.k(1), s.t(3)))), s.qt)],
+  ],
+}, 4, 2);
+
 const SPEC: GatedSpec = {
   name: 'Ca_LVAst',
   summary: 'low-voltage-activated Ca channel (Avery & Johnston 1996), Hay et al. 2011',
@@ -63,11 +79,9 @@ const SPEC: GatedSpec = {
   i: 'ica',
   ion: 'ca',
   rateExps: 4,
+  simd: SIMD,
 };
 
-const STATE = 4;
-const ARGS = 6;
-const INFS = 8;
 
 export const caLvast: Mechanism<CaLVAstInstance> = {
   description: gatedDescription(SPEC),
@@ -83,43 +97,6 @@ export const caLvast: Mechanism<CaLVAstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ica);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: CaLVAstInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      const vs = v + 10.0;
-      buf[j] = (vs + 30.0) / -6.0;
-      buf[n + j] = (vs + 25.0) / 5.0;
-      buf[2 * n + j] = (vs + 80.0) / 6.4;
-      buf[3 * n + j] = (vs + 40.0) / 7.0;
-    }
-    expb.run(0, 4 * n);
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      const vs = v + 10.0;
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const t2 = buf[2 * n + j];
-      const t3 = buf[3 * n + j];
-      const r_m_1 = 1.0 / (1.0 + t0);
-      const r_m_2 = (5.0 + 20.0 / (1.0 + t1)) / QT;
-      const r_h_1 = 1.0 / (1.0 + t2);
-      const r_h_2 = (20.0 + 50.0 / (1.0 + t3)) / QT;
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-      const a_h = -1.0 / r_h_2;
-      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
-      buf[(ARGS + 1) * n + j] = dt * a_h;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<CaLVAstInstance>(SPEC, QT),
 };

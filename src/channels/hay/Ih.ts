@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext } from '../mechanism.ts';
 import { hocExp as hocExpShared } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -47,6 +48,21 @@ export interface IhInstance extends GatedInstance {
   readonly ehcn: number;
 }
 
+/**
+ * The state update's arithmetic (nocmodl's, as the generated kernel): vm = v shifted at −154.9 mV,
+ * exponents (vm + 154.9)/11.9 and vm/33.1, α = 0.00643·(vm + 154.9)/(exp − 1), β = 0.193·exp,
+ * x∞ = α/(α + β), τ = 1/(α + β).
+ */
+const SIMD = gatedSimdModule({
+  pre: (s) => [s.def(s.shiftAt(s.v, -154.9))],
+  exps: (s, [vm]) => [s.div(s.add(vm, s.k(154.9)), s.k(11.9)), s.div(vm, s.k(33.1))],
+  gates: (s, [vm]) => {
+    const am = s.def(s.div(s.mul(s.k(0.00643), s.add(vm, s.k(154.9))), s.sub(s.t(0), s.k(1))));
+    const bm = s.def(s.mul(s.k(0.193), s.t(1)));
+    return [[s.div(am, s.add(am, bm)), s.div(s.k(1), s.add(am, bm))]];
+  },
+}, 2, 1);
+
 const SPEC: GatedSpec = {
   name: 'Ih',
   summary: 'hyperpolarisation-activated cation channel (Kole et al. 2006), Hay et al. 2011',
@@ -58,11 +74,9 @@ const SPEC: GatedSpec = {
   ion: null,
   globals: [{ name: 'ehcn', unit: 'mV', default: -45, description: 'reversal potential of Ih (a GLOBAL in Ih.mod)' }],
   rateExps: 2,
+  simd: SIMD,
 };
 
-const STATE = 2;
-const ARGS = 3;
-const INFS = 4;
 
 export const ih: Mechanism<IhInstance> = {
   description: gatedDescription(SPEC),
@@ -100,38 +114,6 @@ export const ih: Mechanism<IhInstance> = {
     }
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: IhInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -154.9) vm = vm + 0.0001;
-      buf[j] = (vm + 154.9) / 11.9;
-      buf[n + j] = vm / 33.1;
-    }
-    expb.run(0, 2 * n);
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -154.9) vm = vm + 0.0001;
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const am = (0.00643 * (vm + 154.9)) / (t0 - 1.0);
-      const bm = 0.193 * t1;
-      const r_m_1 = am / (am + bm);
-      const r_m_2 = 1.0 / (am + bm);
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<IhInstance>(SPEC, 1),
 };

@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -45,6 +46,17 @@ export interface ImInstance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: () => [],
+  exps: (s) => [s.mul(s.k(0.1), s.add(s.v, s.k(35))), s.mul(s.k(-0.1), s.add(s.v, s.k(35)))],
+  gates: (s) => {
+    const am = s.def(s.mul(s.k(0.0033), s.t(0)));
+    const bm = s.def(s.mul(s.k(0.0033), s.t(1)));
+    return [[s.div(am, s.add(am, bm)), s.div(s.div(s.k(1), s.add(am, bm)), s.qt)]];
+  },
+}, 2, 1);
+
 const SPEC: GatedSpec = {
   name: 'Im',
   summary: 'muscarinic K channel (Adams et al. 1982), Hay et al. 2011',
@@ -55,11 +67,9 @@ const SPEC: GatedSpec = {
   i: 'ik',
   ion: 'k',
   rateExps: 2,
+  simd: SIMD,
 };
 
-const STATE = 2;
-const ARGS = 3;
-const INFS = 4;
 
 export const im: Mechanism<ImInstance> = {
   description: gatedDescription(SPEC),
@@ -74,33 +84,6 @@ export const im: Mechanism<ImInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: ImInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      buf[j] = 0.1 * (v + 35.0);
-      buf[n + j] = -0.1 * (v + 35.0);
-    }
-    expb.run(0, 2 * n);
-    for (let j = 0; j < n; j++) {
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const am = 0.0033 * t0;
-      const bm = 0.0033 * t1;
-      const r_m_1 = am / (am + bm);
-      const r_m_2 = 1.0 / (am + bm) / QT;
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<ImInstance>(SPEC, QT),
 };

@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -56,6 +57,27 @@ export interface KPstInstance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: (s) => {
+    const vs = s.def(s.add(s.v, s.k(10)));
+    return [vs, s.def(s.div(s.add(vs, s.k(75)), s.k(48)))];
+  },
+  exps: (s, [vs, x]) => [
+    s.div(s.neg(s.add(vs, s.k(1))), s.k(12)),
+    s.ifLess(vs, s.k(-50), s.mul(s.neg(vs), s.k(-0.026)), s.mul(s.neg(vs), s.k(0.026))),
+    s.div(s.neg(s.add(vs, s.k(54))), s.k(-11)),
+    s.neg(s.mul(x, x)),
+  ],
+  gates: (s, [vs]) => [
+    [
+      s.div(s.k(1), s.add(s.k(1), s.t(0))),
+      s.ifLess(vs, s.k(-50), s.div(s.add(s.k(1.25), s.mul(s.k(175.03), s.t(1))), s.qt), s.div(s.add(s.k(1.25), s.mul(s.k(13), s.t(1))), s.qt)),
+    ],
+    [s.div(s.k(1), s.add(s.k(1), s.t(2))), s.div(s.add(s.k(360), s.mul(s.add(s.k(1010), s.mul(s.k(24), s.add(vs, s.k(55)))), s.t(3))), s.qt)],
+  ],
+}, 4, 2);
+
 const SPEC: GatedSpec = {
   name: 'K_Pst',
   summary: 'persistent K channel (Korngreen & Sakmann 2000), Hay et al. 2011',
@@ -66,11 +88,9 @@ const SPEC: GatedSpec = {
   i: 'ik',
   ion: 'k',
   rateExps: 4,
+  simd: SIMD,
 };
 
-const STATE = 4;
-const ARGS = 6;
-const INFS = 8;
 
 export const kPst: Mechanism<KPstInstance> = {
   description: gatedDescription(SPEC),
@@ -86,45 +106,6 @@ export const kPst: Mechanism<KPstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: KPstInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      const vs = v + 10.0;
-      const x = (vs + 75.0) / 48.0;
-      buf[j] = -(vs + 1.0) / 12.0;
-      buf[n + j] = vs < -50.0 ? -vs * -0.026 : -vs * 0.026;
-      buf[2 * n + j] = -(vs + 54.0) / -11.0;
-      buf[3 * n + j] = -(x * x);
-    }
-    expb.run(0, 4 * n);
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      const vs = v + 10.0;
-      const x = (vs + 75.0) / 48.0;
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const t2 = buf[2 * n + j];
-      const t3 = buf[3 * n + j];
-      const r_m_1 = 1.0 / (1.0 + t0);
-      const r_m_2 = vs < -50.0 ? (1.25 + 175.03 * t1) / QT : (1.25 + 13.0 * t1) / QT;
-      const r_h_1 = 1.0 / (1.0 + t2);
-      const r_h_2 = (360.0 + (1010.0 + 24.0 * (vs + 55.0)) * t3) / QT;
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-      const a_h = -1.0 / r_h_2;
-      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
-      buf[(ARGS + 1) * n + j] = dt * a_h;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<KPstInstance>(SPEC, QT),
 };

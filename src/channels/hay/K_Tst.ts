@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -56,6 +57,24 @@ export interface KTstInstance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: (s) => {
+    const vs = s.def(s.add(s.v, s.k(10)));
+    return [vs, s.def(s.div(s.add(vs, s.k(71)), s.k(59))), s.def(s.div(s.add(vs, s.k(73)), s.k(23)))];
+  },
+  exps: (s, [vs, xm, xh]) => [
+    s.div(s.neg(s.add(vs, s.k(0))), s.k(19)),
+    s.neg(s.mul(xm, xm)),
+    s.div(s.neg(s.add(vs, s.k(66))), s.k(-10)),
+    s.neg(s.mul(xh, xh)),
+  ],
+  gates: (s) => [
+    [s.div(s.k(1), s.add(s.k(1), s.t(0))), s.div(s.add(s.k(0.34), s.mul(s.k(0.92), s.t(1))), s.qt)],
+    [s.div(s.k(1), s.add(s.k(1), s.t(2))), s.div(s.add(s.k(8), s.mul(s.k(49), s.t(3))), s.qt)],
+  ],
+}, 4, 2);
+
 const SPEC: GatedSpec = {
   name: 'K_Tst',
   summary: 'transient K channel (Korngreen & Sakmann 2000), Hay et al. 2011',
@@ -66,11 +85,9 @@ const SPEC: GatedSpec = {
   i: 'ik',
   ion: 'k',
   rateExps: 4,
+  simd: SIMD,
 };
 
-const STATE = 4;
-const ARGS = 6;
-const INFS = 8;
 
 export const kTst: Mechanism<KTstInstance> = {
   description: gatedDescription(SPEC),
@@ -86,47 +103,6 @@ export const kTst: Mechanism<KTstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: KTstInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      const vs = v + 10.0;
-      const xm = (vs + 71.0) / 59.0;
-      const xh = (vs + 73.0) / 23.0;
-      buf[j] = -(vs + 0.0) / 19.0;
-      buf[n + j] = -(xm * xm);
-      buf[2 * n + j] = -(vs + 66.0) / -10.0;
-      buf[3 * n + j] = -(xh * xh);
-    }
-    expb.run(0, 4 * n);
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      const vs = v + 10.0;
-      const xm = (vs + 71.0) / 59.0;
-      const xh = (vs + 73.0) / 23.0;
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const t2 = buf[2 * n + j];
-      const t3 = buf[3 * n + j];
-      const r_m_1 = 1.0 / (1.0 + t0);
-      const r_m_2 = (0.34 + 0.92 * t1) / QT;
-      const r_h_1 = 1.0 / (1.0 + t2);
-      const r_h_2 = (8.0 + 49.0 * t3) / QT;
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-      const a_h = -1.0 / r_h_2;
-      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
-      buf[(ARGS + 1) * n + j] = dt * a_h;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<KTstInstance>(SPEC, QT),
 };

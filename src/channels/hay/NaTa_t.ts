@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -63,6 +64,30 @@ export interface NaTatInstance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: (s) => {
+    const vm = s.def(s.shiftAt(s.v, -38));
+    return [vm, s.def(s.shiftAt(vm, -66))];
+  },
+  exps: (s, [vm, vh]) => [
+    s.div(s.neg(s.add(vm, s.k(38))), s.k(6)),
+    s.div(s.neg(s.sub(s.neg(vm), s.k(38))), s.k(6)),
+    s.div(s.add(vh, s.k(66)), s.k(6)),
+    s.div(s.sub(s.neg(vh), s.k(66)), s.k(6)),
+  ],
+  gates: (s, [vm, vh]) => {
+    const am = s.def(s.div(s.mul(s.k(0.182), s.add(vm, s.k(38))), s.sub(s.k(1), s.t(0))));
+    const bm = s.def(s.div(s.mul(s.k(0.124), s.sub(s.neg(vm), s.k(38))), s.sub(s.k(1), s.t(1))));
+    const ah = s.def(s.div(s.mul(s.k(-0.015), s.add(vh, s.k(66))), s.sub(s.k(1), s.t(2))));
+    const bh = s.def(s.div(s.mul(s.k(-0.015), s.sub(s.neg(vh), s.k(66))), s.sub(s.k(1), s.t(3))));
+    return [
+      [s.div(am, s.add(am, bm)), s.div(s.div(s.k(1), s.add(am, bm)), s.qt)],
+      [s.div(ah, s.add(ah, bh)), s.div(s.div(s.k(1), s.add(ah, bh)), s.qt)],
+    ];
+  },
+}, 4, 2);
+
 const SPEC: GatedSpec = {
   name: 'NaTa_t',
   summary: 'transient Na channel (Colbert & Pan 2002), Hay et al. 2011',
@@ -73,11 +98,9 @@ const SPEC: GatedSpec = {
   i: 'ina',
   ion: 'na',
   rateExps: 4,
+  simd: SIMD,
 };
 
-const STATE = 4;
-const ARGS = 6;
-const INFS = 8;
 
 export const naTaT: Mechanism<NaTatInstance> = {
   description: gatedDescription(SPEC),
@@ -93,53 +116,6 @@ export const naTaT: Mechanism<NaTatInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: NaTatInstance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -38.0) vm = vm + 0.0001;
-      let vh = vm;
-      if (vh === -66.0) vh = vh + 0.0001;
-      buf[j] = -(vm + 38.0) / 6.0;
-      buf[n + j] = -(-vm - 38.0) / 6.0;
-      buf[2 * n + j] = (vh + 66.0) / 6.0;
-      buf[3 * n + j] = (-vh - 66.0) / 6.0;
-    }
-    expb.run(0, 4 * n);
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -38.0) vm = vm + 0.0001;
-      let vh = vm;
-      if (vh === -66.0) vh = vh + 0.0001;
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const t2 = buf[2 * n + j];
-      const t3 = buf[3 * n + j];
-      const am = (0.182 * (vm + 38.0)) / (1.0 - t0);
-      const bm = (0.124 * (-vm - 38.0)) / (1.0 - t1);
-      const ah = (-0.015 * (vh + 66.0)) / (1.0 - t2);
-      const bh = (-0.015 * (-vh - 66.0)) / (1.0 - t3);
-      const r_m_1 = am / (am + bm);
-      const r_m_2 = 1.0 / (am + bm) / QT;
-      const r_h_1 = ah / (ah + bh);
-      const r_h_2 = 1.0 / (ah + bh) / QT;
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-      const a_h = -1.0 / r_h_2;
-      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
-      buf[(ARGS + 1) * n + j] = dt * a_h;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<NaTatInstance>(SPEC, QT),
 };

@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -69,6 +70,33 @@ export interface NapEt2Instance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: (s) => {
+    const vm = s.def(s.shiftAt(s.v, -38));
+    const vh1 = s.def(s.shiftAt(vm, -17));
+    return [vm, s.def(s.shiftAt(vh1, -64.4))];
+  },
+  exps: (s, [vm, vh]) => [
+    s.div(s.add(s.v, s.k(52.6)), s.k(-4.6)),
+    s.div(s.neg(s.add(vm, s.k(38))), s.k(6)),
+    s.div(s.neg(s.sub(s.neg(vm), s.k(38))), s.k(6)),
+    s.div(s.add(vh, s.k(48.8)), s.k(10)),
+    s.div(s.add(vh, s.k(17)), s.k(4.63)),
+    s.div(s.neg(s.add(vh, s.k(64.4))), s.k(2.63)),
+  ],
+  gates: (s, [vm, vh]) => {
+    const am = s.def(s.div(s.mul(s.k(0.182), s.add(vm, s.k(38))), s.sub(s.k(1), s.t(1))));
+    const bm = s.def(s.div(s.mul(s.k(0.124), s.sub(s.neg(vm), s.k(38))), s.sub(s.k(1), s.t(2))));
+    const ah = s.def(s.div(s.mul(s.k(-0.00000288), s.add(vh, s.k(17))), s.sub(s.k(1), s.t(4))));
+    const bh = s.def(s.div(s.mul(s.k(0.00000694), s.add(vh, s.k(64.4))), s.sub(s.k(1), s.t(5))));
+    return [
+      [s.div(s.k(1), s.add(s.k(1), s.t(0))), s.div(s.mul(s.k(6), s.div(s.k(1), s.add(am, bm))), s.qt)],
+      [s.div(s.k(1), s.add(s.k(1), s.t(3))), s.div(s.div(s.k(1), s.add(ah, bh)), s.qt)],
+    ];
+  },
+}, 6, 2);
+
 const SPEC: GatedSpec = {
   name: 'Nap_Et2',
   summary: 'persistent Na channel (Magistretti & Alonso 1999), Hay et al. 2011',
@@ -79,11 +107,9 @@ const SPEC: GatedSpec = {
   i: 'ina',
   ion: 'na',
   rateExps: 6,
+  simd: SIMD,
 };
 
-const STATE = 6;
-const ARGS = 8;
-const INFS = 10;
 
 export const napEt2: Mechanism<NapEt2Instance> = {
   description: gatedDescription(SPEC),
@@ -99,59 +125,6 @@ export const napEt2: Mechanism<NapEt2Instance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: NapEt2Instance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -38.0) vm = vm + 0.0001;
-      let vh = vm;
-      if (vh === -17.0) vh = vh + 0.0001;
-      if (vh === -64.4) vh = vh + 0.0001;
-      buf[j] = (v + 52.6) / -4.6;
-      buf[n + j] = -(vm + 38.0) / 6.0;
-      buf[2 * n + j] = -(-vm - 38.0) / 6.0;
-      buf[3 * n + j] = (vh + 48.8) / 10.0;
-      buf[4 * n + j] = (vh + 17.0) / 4.63;
-      buf[5 * n + j] = -(vh + 64.4) / 2.63;
-    }
-    expb.run(0, 6 * n);
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      let vm = v;
-      if (vm === -38.0) vm = vm + 0.0001;
-      let vh = vm;
-      if (vh === -17.0) vh = vh + 0.0001;
-      if (vh === -64.4) vh = vh + 0.0001;
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const t2 = buf[2 * n + j];
-      const t3 = buf[3 * n + j];
-      const t4 = buf[4 * n + j];
-      const t5 = buf[5 * n + j];
-      const am = (0.182 * (vm + 38.0)) / (1.0 - t1);
-      const bm = (0.124 * (-vm - 38.0)) / (1.0 - t2);
-      const ah = (-0.00000288 * (vh + 17.0)) / (1.0 - t4);
-      const bh = (0.00000694 * (vh + 64.4)) / (1.0 - t5);
-      const r_m_1 = 1.0 / (1.0 + t0);
-      const r_m_2 = (6.0 * (1.0 / (am + bm))) / QT;
-      const r_h_1 = 1.0 / (1.0 + t3);
-      const r_h_2 = 1.0 / (ah + bh) / QT;
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-      const a_h = -1.0 / r_h_2;
-      buf[(INFS + 1) * n + j] = -(r_h_1 / r_h_2) / a_h;
-      buf[(ARGS + 1) * n + j] = dt * a_h;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 2 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<NapEt2Instance>(SPEC, QT),
 };

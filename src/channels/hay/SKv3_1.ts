@@ -1,5 +1,6 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared } from './common.ts';
+import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
 import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
@@ -42,6 +43,13 @@ export interface SKv31Instance extends GatedInstance {
   readonly ion: IonState;
 }
 
+/** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
+const SIMD = gatedSimdModule({
+  pre: () => [],
+  exps: (s) => [s.div(s.sub(s.v, s.k(18.7)), s.k(-9.7)), s.div(s.add(s.v, s.k(46.56)), s.k(-44.14))],
+  gates: (s) => [[s.div(s.k(1), s.add(s.k(1), s.t(0))), s.div(s.k(4), s.add(s.k(1), s.t(1)))]],
+}, 2, 1);
+
 const SPEC: GatedSpec = {
   name: 'SKv3_1',
   summary: 'Kv3.1 fast delayed-rectifier K channel (Rettig et al. 1992), Hay et al. 2011',
@@ -52,11 +60,9 @@ const SPEC: GatedSpec = {
   i: 'ik',
   ion: 'k',
   rateExps: 2,
+  simd: SIMD,
 };
 
-const STATE = 2;
-const ARGS = 3;
-const INFS = 4;
 
 export const skv31: Mechanism<SKv31Instance> = {
   description: gatedDescription(SPEC),
@@ -71,31 +77,6 @@ export const skv31: Mechanism<SKv31Instance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /**
-   * rates() and cnexp for all instances in nocmodl's arithmetic (the values of the kernel generated
-   * from the kinetics description, bit for bit): the rate exponentials in one batched call, then per
-   * gate a = (−1)/τ, the target −(x∞/τ)/a and the exponent dt·a, and one ExpBatch.relax (./gated.ts).
-   */
-  advance(inst: SKv31Instance, ctx: MechanismContext): void {
-    const { nodes, count: n, expb } = inst;
-    const buf = expb.buf;
-    const vNode = ctx.v;
-    const dt = ctx.dt;
-    for (let j = 0; j < n; j++) {
-      const v = vNode[nodes[j]];
-      buf[j] = (v - 18.7) / -9.7;
-      buf[n + j] = (v + 46.56) / -44.14;
-    }
-    expb.run(0, 2 * n);
-    for (let j = 0; j < n; j++) {
-      const t0 = buf[j];
-      const t1 = buf[n + j];
-      const r_m_1 = 1.0 / (1.0 + t0);
-      const r_m_2 = 4.0 / (1.0 + t1);
-      const a_m = -1.0 / r_m_2;
-      buf[(INFS) * n + j] = -(r_m_1 / r_m_2) / a_m;
-      buf[(ARGS) * n + j] = dt * a_m;
-    }
-    expb.relax(STATE * n, ARGS * n, INFS * n, 1 * n);
-  },
+  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  advance: gatedSimdAdvance<SKv31Instance>(SPEC, 1),
 };

@@ -12,10 +12,12 @@
  * target −(x∞/τ)/a and the exponent dt·a; NEURON's hoc_Exp limits (0 below −700, exp(700) above
  * 700) apply to the arguments. Every operation is the one nocmodl emits (and the kernel generated
  * from the kinetics description, src/channels/ir, computes): test/batch/catalogue.test.ts holds
- * the two equal.
+ * the two equal. Channels with `simd` (./simd.ts) do that arithmetic in WebAssembly SIMD, two
+ * instances per instruction, in a scratch after these planes.
  */
 import type { InstanceInit, IonState, MechanismContext, MechanismDescription, MechanismInstance } from '../mechanism.ts';
 import { CONDUCTANCE, hocExpBatch, outputsRead } from './common.ts';
+import { gatedSimdKernels, simdScratch, type GatedSimdKernels, type GatedSimdModule } from './simd.ts';
 
 export interface GatedSpec {
   readonly name: string;
@@ -34,6 +36,8 @@ export interface GatedSpec {
   readonly globals?: MechanismDescription['globals'];
   /** Number of rate-exponent planes in expb. */
   readonly rateExps: number;
+  /** The state update's arithmetic in WebAssembly SIMD (./simd.ts), when the channel has it. */
+  readonly simd?: GatedSimdModule;
 }
 
 /** What every gated instance has (the channel's interface adds its named arrays). */
@@ -45,6 +49,8 @@ export interface GatedInstance extends MechanismInstance {
   readonly totals: boolean;
   /** hoc_Exp batch holding the planes described above. */
   readonly expb: import('../exp-wasm.ts').ExpBatch;
+  /** ./simd.ts's kernels on expb's memory (GatedSpec.simd), else undefined. */
+  readonly simd?: GatedSimdKernels;
 }
 
 export function gatedDescription(s: GatedSpec): MechanismDescription {
@@ -73,7 +79,7 @@ export function gatedDescription(s: GatedSpec): MechanismDescription {
 export function gatedInstance<T extends GatedInstance>(s: GatedSpec, init: InstanceInit): T {
   const count = init.nodes.length;
   const G = s.gates.length;
-  const expb = hocExpBatch((s.rateExps + 3 * G) * count);
+  const expb = hocExpBatch((s.rateExps + 3 * G) * count + (s.simd ? simdScratch(s.simd, count) : 0));
   const vars: Record<string, Float64Array> = { [s.gbar]: init.params[s.gbar] };
   for (let k = 0; k < G; k++) vars[s.gates[k].name] = expb.buf.subarray((s.rateExps + k) * count, (s.rateExps + k + 1) * count);
   vars[s.g] = new Float64Array(count);
@@ -82,7 +88,8 @@ export function gatedInstance<T extends GatedInstance>(s: GatedSpec, init: Insta
   const inst: Record<string, unknown> = { count, nodes: init.nodes, ...vars };
   if (s.ion !== null) inst.ion = init.ions[s.ion];
   for (const g of s.globals ?? []) inst[g.name] = init.globals[g.name];
-  Object.assign(inst, { storeVars: out.vars, totals: out.totals, r: new Float64Array(4), expb, vars });
+  const simd = s.simd ? gatedSimdKernels(s.simd, expb.memory!) : undefined;
+  Object.assign(inst, { storeVars: out.vars, totals: out.totals, r: new Float64Array(4), expb, vars, simd });
   return inst as unknown as T;
 }
 
