@@ -2,27 +2,34 @@ import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInst
 import { CONDUCTANCE, hocExp as hocExpShared, outputsRead } from './common.ts';
 
 const hocExp = hocExpShared; // module-local (an imported binding may compile to a getter call)
-const pow = Math.pow;
+const log = Math.log;
 
 /**
  * Small-conductance Ca-activated K current, ModelDB 139653 `SK_E2.mod` (Kohler et al. 1996, as used by
  * Hay et al. 2011): ik = gSK_E2bar·z·(v − ek), z∞ = 1/(1 + (0.00043/cai)^4.8) with cai shifted by
  * +1e-7 mM when below 1e-7 (a shift, not a clamp), τz = zTau (a GLOBAL, 1 ms). It reads cai, so in the
  * state update it comes after CaDynamics_E2 (order 25) and sees the new cai, as in NEURON (NOTES.md §5).
- * NEURON's glibc pow(x, 4.8) is Math.pow here (see skE2ZInf). State update and dI/dv in nocmodl's
- * arithmetic: the values of the kernel generated from the kinetics description, bit for bit.
+ * NEURON's glibc pow(q, 4.8) is q⁴·exp(0.8·log(q)) here, as in the kinetics description (skE2ZInf).
+ * State update and dI/dv in nocmodl's arithmetic: the values of the kernel generated from the kinetics
+ * description (src/channels/ir/specs.ts), bit for bit.
  *
  * Evaluation order 34 (its type number in NEURON when compiled with the rest of the Hay set).
  */
 
 /**
  * z∞ at intracellular Ca concentration ca (mM), as `rates(ca)` computes it, with NEURON's glibc
- * pow(x, 4.8) as Math.pow (V8's pow, like glibc's, is within an ulp of the exact power; the form
- * exp(4.8·log(x)) used before loses up to ~10 ulp, log's rounding being multiplied by 4.8·|log x|).
+ * pow(q, 4.8), q = 0.00043/ca, taken as (q·q)·(q·q)·hoc_Exp(0.8·log(q)): about twice as fast as
+ * Math.pow in V8 (pow was ~28 % of the Hay BAC run), within ~7 ulp of pow (1.5e-15 relative
+ * measured for q in [0.04, 40]; q stays within about [0.4, 10] in practice), far inside the NEURON
+ * parity tolerances. Edge cases as pow: q = 0 (ca = ∞) gives q⁴·0 = 0, q = ∞ (ca = 0, i.e.
+ * cai = −1e-7) gives ∞ (z∞ = 0), q < 0 or NaN gives NaN; hoc_Exp's ±700 clamps are never reached
+ * (|0.8·log q| ≤ 596 for every finite double). Only q above ~1e64, where pow overflows to ∞ and q⁴·q^0.8
+ * is still finite up to ~1e77, differs: z∞ below 1e-307 instead of 0.
  */
 export function skE2ZInf(ca: number): number {
   if (ca < 1e-7) ca = ca + 1e-7;
-  return 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
+  const q = 0.00043 / ca;
+  return 1.0 / (1.0 + q * q * (q * q) * hocExp(0.8 * log(q)));
 }
 
 export interface SKE2Instance extends MechanismInstance {
@@ -139,7 +146,8 @@ export const skE2: Mechanism<SKE2Instance> = {
     for (let j = 0; j < n; j++) {
       let ca = cai[nodes[j]];
       if (ca < 1e-7) ca = ca + 1e-7;
-      const zInf = 1.0 / (1.0 + pow(0.00043 / ca, 4.8));
+      const q = 0.00043 / ca;
+      const zInf = 1.0 / (1.0 + q * q * (q * q) * hocExp(0.8 * log(q)));
       const zj = z[j];
       z[j] = zj + fac * (-(zInf / zTau) / a - zj);
     }

@@ -725,7 +725,13 @@ export const K_Nap_Et2: MechanismFile = {
   ]
 };
 
-/** SK_E2: from fixtures/mechanisms/hay/SK_E2.json. */
+/**
+ * SK_E2: from fixtures/mechanisms/hay/SK_E2.json, but with the .mod file's pow(q, 4.8) written
+ * (q·q)·(q·q)·exp(0.8·log(q)): about twice as fast as pow in V8, within ~7 ulp of it (measured
+ * 1.5e-15 relative for q in [0.04, 40]), and in float32 (the GPU kernels) log's rounding is
+ * amplified by 0.8·|log q| rather than the 4.8·|log q| of exp(4.8·log(q)). The hand-written kernel
+ * (src/channels/hay/SK_E2.ts) computes the same.
+ */
 export const K_SK_E2: MechanismFile = {
   "format": "dendrite-mechanism/1",
   "name": "SK_E2",
@@ -750,6 +756,11 @@ export const K_SK_E2: MechanismFile = {
       "description": "the .mod file's shift of tiny cai"
     },
     {
+      "name": "q",
+      "expr": "0.00043 mM/ca",
+      "description": "the base of the .mod file's pow(0.00043/ca, 4.8), which is q^4·exp(0.8·log(q)) here"
+    },
+    {
       "name": "gSK_E2",
       "unit": "S/cm2",
       "expr": "gSK_E2bar*z"
@@ -758,7 +769,7 @@ export const K_SK_E2: MechanismFile = {
   "states": [
     {
       "name": "z",
-      "inf": "1/(1 + pow(0.00043 mM/ca, 4.8))",
+      "inf": "1/(1 + (q*q)*(q*q)*exp(0.8*log(q)))",
       "tau": "zTau"
     }
   ],
