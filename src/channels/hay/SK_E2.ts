@@ -1,5 +1,6 @@
 import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
-import { CONDUCTANCE, hocExp as hocExpShared, outputsRead } from './common.ts';
+import type { ExpBatch } from '../exp-wasm.ts';
+import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
 
 const hocExp = hocExpShared; // module-local (an imported binding may compile to a getter call)
 const log = Math.log;
@@ -46,6 +47,10 @@ export interface SKE2Instance extends MechanismInstance {
   /** Someone reads gSK_E2 or ik / the k totals (InstanceInit.unread); else `current` skips them. */
   readonly storeVars: boolean;
   readonly totals: boolean;
+  /** The state update's exponentials hoc_Exp(0.8·log q), batched (bit-identical to hocExp). */
+  readonly expb: ExpBatch;
+  /** Per instance, the state update's q⁴ = (q·q)·(q·q) (scratch). */
+  readonly q4: Float64Array;
 }
 
 export const skE2: Mechanism<SKE2Instance> = {
@@ -85,6 +90,8 @@ export const skE2: Mechanism<SKE2Instance> = {
       facDt: NaN,
       storeVars: out.vars,
       totals: out.totals,
+      expb: hocExpBatch(count),
+      q4: new Float64Array(count),
       vars: { gSK_E2bar, z, gSK_E2, ik },
     };
   },
@@ -132,7 +139,7 @@ export const skE2: Mechanism<SKE2Instance> = {
   },
 
   advance(inst: SKE2Instance, ctx: MechanismContext): void {
-    const { nodes, count: n, z, zTau } = inst;
+    const { nodes, count: n, z, zTau, expb, q4 } = inst;
     const cai = inst.ca.ci;
     const dt = ctx.dt;
     // cnexp in nocmodl's form, a = (−1)/zTau, z ← z + (1 − exp(dt·a))·(−(z∞/zTau)/a − z); zTau is a
@@ -143,11 +150,18 @@ export const skE2: Mechanism<SKE2Instance> = {
       inst.facDt = dt;
     }
     const fac = inst.fac;
+    // z∞ = 1/(1 + (q·q)·(q·q)·hoc_Exp(0.8·log q)) as skE2ZInf, the exponentials batched
+    const buf = expb.buf;
     for (let j = 0; j < n; j++) {
       let ca = cai[nodes[j]];
       if (ca < 1e-7) ca = ca + 1e-7;
       const q = 0.00043 / ca;
-      const zInf = 1.0 / (1.0 + q * q * (q * q) * hocExp(0.8 * log(q)));
+      q4[j] = q * q * (q * q);
+      buf[j] = 0.8 * log(q);
+    }
+    expb.run(0, n);
+    for (let j = 0; j < n; j++) {
+      const zInf = 1.0 / (1.0 + q4[j] * buf[j]);
       const zj = z[j];
       z[j] = zj + fac * (-(zInf / zTau) / a - zj);
     }
