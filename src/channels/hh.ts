@@ -1,6 +1,7 @@
 import { exp } from './exp.ts';
 import { createExpBatchWithFallback, type ExpBatch } from './exp-wasm.ts';
 import { hhKernels, type HhKernels } from './hh-wasm.ts';
+import { hhFused, type HhFused } from './hh-fused.ts';
 import { hocExp } from './user/runtime.ts';
 import { vtrap } from './kinetics.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
@@ -115,6 +116,8 @@ export interface HhInstance extends MechanismInstance {
   readonly stride: number;
   /** ./hh-wasm.ts on expb's memory. */
   readonly kernels: HhKernels;
+  /** ./hh-fused.ts on expb's memory: the exact-rate update in one loop. */
+  readonly fused: HhFused;
 }
 
 function rates(inst: HhInstance, v: number, q10: number): void {
@@ -136,11 +139,14 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 }
 
 /*
- * SOLVE states. The CPU kernels run in passes over all instances, in planes (see PLANES), so that
- * the exponentials go through batched calls (WebAssembly SIMD, ./exp-wasm.ts, NEURON's hoc_Exp over
- * glibc's algorithm) and the exact rates' divisions through f64x2 (./hh-wasm.ts, two instances per
- * instruction): the arguments are gathered, exponentiated in one call, then used, and one wasm call
- * per gate (ExpBatch.relax) does exp and x ← x + (1 − exp(dt·a))·(−b/a − x).
+ * SOLVE states. With exact rates (the default), v is gathered into a plane and one WebAssembly SIMD
+ * loop (./hh-fused.ts, two instances per f64x2 instruction) does the six rate exponentials, the
+ * rates, the cnexp coefficients and x ← x + (1 − exp(dt·a))·(−b/a − x) for the three gates, exp
+ * as NEURON's hoc_Exp over glibc's algorithm. The rate-table path runs in passes over all
+ * instances, in planes (see PLANES): the rates interpolated in JavaScript, then one wasm call per
+ * gate (ExpBatch.relax, ./exp-wasm.ts) for exp and the update. `hhPassesAdvance` keeps the exact
+ * update in passes (./hh-wasm.ts arguments and divisions, one batched exp, relax), which the fused
+ * loop equals bit for bit (test/batch/hh-fused.test.ts).
  *
  * The arithmetic is nocmodl's for hh.mod, operation for operation (the same values, bit for bit, as
  * the kernel generated from the kinetics description, src/channels/ir; test/batch/catalogue.test.ts):
@@ -223,11 +229,24 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
 }
 
 /**
- * Exact rates and cnexp for all instances: v gathered into a plane, the six exponent arguments two
- * instances at a time (./hh-wasm.ts), one batched exp, the rates and cnexp coefficients two at a
- * time (the arithmetic of `hhRatesPair` below, lane by lane), then the gates' update.
+ * Exact rates and cnexp for all instances: v gathered into a plane, then one WebAssembly SIMD
+ * loop (./hh-fused.ts) computes the rates, the cnexp coefficients and the gates' update two
+ * instances at a time, with the arithmetic of `hhRatesPair` below and ExpBatch.relax, lane by lane.
  */
 function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number): void {
+  const { nodes, count, stride } = inst;
+  const buf = inst.expb.buf;
+  const V = scratch(count) + V_PLANE * stride;
+  for (let j = 0; j < count; j++) buf[V + j] = v[nodes[j]];
+  inst.fused.advance(q10, dt);
+}
+
+/**
+ * The same update in passes over scratch planes: the six exponent arguments two instances at a
+ * time (./hh-wasm.ts), one batched exp, the rates and cnexp coefficients two at a time, then the
+ * gates' update. Bitwise `exactAdvance` (test/batch/hh-fused.test.ts); kept as its reference.
+ */
+export function hhPassesAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number): void {
   const { nodes, count, stride } = inst;
   const buf = inst.expb.buf;
   const sc = scratch(count);
@@ -373,6 +392,7 @@ export const hh: Mechanism<HhInstance> = {
       expb,
       stride,
       kernels: hhKernels(expb),
+      fused: hhFused(expb, count, { v: scratch(count) + V_PLANE * stride, m: 0, h: count, n: 2 * count }),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
   },
