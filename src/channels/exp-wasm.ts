@@ -9,7 +9,9 @@
  * as scratch (`buf`). Arguments outside 2^-54 ≤ |x| < 512 (and NaN) go to a JavaScript callback,
  * exp.ts's own fallback.
  */
-import { exp, expTableEntry } from './exp.ts';
+import { EXP_CONSTANTS, exp } from './exp.ts';
+import { f64, section, simd, sleb, str, uleb } from './ir/wasm/asm.ts';
+import { EXP_TABLE_BYTES as TABLE_BYTES, writeExpTable } from './ir/wasm/exp.ts';
 
 export interface ExpBatch {
   /** Scratch of `capacity` doubles living in the module's memory. */
@@ -25,44 +27,6 @@ export interface ExpBatch {
   readonly memory?: WebAssembly.Memory;
 }
 
-const TABLE_BYTES = 128 * 16;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function f64(x: number): number[] {
-  return [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
 // Opcodes.
 const GET = 0x20, SET = 0x21, TEE = 0x22;
 const I32 = 0x41, I64 = 0x42;
@@ -73,19 +37,9 @@ const F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2;
 const I64_REINT = 0xbd, F64_REINT = 0xbf;
 
 // The constants of ./exp.ts.
-const N = 128;
-const INV_LN2_N = 1.4426950408889634 * N;
-const NEG_LN2_HI_N = -0.005415212348111709;
-const NEG_LN2_LO_N = -1.2864023111638346e-14;
-const SHIFT = 6755399441055744.0;
-const C2 = 0.49999999999996786;
-const C3 = 0.16666666666665886;
-const C4 = 0.0416666808410674;
-const C5 = 0.008333335853059549;
+const { N, INV_LN2_N, NEG_LN2_HI_N, NEG_LN2_LO_N, SHIFT, C2, C3, C4, C5 } = EXP_CONSTANTS;
 
 const V128 = 0x7b;
-/** A SIMD instruction: prefix 0xfd and the opcode as unsigned LEB128. */
-const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
 const V128_LOAD = 0x00, V128_STORE = 0x0b, I64X2_SPLAT = 0x12, F64X2_SPLAT = 0x14;
 const I64X2_EXTRACT = 0x1d, I64X2_REPLACE = 0x1e, F64X2_REPLACE = 0x22;
 const F64X2_LT = 0x49, F64X2_GE = 0x4c, V128_AND = 0x4e;
@@ -306,13 +260,7 @@ export function createExpBatchWithFallback(capacity: number, fallback: (x: numbe
   const slow = fallback;
   const bytes = TABLE_BYTES + 8 * Math.max(1, capacity);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  const table = new DataView(memory.buffer, 0, TABLE_BYTES);
-  for (let i = 0; i < N; i++) {
-    const [scale, tail] = expTableEntry(i);
-    table.setFloat64(16 * i, tail, true);
-    const sbits = new DataView(Float64Array.of(scale).buffer).getBigUint64(0, true) - (BigInt(i) << 45n);
-    table.setBigUint64(16 * i + 8, sbits, true);
-  }
+  writeExpTable(memory);
   const instance = new WebAssembly.Instance(MODULE, { env: { slow, mem: memory } });
   const kernel = instance.exports.exp as (off: number, n: number) => void;
   const run = (off: number, n: number): void => {

@@ -21,6 +21,9 @@ const C3 = 0.16666666666665886; // 0x1.555555555543cp-3
 const C4 = 0.0416666808410674; // 0x1.55555cf172b91p-5
 const C5 = 0.008333335853059549; // 0x1.1111167a4d017p-7
 const TINY = 5.551115123125783e-17; // 0x1p-54
+
+/** The algorithm's constants, for the WebAssembly versions (./exp-wasm.ts, ./ir/wasm/exp.ts). */
+export const EXP_CONSTANTS = { N, INV_LN2_N, NEG_LN2_HI_N, NEG_LN2_LO_N, SHIFT, C2, C3, C4, C5 } as const;
 const POW2_BIAS = 1100;
 
 function isqrt(n: bigint): bigint {

@@ -29,11 +29,11 @@ export function sleb(n: number): number[] {
   }
 }
 
-function str(s: string): number[] {
+export function str(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-function section(id: number, body: number[]): number[] {
+export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 

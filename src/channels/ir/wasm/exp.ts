@@ -5,21 +5,13 @@
  * lane to an imported function, NEURON's hoc_Exp (0 below −700, exp(700) above 700), as the
  * JavaScript kernels do; in range hoc_Exp is that same glibc exp.
  */
-import { expTableEntry } from '../../exp.ts';
+import { EXP_CONSTANTS, expTableEntry } from '../../exp.ts';
 import { F64, Fn, I32, OP, SIMD, V128, f64, get, memarg, set, simd, tee } from './asm.ts';
 
 /** Bytes of the table at byte 0 of the memory. */
 export const EXP_TABLE_BYTES = 128 * 16;
 
-const N = 128;
-const INV_LN2_N = 1.4426950408889634 * N;
-const NEG_LN2_HI_N = -0.005415212348111709;
-const NEG_LN2_LO_N = -1.2864023111638346e-14;
-const SHIFT = 6755399441055744.0;
-const C2 = 0.49999999999996786;
-const C3 = 0.16666666666665886;
-const C4 = 0.0416666808410674;
-const C5 = 0.008333335853059549;
+const { N, INV_LN2_N, NEG_LN2_HI_N, NEG_LN2_LO_N, SHIFT, C2, C3, C4, C5 } = EXP_CONSTANTS;
 
 /** Write the table (tail, scale bits − (i << 45)) at byte 0 of `memory`. */
 export function writeExpTable(memory: WebAssembly.Memory): void {
