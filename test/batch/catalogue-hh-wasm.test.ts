@@ -10,24 +10,15 @@ import { createExpBatchWithFallback } from '../../src/channels/exp-wasm.ts';
 import { hhRatesPair } from '../../src/channels/hh.ts';
 import { hhKernels } from '../../src/channels/hh-wasm.ts';
 import { hocExp } from '../../src/channels/user/runtime.ts';
+import { uniformGenerator } from '../../src/channels/random.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = [-40, -55, -40 + 9e-6, -40 - 9e-6, -40 + 1.1e-5, -55 + 9.99e-6, -35, -65, -200, 150, 0, -0, NaN];
 
 describe('hh-wasm: the SIMD rates equal the JavaScript arithmetic bit for bit', () => {
   for (const n of [2, 64, 1000]) {
     it(`${n} instances (${SPECIAL.length} special potentials among them)`, () => {
-      const rand = mulberry32(n);
+      const rand = uniformGenerator(n);
       const v = Float64Array.from({ length: n }, (_, j) => (j < SPECIAL.length && j < n ? SPECIAL[j] : -150 + 250 * rand()));
       const stride = n;
       const expb = createExpBatchWithFallback(13 * stride, hocExp);

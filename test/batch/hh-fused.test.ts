@@ -9,17 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { hh, hhPassesAdvance, type HhInstance } from '../../src/channels/hh.ts';
 import type { IonState, MechanismContext } from '../../src/channels/mechanism.ts';
+import { uniformGenerator } from '../../src/channels/random.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = [-40, -55, -40 + 9e-6, -40 - 9e-6, -55 + 9.99e-6, -35, -65, -200, 150, 0, -0, 1e4, -1e4, NaN];
 
@@ -56,7 +47,7 @@ describe('hh-fused: the one-loop exact-rate update equals the update in passes b
   for (const count of [1, 2, 7, 64, 1001]) {
     for (const [dt, celsius] of [[0.025, 6.3], [0.01, 18.5], [0.1, 37]] as const) {
       it(`${count} instances, dt ${dt} ms, ${celsius} °C, 40 steps`, () => {
-        const rand = mulberry32(count * 1000 + celsius);
+        const rand = uniformGenerator(count * 1000 + celsius);
         const fused = block(count, 0);
         const passes = block(count, 0);
         const v = new Float64Array(count);

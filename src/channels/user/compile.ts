@@ -361,8 +361,8 @@ function unitSpelling(dim: D.Dim): string {
   return s === 'dimensionless' ? '1' : s;
 }
 
-/** The assigned quantities (in declaration order) that `roots` need, transitively. */
-function closure(all: readonly CompiledAssigned[], roots: readonly Compiled[]): CompiledAssigned[] {
+/** The named quantities of `all` (in their order) that the names `roots` read need, transitively. */
+export function readClosure<T extends { readonly name: string; readonly reads: readonly string[] }>(all: readonly T[], roots: readonly string[]): T[] {
   const need = new Set<string>();
   const byName = new Map(all.map((a) => [a.name, a]));
   const visit = (names: readonly string[]) => {
@@ -372,8 +372,13 @@ function closure(all: readonly CompiledAssigned[], roots: readonly Compiled[]): 
       visit(byName.get(n)!.reads);
     }
   };
-  for (const r of roots) visit(r.reads);
+  visit(roots);
   return all.filter((a) => need.has(a.name));
+}
+
+/** The assigned quantities (in declaration order) that `roots` need, transitively. */
+function closure(all: readonly CompiledAssigned[], roots: readonly Compiled[]): CompiledAssigned[] {
+  return readClosure(all, roots.flatMap((r) => r.reads));
 }
 
 const Q = JSON.stringify;

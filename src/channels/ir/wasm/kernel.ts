@@ -13,7 +13,7 @@
  * (test/batch/wasm-kernel.test.ts). Density mechanisms without events only; a mechanism with its
  * rate table on keeps its JavaScript kernel (the caller decides).
  */
-import type { LoweredMechanism } from '../../user/compile.ts';
+import { readClosure, type LoweredMechanism } from '../../user/compile.ts';
 import { emit, type IR } from '../../user/expr.ts';
 import { HELPERS } from '../../user/runtime.ts';
 import { F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst, tee, type Import } from './asm.ts';
@@ -79,19 +79,7 @@ interface Closure {
   readonly reads: readonly string[];
 }
 
-function closure(all: readonly Closure[], roots: readonly string[]): Closure[] {
-  const need = new Set<string>();
-  const byName = new Map(all.map((a) => [a.name, a]));
-  const visit = (names: readonly string[]) => {
-    for (const n of names) {
-      if (need.has(n)) continue;
-      need.add(n);
-      visit(byName.get(n)!.reads);
-    }
-  };
-  visit(roots);
-  return all.filter((a) => need.has(a.name));
-}
+const closure = (all: readonly Closure[], roots: readonly string[]): Closure[] => readClosure(all, roots);
 
 function assignedReads(low: LoweredMechanism, ir: IR, out: string[] = []): string[] {
   switch (ir.k) {
