@@ -236,8 +236,6 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
-/** Byte-level helpers for other modules built here (./hh-wasm.ts): LEB128, f64 literals, names, sections, SIMD ops. */
-export const wasmBytes = { uleb, sleb, f64, str, section, simd } as const;
 
 /** Compiled once per process; immutable. */
 const MODULE = new WebAssembly.Module(moduleBytes());

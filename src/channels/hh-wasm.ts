@@ -9,9 +9,9 @@
  * of instances it reads v and the six rate exponentials and writes, per gate, the cnexp target
  * −(x∞/τ)/a and exponent dt·a, with τ = 1/(q10·(α + β)), x∞ = α/(α + β), a = (−1)/τ.
  */
-import { wasmBytes, type ExpBatch } from './exp-wasm.ts';
+import type { ExpBatch } from './exp-wasm.ts';
+import { f64, section, simd, str, uleb } from './ir/wasm/asm.ts';
 
-const { uleb, f64, str, section, simd } = wasmBytes;
 
 const GET = 0x20, SET = 0x21;
 const I32_ADD = 0x6a, I32_SHL = 0x74, I32_GE_U = 0x4f, I32 = 0x41;

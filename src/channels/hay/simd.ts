@@ -11,11 +11,10 @@
  * Scratch (after the gated planes, in planes of `stride` = count rounded up to even doubles): v, the
  * rate exponentials, the targets and the exponents.
  */
-import { wasmBytes } from '../exp-wasm.ts';
+import { f64, section, simd, str, uleb } from '../ir/wasm/asm.ts';
 import type { MechanismContext } from '../mechanism.ts';
 import type { GatedInstance, GatedSpec } from './gated.ts';
 
-const { uleb, f64, str, section, simd } = wasmBytes;
 
 const GET = 0x20, SET = 0x21;
 const I32 = 0x41, I32_ADD = 0x6a, I32_SHL = 0x74, I32_GE_U = 0x4f;
