@@ -23,7 +23,7 @@ export interface ExpBatch {
    * (ranges must not overlap).
    */
   relax(s: number, a: number, inf: number, n: number): void;
-  /** The WebAssembly memory holding `buf` (other modules may import it, e.g. ./hh-wasm.ts). */
+  /** The WebAssembly memory holding `buf` (other modules may import it, e.g. ./hh-fused.ts). */
   readonly memory?: WebAssembly.Memory;
 }
 

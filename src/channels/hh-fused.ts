@@ -1,11 +1,11 @@
 /**
  * hh's exact-rate state update (rates and cnexp) in ONE WebAssembly SIMD loop over the instances,
- * two instances per f64x2 lane pair, instead of passes over scratch planes (./hh-wasm.ts arguments,
- * a batched exp, the rates, then one relax per gate): per pair it reads v, computes the six rate
+ * two instances per f64x2 lane pair (it replaced passes over scratch planes: arguments, a batched
+ * exp, the rates, then one relax per gate): per pair it reads v, computes the six rate
  * exponentials, α, β, τ = 1/(q10·(α + β)), x∞ = α/(α + β), a = (−1)/τ, the cnexp target −(x∞/τ)/a
  * and exponent dt·a, and updates x ← x + (1 − exp(dt·a))·(target − x) for m, h and n.
  *
- * Every lane does the operations of the passes in the same order (those of `hhRatesPair` in
+ * Every lane does the same operations in the same order as the JavaScript (those of `hhRatesPair` in
  * ./hh.ts and of ExpBatch.relax; vtrap's two branches computed and one selected), with exp as glibc
  * / NEURON's hoc_Exp (src/channels/ir/wasm/exp.ts: the fast path inline; a pair with an argument
  * outside |x| < 512, or NaN, is recomputed by a second function whose exps go lane by lane to the
@@ -101,7 +101,7 @@ function update(b: Body): [number[], number[]] {
   };
   const k = (c: number): number[] => b.k(c);
   const v = def(b.load(P_V));
-  // exponent arguments as hh-wasm.ts `args`: −(v + c)/d
+  // exponent arguments −(v + c)/d
   const arg = (c: number, d: number): number[] => div(neg(add(v, k(c))), k(d));
   // vtrap(x, 10)·c: |q| < 1e-6 ? 10·(1 − q/2) : x/(exp(q) − 1), q = x/10 (exp(q) = exp(−(v + shift)/10))
   const vtrap10 = (c: number, x: number[], q: number[], e: number[]): number[] =>

@@ -1,6 +1,5 @@
 import { exp } from './exp.ts';
 import { createExpBatchWithFallback, type ExpBatch } from './exp-wasm.ts';
-import { hhKernels, type HhKernels } from './hh-wasm.ts';
 import { hhFused, type HhFused } from './hh-fused.ts';
 import { hocExp } from './user/runtime.ts';
 import { vtrap } from './kinetics.ts';
@@ -114,8 +113,6 @@ export interface HhInstance extends MechanismInstance {
   readonly expb: ExpBatch;
   /** Plane stride of the state update's scratch: count rounded up to even. */
   readonly stride: number;
-  /** ./hh-wasm.ts on expb's memory. */
-  readonly kernels: HhKernels;
   /** ./hh-fused.ts on expb's memory: the exact-rate update in one loop. */
   readonly fused: HhFused;
 }
@@ -144,9 +141,9 @@ function ensureTable(inst: HhInstance, celsius: number): void {
  * rates, the cnexp coefficients and x ← x + (1 − exp(dt·a))·(−b/a − x) for the three gates, exp
  * as NEURON's hoc_Exp over glibc's algorithm. The rate-table path runs in passes over all
  * instances, in planes (see PLANES): the rates interpolated in JavaScript, then one wasm call per
- * gate (ExpBatch.relax, ./exp-wasm.ts) for exp and the update. `hhPassesAdvance` keeps the exact
- * update in passes (./hh-wasm.ts arguments and divisions, one batched exp, relax), which the fused
- * loop equals bit for bit (test/batch/hh-fused.test.ts).
+ * gate (ExpBatch.relax, ./exp-wasm.ts) for exp and the update. The fused loop equals
+ * `hhRatesPair` below with hoc_Exp and the cnexp update in JavaScript bit for bit
+ * (test/batch/hh-fused.test.ts).
  *
  * The arithmetic is nocmodl's for hh.mod, operation for operation (the same values, bit for bit, as
  * the kernel generated from the kinetics description, src/channels/ir; test/batch/catalogue.test.ts):
@@ -157,15 +154,14 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 
 /**
  * The instance's ExpBatch memory, in doubles: m, h, n (planes of `count`) at 0, count, 2·count;
- * then, from 3·count, planes of `stride` doubles (count rounded up to even, for the pairs
- * of ./hh-wasm.ts): v, the six rate exponentials, the cnexp exponents dt·a (one per gate) and the
- * cnexp targets (one per gate).
+ * then, from 3·count, planes of `stride` doubles (count rounded up to even): v (the fused
+ * loop's input), the cnexp exponents dt·a (one per gate) and the cnexp targets
+ * (one per gate) of the rate-table path.
  */
 const V_PLANE = 0;
-const EXPS = 1;
-const ARGS = 7;
-const INFS = 10;
-const PLANES = 13;
+const ARGS = 1;
+const INFS = 4;
+const PLANES = 7;
 
 /** Where the scratch starts. */
 const scratch = (count: number): number => 3 * count;
@@ -242,27 +238,7 @@ function exactAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number
 }
 
 /**
- * The same update in passes over scratch planes: the six exponent arguments two instances at a
- * time (./hh-wasm.ts), one batched exp, the rates and cnexp coefficients two at a time, then the
- * gates' update. Bitwise `exactAdvance` (test/batch/hh-fused.test.ts); kept as its reference.
- */
-export function hhPassesAdvance(inst: HhInstance, v: Float64Array, q10: number, dt: number): void {
-  const { nodes, count, stride } = inst;
-  const buf = inst.expb.buf;
-  const sc = scratch(count);
-  const V = sc + V_PLANE * stride;
-  const E = sc + EXPS * stride;
-  for (let j = 0; j < count; j++) buf[V + j] = v[nodes[j]];
-  // the padding lane of an odd count: a copy of the last instance (its results are not used)
-  if (stride !== count) buf[V + count] = buf[V + count - 1];
-  inst.kernels.args(V, E, stride, stride);
-  inst.expb.run(E, 6 * stride);
-  inst.kernels.rates(V, E, sc + INFS * stride, sc + ARGS * stride, stride, stride, q10, dt);
-  relaxGates(inst);
-}
-
-/**
- * The arithmetic ./hh-wasm.ts does per instance, in JavaScript (for the tests): from v and the six
+ * The arithmetic of the exact-rate update per instance, in JavaScript (the tests' reference): from v and the six
  * exponentials exp(−(v+40)/10), exp(−(v+65)/18), exp(−(v+65)/20), exp(−(v+35)/10), exp(−(v+55)/10),
  * exp(−(v+65)/80), the cnexp [target, exponent] of m, h and n into out[0..5].
  */
@@ -391,7 +367,6 @@ export const hh: Mechanism<HhInstance> = {
       r: new Float64Array(6),
       expb,
       stride,
-      kernels: hhKernels(expb),
       fused: hhFused(expb, count, { v: scratch(count) + V_PLANE * stride, m: 0, h: count, n: 2 * count }),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
