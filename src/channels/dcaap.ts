@@ -1,5 +1,5 @@
 import { exp } from './exp.ts';
-import type { InstanceInit, Mechanism, MechanismContext, MechanismInstance } from './mechanism.ts';
+import { instanceStorage, type InstanceInit, type Mechanism, type MechanismContext, type MechanismInstance } from './mechanism.ts';
 
 /**
  * dCaAP, the dendritic Ca action potential of Gidon et al. 2020 (Science 367:83; ModelDB 254217,
@@ -79,7 +79,8 @@ export const dcaap: Mechanism<DcaapInstance> = {
   instantiate(init: InstanceInit): DcaapInstance {
     const count = init.nodes.length;
     const p = init.params;
-    const arr = () => new Float64Array(count);
+    const st = instanceStorage(init);
+    const arr = () => st.f64(count);
     const A = arr();
     const B = arr();
     const K = arr();

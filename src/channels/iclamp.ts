@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from './mechanism.ts';
 
 /**
  * Current clamp, NEURON 8.2 `stim.mod` (point process, ELECTRODE_CURRENT):
@@ -36,8 +36,9 @@ export const iclamp: Mechanism<IClampInstance> = {
   instantiate(init: InstanceInit): IClampInstance {
     const count = init.nodes.length;
     const { del, dur, amp } = init.params;
-    const i = new Float64Array(count);
-    const scale = new Float64Array(count);
+    const st = instanceStorage(init);
+    const i = st.f64(count);
+    const scale = st.f64(count);
     for (let k = 0; k < count; k++) scale[k] = 1e2 / init.area_um2[init.nodes[k]];
     return { count, nodes: init.nodes, del, dur, amp, i, scale, vars: { del, dur, amp, i } };
   },

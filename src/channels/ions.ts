@@ -1,4 +1,4 @@
-import type { IonState, MechanismDescription } from './mechanism.ts';
+import { heapStorage, type IonState, type MechanismDescription, type StateStorage } from './mechanism.ts';
 
 /**
  * Ions as NEURON 8.2 keeps them (src/nrnoc/eion.cpp): per node a reversal potential e, the total
@@ -97,6 +97,12 @@ export interface IonInit {
   readonly style?: ArrayLike<number>;
 }
 
+function copyIn(storage: StateStorage, x: Float64Array): Float64Array {
+  const out = storage.f64(x.length);
+  out.set(x);
+  return out;
+}
+
 function nodesWith(style: ArrayLike<number> | undefined, min: number): Int32Array | undefined {
   if (style === undefined) return undefined;
   const out: number[] = [];
@@ -104,14 +110,17 @@ function nodesWith(style: ArrayLike<number> | undefined, min: number): Int32Arra
   return out.length > 0 ? Int32Array.from(out) : undefined;
 }
 
-/** Per-node arrays for one ion over `nNodes` nodes: the defaults, or the values in `init`. */
-export function createIonState(name: string, nNodes: number, init: IonInit = {}): IonState {
+/**
+ * Per-node arrays for one ion over `nNodes` nodes: the defaults, or the values in `init`; the
+ * arrays come from `storage` (the engine's; default: plain arrays).
+ */
+export function createIonState(name: string, nNodes: number, init: IonInit = {}, storage: StateStorage = heapStorage()): IonState {
   const def = ION_DEFAULTS[name];
   if (!def) {
     throw new Error(`unknown ion "${name}" (known: ${Object.keys(ION_DEFAULTS).join(', ')})`);
   }
   const fill = (given: ArrayLike<number> | undefined, value: number): Float64Array => {
-    const a = new Float64Array(nNodes).fill(value);
+    const a = storage.f64(nNodes).fill(value);
     if (given !== undefined) a.set(given);
     return a;
   };
@@ -121,10 +130,10 @@ export function createIonState(name: string, nNodes: number, init: IonInit = {})
     name,
     charge: def.charge,
     e: fill(init.e, def.e_mV),
-    i: new Float64Array(nNodes),
-    didv: new Float64Array(nNodes),
-    ci: ci0.slice(),
-    co: co0.slice(),
+    i: storage.f64(nNodes),
+    didv: storage.f64(nNodes),
+    ci: copyIn(storage, ci0),
+    co: copyIn(storage, co0),
     ci0,
     co0,
     nernstInit: nodesWith(init.style, E_NERNST_INIT),

@@ -20,7 +20,7 @@
 import { hocExp as hocExpShared } from './hay/common.ts';
 import { outputsRead } from './hay/common.ts';
 import { ohmicCurrent } from './hay/gated.ts';
-import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from './mechanism.ts';
+import { instanceStorage, type InstanceInit, type IonState, type Mechanism, type MechanismContext, type MechanismInstance } from './mechanism.ts';
 
 const hocExp = hocExpShared;
 
@@ -101,7 +101,8 @@ function makeKa(name: 'kap' | 'kad', k: KaKinetics, order: number, summary: stri
 
     instantiate(init: InstanceInit): KaInstance {
       const count = init.nodes.length;
-      const arr = () => new Float64Array(count);
+      const st = instanceStorage(init);
+      const arr = () => st.f64(count);
       const out = outputsRead(init, ['gka', 'ik'], 'k');
       const gkabar = init.params.gkabar;
       const n = arr(), l = arr(), gka = arr(), ik = arr();

@@ -13,6 +13,8 @@
  *
  * There is one instance block per use of a mechanism: `count` instances, instance k sits on node
  * `nodes[k]`, and every per-instance quantity is a Float64Array of length `count` (`vars`).
+ * The engine owns the storage: `instantiate` takes every per-instance array it keeps from
+ * `init.storage` (a single run's slabs, a batch's WebAssembly memory; src/solvers/storage.ts).
  * Kernels allocate nothing and never close over per-step data.
  *
  * Extension points for later mechanisms (not used by pas/hh/IClamp): ions already carry
@@ -126,6 +128,43 @@ export interface MechanismInstance {
   readonly vars: Readonly<Record<string, Float64Array>>;
 }
 
+/**
+ * Where an instance block's arrays live. The engine creates one per simulation state and hands it
+ * to every `instantiate`; arrays come zeroed and aligned, stay valid as long as the state, and are
+ * never freed one by one (src/solvers/storage.ts has the engine's implementations).
+ */
+export interface StateStorage {
+  /** A zeroed array of `length` doubles. */
+  f64(length: number): Float64Array;
+  /** A zeroed array of `length` 32-bit integers. */
+  i32(length: number): Int32Array;
+  /** Bytes handed out so far: the byteLength of every array returned, summed. */
+  readonly bytes: number;
+}
+
+/** A storage of plain typed arrays (each its own buffer), for mechanisms instantiated outside an engine. */
+export function heapStorage(): StateStorage {
+  let bytes = 0;
+  return {
+    f64(length: number): Float64Array {
+      bytes += 8 * length;
+      return new Float64Array(length);
+    },
+    i32(length: number): Int32Array {
+      bytes += 4 * length;
+      return new Int32Array(length);
+    },
+    get bytes(): number {
+      return bytes;
+    },
+  };
+}
+
+/** The storage an instance block allocates from: the engine's, or plain arrays when none is given. */
+export function instanceStorage(init: InstanceInit): StateStorage {
+  return init.storage ?? heapStorage();
+}
+
 export interface InstanceInit {
   /** Node of each instance. */
   readonly nodes: Int32Array;
@@ -137,6 +176,13 @@ export interface InstanceInit {
   readonly area_um2: Float64Array;
   /** The ion states named in the description's `ions`. */
   readonly ions: Readonly<Record<string, IonState>>;
+  /**
+   * The engine's storage: every per-instance array the instance keeps (states, assigned variables,
+   * per-instance constants such as 100/area) comes from it, through `instanceStorage(init)`.
+   * Optional only so that a test may instantiate a mechanism by hand (plain arrays then); the
+   * engines (src/solvers/cpu.ts, src/solvers/batch/state.ts) always give one.
+   */
+  readonly storage?: StateStorage;
   /**
    * Optional (absent: everything is read). Outputs that nothing reads during this run, which the
    * kernels may leave uncomputed: assigned variables of this instance block by name (no probe

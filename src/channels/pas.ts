@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from './mechanism.ts';
 
 /**
  * Passive leak, NEURON 8.2 `passive.mod`: i = g·(v − e), with nocmodl's arithmetic: dI/dv by the
@@ -36,7 +36,7 @@ export const pas: Mechanism<PasInstance> = {
     const count = init.nodes.length;
     const g = init.params.g;
     const e = init.params.e;
-    const i = new Float64Array(count);
+    const i = instanceStorage(init).f64(count);
     const storeI = !(init.unread?.vars.has('i') ?? false);
     return { count, nodes: init.nodes, g, e, i, storeI, vars: { g, e, i } };
   },

@@ -15,6 +15,11 @@
  * Every current evaluation starts with the mechanisms' BEFORE BREAKPOINT blocks.
  * The state arrays are indexed by node; several cells side by side are simply a forest (several
  * roots) in one layout, so the same loops serve a batch.
+ *
+ * The backend owns the state's storage: one SlabStorage (./storage.ts) per state holds the per-node
+ * arrays (v, rhs, d, the ions' arrays, the solver's coefficients) and every mechanism's
+ * per-instance arrays (parameters copied in by the engine, the rest allocated by `instantiate`
+ * through `InstanceInit.storage`); `storage.bytes` is the state's size.
  */
 import type { IonState, Mechanism, MechanismContext, MechanismInstance } from '../channels/mechanism.ts';
 import { advanceReversal, createIonState, initializeIon } from '../channels/ions.ts';
@@ -26,6 +31,7 @@ import {
 } from './hines.ts';
 import type { CompiledModel } from './model.ts';
 import { EventRuntime } from './events.ts';
+import { SlabStorage, storedCopy, storedCopyI32 } from './storage.ts';
 
 export interface BoundMechanism {
   readonly mechanism: Mechanism;
@@ -79,18 +85,30 @@ export interface CpuState {
   readonly beforeBreakpoint: readonly BoundMechanism[];
   /** Spike sources, threshold detectors and the event queue (null: the model has no connections). */
   readonly events: EventRuntime | null;
+  /**
+   * Where the arrays above live (except the model's a, b and cm, shared with the compiled model, and
+   * tables or scratch a mechanism keeps per use): the per-node arrays and every instance's arrays.
+   */
+  readonly storage: SlabStorage;
 }
 
 export function createCpuState(model: CompiledModel): CpuState {
   const { layout } = model;
   const n = layout.nNodes;
-  const v = new Float64Array(n);
-  const rhs = new Float64Array(n);
-  const d = new Float64Array(n);
+  const storage = new SlabStorage();
+  const v = storage.f64(n);
+  const rhs = storage.f64(n);
+  const d = storage.f64(n);
+  const linear = model.mechanisms.every((m) => m.mechanism.description.constantConductance === true);
+  const ctxD = linear ? storage.f64(n) : d;
+  const dConst = storage.f64(n);
+  const ab = storage.f64(n);
+  const fac = storage.f64(linear ? n : 0);
+  const dinv = storage.f64(linear ? n : 0);
   const ionByName: Record<string, IonState> = {};
   const ions: IonState[] = [];
   for (const ci of model.ions) {
-    const ion = createIonState(ci.name, n, ci);
+    const ion = createIonState(ci.name, n, ci, storage);
     ionByName[ci.name] = ion;
     ions.push(ion);
   }
@@ -107,13 +125,14 @@ export function createCpuState(model: CompiledModel): CpuState {
     const needed: Record<string, IonState> = {};
     for (const u of cm.mechanism.description.ions) needed[u.ion] = ionByName[u.ion];
     const params: Record<string, Float64Array> = {};
-    for (const [k, arr] of Object.entries(cm.params)) params[k] = arr.slice();
+    for (const [k, arr] of Object.entries(cm.params)) params[k] = storedCopy(storage, arr);
     const instance = cm.mechanism.instantiate({
-      nodes: cm.nodes.slice(),
+      nodes: storedCopyI32(storage, cm.nodes),
       params,
       globals: { ...cm.globals },
       area_um2: layout.area_um2,
       ions: needed,
+      storage,
       unread: {
         vars: new Set(
           cm.mechanism.description.assigned
@@ -128,20 +147,19 @@ export function createCpuState(model: CompiledModel): CpuState {
   const secondOrder = model.method === 'crank_nicolson';
   const cj = secondOrder ? 2.0 / model.dt_ms : 1.0 / model.dt_ms;
   const cfac = 0.001 * cj;
-  const linear = mechanisms.every((m) => m.mechanism.description.constantConductance === true);
   const ctx: MechanismContext = {
     t: 0,
     dt: model.dt_ms,
     celsius: model.celsius,
     v,
     rhs,
-    d: linear ? new Float64Array(n) : d,
+    d: ctxD,
     area_um2: layout.area_um2,
   };
-  const dConst = new Float64Array(n);
   const cm = layout.cm_uF_per_cm2;
   for (let i = 0; i < n; i++) dConst[i] = cfac * cm[i] - model.b[i];
   for (let i = 0; i < n; i++) if (layout.parent[i] >= 0) dConst[layout.parent[i]] -= model.a[i];
+  for (let i = 0; i < n; i++) ab[i] = model.a[i] * model.b[i];
   const correctedIons = ions.filter((ion) => totalsRead.has(ion.name));
   return {
     n,
@@ -161,13 +179,14 @@ export function createCpuState(model: CompiledModel): CpuState {
     vLimit: model.vLimit_mV,
     vCheck: Math.min(model.vWarn_mV, model.vLimit_mV),
     dConst,
-    ab: model.a.map((x, i) => x * model.b[i]),
+    ab,
     linear,
-    fac: new Float64Array(linear ? n : 0),
-    dinv: new Float64Array(linear ? n : 0),
+    fac,
+    dinv,
     correctedIons,
     beforeBreakpoint: mechanisms.filter((m) => m.mechanism.beforeBreakpoint !== undefined),
     events: model.events ? new EventRuntime(model.events, mechanisms, v, model.tstop_ms, model.dt_ms) : null,
+    storage,
   };
 }
 

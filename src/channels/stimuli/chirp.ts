@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from '../mechanism.ts';
 import { INJECTED_CURRENT, pointScale } from './common.ts';
 
 /**
@@ -65,12 +65,13 @@ export const ichirp: Mechanism<IChirpInstance> = {
   },
 
   instantiate(init: InstanceInit): IChirpInstance {
+    const st = instanceStorage(init);
     const count = init.nodes.length;
     const { del, dur, amp, f0, f1, exponential, offset } = init.params;
-    const i = new Float64Array(count);
+    const i = st.f64(count);
     return {
       count, nodes: init.nodes, del, dur, amp, f0, f1, exponential, offset, i,
-      scale: pointScale(init.nodes, init.area_um2),
+      scale: pointScale(init),
       vars: { del, dur, amp, f0, f1, exponential, offset, i },
     };
   },

@@ -1,8 +1,10 @@
 /** Shared pieces of the stimulus point processes. */
+import { instanceStorage, type InstanceInit } from '../mechanism.ts';
 
-/** 100/area of each instance's node: converts nA (µS) into mA/cm² (S/cm²), NEURON's factor. */
-export function pointScale(nodes: Int32Array, area_um2: Float64Array): Float64Array {
-  const scale = new Float64Array(nodes.length);
+/** 100/area of each instance's node, in the instance's storage: converts nA (µS) into mA/cm² (S/cm²), NEURON's factor. */
+export function pointScale(init: InstanceInit): Float64Array {
+  const { nodes, area_um2 } = init;
+  const scale = instanceStorage(init).f64(nodes.length);
   for (let k = 0; k < nodes.length; k++) scale[k] = 1e2 / area_um2[nodes[k]];
   return scale;
 }

@@ -1,5 +1,5 @@
 import { exp } from '../exp.ts';
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from '../mechanism.ts';
 import { pointScale } from './common.ts';
 
 /**
@@ -54,12 +54,13 @@ export const epsp: Mechanism<EpspInstance> = {
   },
 
   instantiate(init: InstanceInit): EpspInstance {
+    const st = instanceStorage(init);
     const count = init.nodes.length;
     const { onset, tau0, tau1, imax } = init.params;
-    const i = new Float64Array(count);
+    const i = st.f64(count);
     return {
-      count, nodes: init.nodes, onset, tau0, tau1, imax, i, scale: pointScale(init.nodes, init.area_um2),
-      amp: new Float64Array(count), vars: { onset, tau0, tau1, imax, i },
+      count, nodes: init.nodes, onset, tau0, tau1, imax, i, scale: pointScale(init),
+      amp: st.f64(count), vars: { onset, tau0, tau1, imax, i },
     };
   },
 

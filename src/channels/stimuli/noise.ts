@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from '../mechanism.ts';
 import { INJECTED_CURRENT, pointScale } from './common.ts';
 import { uniformGenerator } from '../random.ts';
 
@@ -77,10 +77,11 @@ export const inoise: Mechanism<INoiseInstance> = {
   },
 
   instantiate(init: InstanceInit): INoiseInstance {
+    const st = instanceStorage(init);
     const count = init.nodes.length;
     const { del, dur, mean, std, seed, interval } = init.params;
-    const offset = new Int32Array(count);
-    const nValues = new Int32Array(count);
+    const offset = st.i32(count);
+    const nValues = st.i32(count);
     let total = 0;
     for (let k = 0; k < count; k++) {
       const n = noiseCount(dur[k], interval[k]);
@@ -92,15 +93,15 @@ export const inoise: Mechanism<INoiseInstance> = {
       nValues[k] = n;
       total += n;
     }
-    const values = new Float64Array(total);
+    const values = st.f64(total);
     for (let k = 0; k < count; k++) {
       const z = gaussianSequence(seed[k], nValues[k]);
       for (let m = 0; m < z.length; m++) values[offset[k] + m] = mean[k] + std[k] * z[m];
     }
-    const i = new Float64Array(count);
+    const i = st.f64(count);
     return {
       count, nodes: init.nodes, del, dur, mean, std, seed, interval, i,
-      scale: pointScale(init.nodes, init.area_um2), values, offset, nValues,
+      scale: pointScale(init), values, offset, nValues,
       vars: { del, dur, mean, std, seed, interval, i },
     };
   },

@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit, MechanismDescription } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit, type MechanismDescription } from '../mechanism.ts';
 import { INJECTED_CURRENT, pointScale } from './common.ts';
 
 /**
@@ -78,6 +78,7 @@ export function createPlayedCurrent(waveforms: readonly Waveform[]): Mechanism<I
     description: describe(waveforms.length),
 
     instantiate(init: InstanceInit): IPlayInstance {
+      const st = instanceStorage(init);
       const count = init.nodes.length;
       const { del, wave } = init.params;
       const times: Float64Array[] = [];
@@ -87,15 +88,15 @@ export function createPlayedCurrent(waveforms: readonly Waveform[]): Mechanism<I
         if (!Number.isInteger(wave[k]) || w === undefined) {
           throw new RangeError(`IPlay instance ${k}: no waveform ${wave[k]} (${waveforms.length} given)`);
         }
-        const T = new Float64Array(w.t_ms.length);
+        const T = st.f64(w.t_ms.length);
         for (let j = 0; j < T.length; j++) T[j] = w.t_ms[j] + del[k];
         times.push(T);
         values.push(w.i_nA);
       }
-      const i = new Float64Array(count);
+      const i = st.f64(count);
       return {
-        count, nodes: init.nodes, del, wave, i, scale: pointScale(init.nodes, init.area_um2),
-        times, values, cursor: new Int32Array(count), vars: { del, wave, i },
+        count, nodes: init.nodes, del, wave, i, scale: pointScale(init),
+        times, values, cursor: st.i32(count), vars: { del, wave, i },
       };
     },
 

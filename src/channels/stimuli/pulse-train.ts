@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from '../mechanism.ts';
 import { INJECTED_CURRENT, pointScale } from './common.ts';
 
 /**
@@ -40,11 +40,12 @@ export const ipulsetrain: Mechanism<IPulseTrainInstance> = {
   },
 
   instantiate(init: InstanceInit): IPulseTrainInstance {
+    const st = instanceStorage(init);
     const { del, number, interval, dur, amp } = init.params;
-    const i = new Float64Array(init.nodes.length);
+    const i = st.f64(init.nodes.length);
     return {
       count: init.nodes.length, nodes: init.nodes, del, number, interval, dur, amp, i,
-      scale: pointScale(init.nodes, init.area_um2), vars: { del, number, interval, dur, amp, i },
+      scale: pointScale(init), vars: { del, number, interval, dur, amp, i },
     };
   },
 

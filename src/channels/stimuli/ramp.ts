@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from '../mechanism.ts';
 import { INJECTED_CURRENT, pointScale } from './common.ts';
 
 /**
@@ -38,11 +38,12 @@ export const iramp: Mechanism<IRampInstance> = {
   },
 
   instantiate(init: InstanceInit): IRampInstance {
+    const st = instanceStorage(init);
     const { del, dur, amp0, amp1 } = init.params;
-    const i = new Float64Array(init.nodes.length);
+    const i = st.f64(init.nodes.length);
     return {
       count: init.nodes.length, nodes: init.nodes, del, dur, amp0, amp1, i,
-      scale: pointScale(init.nodes, init.area_um2), vars: { del, dur, amp0, amp1, i },
+      scale: pointScale(init), vars: { del, dur, amp0, amp1, i },
     };
   },
 

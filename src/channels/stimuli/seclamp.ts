@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from '../mechanism.ts';
 import { pointScale } from './common.ts';
 
 /**
@@ -54,14 +54,15 @@ export const seclamp: Mechanism<SEClampInstance> = {
   },
 
   instantiate(init: InstanceInit): SEClampInstance {
+    const st = instanceStorage(init);
     const count = init.nodes.length;
     const { rs, dur1, amp1, dur2, amp2, dur3, amp3 } = init.params;
-    const i = new Float64Array(count);
-    const vc = new Float64Array(count);
+    const i = st.f64(count);
+    const vc = st.f64(count);
     return {
       count, nodes: init.nodes, rs, dur1, amp1, dur2, amp2, dur3, amp3, i, vc,
-      tc2: new Float64Array(count), tc3: new Float64Array(count), on: new Float64Array(count),
-      scale: pointScale(init.nodes, init.area_um2),
+      tc2: st.f64(count), tc3: st.f64(count), on: st.f64(count),
+      scale: pointScale(init),
       vars: { rs, dur1, amp1, dur2, amp2, dur3, amp3, i, vc },
     };
   },

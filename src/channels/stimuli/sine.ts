@@ -1,4 +1,4 @@
-import type { Mechanism, MechanismContext, MechanismInstance, InstanceInit } from '../mechanism.ts';
+import { instanceStorage, type Mechanism, type MechanismContext, type MechanismInstance, type InstanceInit } from '../mechanism.ts';
 import { INJECTED_CURRENT, pointScale } from './common.ts';
 
 /**
@@ -44,13 +44,14 @@ export const isine: Mechanism<ISineInstance> = {
   },
 
   instantiate(init: InstanceInit): ISineInstance {
+    const st = instanceStorage(init);
     const count = init.nodes.length;
     const { del, dur, amp, freq, phase, offset } = init.params;
-    const i = new Float64Array(count);
+    const i = st.f64(count);
     return {
       count, nodes: init.nodes, del, dur, amp, offset, freq, phase, i,
-      scale: pointScale(init.nodes, init.area_um2),
-      omega: new Float64Array(count), phi: new Float64Array(count),
+      scale: pointScale(init),
+      omega: st.f64(count), phi: st.f64(count),
       vars: { del, dur, amp, freq, phase, offset, i },
     };
   },

@@ -35,7 +35,7 @@
  * τ1 ≥ 1e-9·τ2; Gidon τ_r ≤ 0.999·τ_d.
  */
 import { exp } from '../exp.ts';
-import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismDescription, MechanismInstance, ParamSpec, QuantitySpec } from '../mechanism.ts';
+import { instanceStorage, type InstanceInit, type IonState, type Mechanism, type MechanismContext, type MechanismDescription, type MechanismInstance, type ParamSpec, type QuantitySpec } from '../mechanism.ts';
 
 export type SynapseFamily = 'exp2syn' | 'weighted' | 'gidon';
 
@@ -155,7 +155,8 @@ export function makeDualExpSynapse(cfg: DualExpConfig): Mechanism<DualExpInstanc
     instantiate(init: InstanceInit): DualExpInstance {
       const count = init.nodes.length;
       const p = init.params;
-      const arr = () => new Float64Array(count);
+      const st = instanceStorage(init);
+      const arr = () => st.f64(count);
       const scale = arr();
       for (let k = 0; k < count; k++) scale[k] = 1e2 / init.area_um2[init.nodes[k]];
       const tauRise = p[riseName];

@@ -15,6 +15,7 @@
  * - initialize: x = x∞ at v_init (α/(α + β)), or the state's "initial" expression.
  */
 import { ION_DEFAULTS } from '../ions.ts';
+import { instanceStorage } from '../mechanism.ts';
 import type {
   InstanceInit,
   IonState,
@@ -980,13 +981,14 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     code,
     instantiate(init: InstanceInit): UserInstance {
       const count = init.nodes.length;
+      const st = instanceStorage(init);
       const vars: Record<string, Float64Array> = {};
       for (const p of spec.parameters) vars[p.name] = init.params[p.name];
-      for (const n of stateNames) vars[n] = new Float64Array(count);
-      for (const n of storedNames) vars[n] = new Float64Array(count);
+      for (const n of stateNames) vars[n] = st.f64(count);
+      for (const n of storedNames) vars[n] = st.f64(count);
       let scale: Float64Array | null = null;
       if (spec.kind === 'point') {
-        scale = new Float64Array(count);
+        scale = st.f64(count);
         for (let k = 0; k < count; k++) scale[k] = 1e2 / init.area_um2[init.nodes[k]];
       }
       const usetable = spec.rateTable ? (init.globals.usetable ?? useTableDefault) : 0;
@@ -1001,7 +1003,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
         useTable: usetable === 1,
         table: null,
         tableCelsius: NaN,
-        postVPrev: spec.postSpike ? new Float64Array(count) : null,
+        postVPrev: spec.postSpike ? st.f64(count) : null,
         area: init.area_um2,
       };
       return inst;

@@ -10,9 +10,12 @@
  * catalogue given (default: src/channels/ir `irCatalogue()`, generated from the kinetics
  * descriptions wherever one exists; the rest, e.g. IClamp and CaDynamics_E2, hand-written).
  *
- * Memory and WebAssembly: the arrays the step loop touches (v, rhs, d, the ions' arrays, the
- * solver's coefficients, and every array of a mechanism with a WebAssembly kernel) live in one
- * WebAssembly.Memory owned by the state (./wasm.ts); JavaScript sees them as Float64Array views.
+ * Memory and WebAssembly: every array that grows with the batch (v, rhs, d, the ions' arrays, the
+ * solver's coefficients, and every mechanism use's nodes, parameters and the arrays its
+ * `instantiate` allocates through `InstanceInit.storage`) lives in one WebAssembly.Memory owned by
+ * the state (./wasm.ts), carved by a RegionStorage (../storage.ts); JavaScript sees them as views.
+ * The memory is sized by laying the state out twice: first into a CountingStorage (plain arrays,
+ * thrown away; the instantiate calls run twice), then into the memory, where the arrays stay.
  * The Hines solve runs in WebAssembly SIMD over the variant axis (./wasm-hines.ts), and so do the
  * current and state updates of every density mechanism compiled from a kinetics description or a
  * mechanism file without events and with its rate table off (src/channels/ir/wasm/kernel.ts); they
@@ -21,7 +24,7 @@
  * their JavaScript kernels on the views.
  */
 import { advanceReversal, createIonState, initializeIon } from '../../channels/ions.ts';
-import type { IonState, Mechanism, MechanismContext, MechanismInstance } from '../../channels/mechanism.ts';
+import type { IonState, Mechanism, MechanismContext, MechanismInstance, StateStorage } from '../../channels/mechanism.ts';
 import { lowerMechanism, type LoweredMechanism, type UserMechanism } from '../../channels/user/compile.ts';
 import { constCount, generateKernels, unsupportedReason, UnsupportedKernelError, type GeneratedKernels } from '../../channels/ir/wasm/kernel.ts';
 import type { Fn } from '../../channels/ir/wasm/asm.ts';
@@ -32,6 +35,7 @@ import type { CompiledModel } from '../model.ts';
 import { EventRuntime } from '../events.ts';
 import type { BoundMechanism } from '../cpu.ts';
 import { batchFactorize } from './hines.ts';
+import { CountingStorage, RegionStorage } from '../storage.ts';
 
 export interface BatchBound {
   readonly mechanism: Mechanism;
@@ -97,6 +101,8 @@ export interface BatchState {
   readonly detectorNodes: readonly (Int32Array | null)[];
   /** The WebAssembly memory and solver (see the file comment). */
   readonly engine: BatchEngine;
+  /** The region of the memory that holds every array above that grows with the batch (../storage.ts). */
+  readonly storage: RegionStorage;
 }
 
 function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -155,17 +161,6 @@ function interleaveInto(out: Float64Array, per: readonly (ArrayLike<number> | un
   return out;
 }
 
-/** [node][batch] from one per-node array per variant. */
-function interleave(per: readonly (ArrayLike<number> | undefined)[], n: number, fallback: number): Float64Array {
-  const B = per.length;
-  const out = new Float64Array(n * B);
-  for (let beta = 0; beta < B; beta++) {
-    const x = per[beta];
-    for (let i = 0; i < n; i++) out[i * B + beta] = x === undefined ? fallback : x[i];
-  }
-  return out;
-}
-
 /** The lowered IR of a use whose current and advance can run as WebAssembly, or null (JavaScript kernels). */
 function wasmCandidate(m: Mechanism, globals: Readonly<Record<string, number>>): LoweredMechanism | null {
   const um = m as Partial<UserMechanism>;
@@ -176,13 +171,135 @@ function wasmCandidate(m: Mechanism, globals: Readonly<Record<string, number>>):
   return unsupportedReason(low) === null ? low : null;
 }
 
+/** Byte alignment of the batch's arrays in its memory (the SIMD kernels' vector width). */
+const ALIGN_B = 16;
+
+interface LaidUse {
+  readonly cm: CompiledModel['mechanisms'][number];
+  readonly instance: MechanismInstance;
+  /** A use with WebAssembly kernels: its nodes' byte rows and its constants (null: JavaScript kernels). */
+  readonly nodeRows: Int32Array | null;
+  readonly consts: Float64Array | null;
+}
+
+/**
+ * Every array of the batch state whose size grows with the batch, allocated from `storage` and
+ * filled: per node·variant (v, rhs, d, areas, the ions', the linear solver's), per node (the
+ * shared matrix coefficients), and per use the expanded nodes, the parameters interleaved
+ * [instance][batch] and what the mechanism's `instantiate` allocates. Called twice with the same
+ * arguments (a counting pass, then the memory), it allocates the same arrays in the same order.
+ */
+function layOut(
+  models: readonly CompiledModel[],
+  storage: StateStorage,
+  o: { readonly linear: boolean; readonly lows: readonly (LoweredMechanism | null)[]; readonly totalsRead: ReadonlySet<string>; readonly readVars: (use: number) => ReadonlySet<string> },
+) {
+  const m0 = models[0];
+  const B = models.length;
+  const layout = m0.layout;
+  const n = layout.nNodes;
+  const nb = n * B;
+  const { linear } = o;
+  const v = storage.f64(nb);
+  const rhs = storage.f64(nb);
+  const d = storage.f64(nb);
+  const ctxD = linear ? storage.f64(nb) : d;
+  const area = storage.f64(nb);
+  for (let i = 0; i < n; i++) area.fill(layout.area_um2[i], i * B, (i + 1) * B);
+  const fac = linear ? storage.f64(nb) : new Float64Array(0);
+  const dinv = linear ? storage.f64(nb) : new Float64Array(0);
+  const parent = storage.i32(n);
+  parent.set(layout.parent);
+  const a = storage.f64(n);
+  a.set(m0.a);
+  const b = storage.f64(n);
+  b.set(m0.b);
+  const ab = storage.f64(n);
+  for (let i = 0; i < n; i++) ab[i] = m0.a[i] * m0.b[i];
+  const secondOrder = m0.method === 'crank_nicolson';
+  const cfac = 0.001 * (secondOrder ? 2.0 / m0.dt_ms : 1.0 / m0.dt_ms);
+  const dConst = storage.f64(n);
+  for (let i = 0; i < n; i++) dConst[i] = cfac * layout.cm_uF_per_cm2[i] - m0.b[i];
+  for (let i = 0; i < n; i++) if (layout.parent[i] >= 0) dConst[layout.parent[i]] -= m0.a[i];
+
+  // Each ion's node lists (Nernst at finitialize / every step) from one variant's n nodes, expanded
+  // to the batch (node i → i·B + β, in that order, as the per-node·variant lists would be).
+  const ions: IonState[] = [];
+  const ionByName: Record<string, IonState> = {};
+  m0.ions.forEach((ci0, k) => {
+    const one = createIonState(ci0.name, n, ci0.style ? { style: ci0.style } : {});
+    const expand = (list: Int32Array | undefined): Int32Array | undefined => {
+      if (list === undefined) return undefined;
+      const out = new Int32Array(list.length * B);
+      for (let j = 0; j < list.length; j++) for (let beta = 0; beta < B; beta++) out[j * B + beta] = list[j] * B + beta;
+      return out;
+    };
+    const nernstInit = expand(one.nernstInit);
+    const nernstAdvance = expand(one.nernstAdvance);
+    const per = (f: 'e' | 'ci0' | 'co0') => models.map((m) => m.ions[k][f]);
+    const e = interleaveInto(storage.f64(nb), per('e'), n, NaN);
+    const i = storage.f64(nb);
+    const didv = storage.f64(nb);
+    const ci = interleaveInto(storage.f64(nb), per('ci0'), n, NaN);
+    const co = interleaveInto(storage.f64(nb), per('co0'), n, NaN);
+    // Where no mechanism writes a concentration, ci and co keep their initial values for the whole
+    // (single) run, so the copies finitialize would restore them from are not kept (16 B per node·variant).
+    const keep0 = nernstAdvance !== undefined;
+    const ion: IonState = {
+      name: one.name,
+      charge: one.charge,
+      e,
+      i,
+      didv,
+      ci,
+      co,
+      ci0: keep0 ? copyInto(storage.f64(nb), ci) : undefined,
+      co0: keep0 ? copyInto(storage.f64(nb), co) : undefined,
+      ...(nernstInit !== undefined ? { nernstInit } : {}),
+      ...(nernstAdvance !== undefined ? { nernstAdvance } : {}),
+    };
+    ions.push(ion);
+    ionByName[one.name] = ion;
+  });
+  const unreadIons = new Set(ions.map((x) => x.name).filter((x) => !o.totalsRead.has(x)));
+
+  const mechanisms = m0.mechanisms.map((cm, use): LaidUse => {
+    const count = cm.nodes.length;
+    const low = o.lows[use];
+    const nodeRows = low === null ? null : storage.i32(count);
+    const consts = low === null ? null : storage.f64(constCount(low));
+    const nodes = storage.i32(count * B);
+    for (let k = 0; k < count; k++) for (let beta = 0; beta < B; beta++) nodes[k * B + beta] = cm.nodes[k] * B + beta;
+    const params: Record<string, Float64Array> = {};
+    for (const name of Object.keys(cm.params)) {
+      params[name] = interleaveInto(storage.f64(count * B), models.map((m) => m.mechanisms[use].params[name]), count, NaN);
+    }
+    const needed: Record<string, IonState> = {};
+    for (const u of cm.mechanism.description.ions) needed[u.ion] = ionByName[u.ion];
+    const readVars = o.readVars(use);
+    const instance = cm.mechanism.instantiate({
+      nodes,
+      params,
+      globals: { ...cm.globals },
+      area_um2: area,
+      ions: needed,
+      storage,
+      unread: {
+        vars: new Set(cm.mechanism.description.assigned.map((q) => q.name).filter((name) => !readVars.has(name))),
+        ionTotals: unreadIons,
+      },
+    });
+    return { cm, instance, nodeRows, consts };
+  });
+  return { v, rhs, d, ctxD, area, fac, dinv, parent, a, b, ab, dConst, secondOrder, ions, mechanisms };
+}
+
 export function createBatchState(models: readonly CompiledModel[]): BatchState {
   checkCompatible(models);
   const m0 = models[0];
   const B = models.length;
   const layout = m0.layout;
   const n = layout.nNodes;
-  const nb = n * B;
   const linear = m0.mechanisms.every((cm) => cm.mechanism.description.constantConductance === true);
 
   // Ion totals somebody reads (the cpu backend's rule).
@@ -196,121 +313,50 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
   const readVars = (use: number): Set<string> =>
     new Set([...m0.probes, ...(m0.finalProbes ?? [])].filter((p) => p.kind === 'mechanism' && p.use === use).map((p) => (p as { variable: string }).variable));
 
-  // 1. Plan the memory.
+  // 1. Everything the state keeps per node·variant and instance·variant comes from one storage:
+  //    laid out once with a CountingStorage to size the memory (a WebAssembly memory is sized
+  //    before it is viewed and never grows), then again in the memory itself (./storage.ts).
+  const lows = m0.mechanisms.map((cm) => wasmCandidate(cm.mechanism, cm.globals));
+  const build = (storage: StateStorage) => layOut(models, storage, { linear, lows, totalsRead, readVars });
+  const counting = new CountingStorage(ALIGN_B);
+  build(counting);
   const arena = new Arena();
-  const at = {
-    v: arena.f64(nb), rhs: arena.f64(nb), d: arena.f64(nb), ctxD: linear ? arena.f64(nb) : -1, area: arena.f64(nb),
-    fac: linear ? arena.f64(nb) : 0, dinv: linear ? arena.f64(nb) : 0,
-    parent: arena.i32(n), a: arena.f64(n), b: arena.f64(n), ab: arena.f64(n), dConst: arena.f64(n),
-  };
-  // Each ion's node lists (Nernst at finitialize / every step) from one variant's n nodes, expanded
-  // to the batch (node i → i·B + β, in that order, as the per-node·variant lists would be).
-  const ionNodes = m0.ions.map((ci0) => {
-    const one = createIonState(ci0.name, n, ci0.style ? { style: ci0.style } : {});
-    const expand = (list: Int32Array | undefined): Int32Array | undefined => {
-      if (list === undefined) return undefined;
-      const out = new Int32Array(list.length * B);
-      for (let k = 0; k < list.length; k++) for (let beta = 0; beta < B; beta++) out[k * B + beta] = list[k] * B + beta;
-      return out;
-    };
-    return { name: one.name, charge: one.charge, nernstInit: expand(one.nernstInit), nernstAdvance: expand(one.nernstAdvance) };
-  });
-  // Where no mechanism writes a concentration, ci and co keep their initial values for the whole
-  // (single) run, so the copies finitialize would restore them from are not kept (16 B per node·variant).
-  const ionAt = ionNodes.map((x) => {
-    const keep0 = x.nernstAdvance !== undefined;
-    return { e: arena.f64(nb), i: arena.f64(nb), didv: arena.f64(nb), ci: arena.f64(nb), co: arena.f64(nb), ci0: keep0 ? arena.f64(nb) : -1, co0: keep0 ? arena.f64(nb) : -1 };
-  });
-  const plans = m0.mechanisms.map((cm, use) => {
-    const low = wasmCandidate(cm.mechanism, cm.globals);
-    if (low === null) return null;
-    const count = cm.nodes.length * B;
-    const vars: Record<string, number> = {};
-    for (const p of low.spec.parameters) vars[p.name] = arena.f64(count);
-    for (const s of low.spec.states) vars[s.name] = arena.f64(count);
-    for (const q of cm.mechanism.description.assigned) vars[q.name] = arena.f64(count);
-    return { low, use, vars, nodeRows: arena.i32(cm.nodes.length), consts: arena.f64(constCount(low)) };
-  });
-
-  // 2. The memory and its views.
+  const begin_B = arena.f64(Math.ceil(counting.extent_B / 8));
   const mem: BatchMemory = createBatchMemory(arena);
-  const v = mem.f64(at.v, nb);
-  const rhs = mem.f64(at.rhs, nb);
-  const d = mem.f64(at.d, nb);
-  const area = mem.f64(at.area, nb);
-  for (let i = 0; i < n; i++) area.fill(layout.area_um2[i], i * B, (i + 1) * B);
-  const ions: IonState[] = [];
-  const ionByName: Record<string, IonState> = {};
-  ionNodes.forEach((x, k) => {
-    const A = ionAt[k];
-    const per = (f: 'e' | 'ci0' | 'co0') => models.map((m) => m.ions[k][f]);
-    const e = interleaveInto(mem.f64(A.e, nb), per('e'), n, NaN);
-    const ci = interleaveInto(mem.f64(A.ci, nb), per('ci0'), n, NaN);
-    const co = interleaveInto(mem.f64(A.co, nb), per('co0'), n, NaN);
-    const ion: IonState = {
-      name: x.name,
-      charge: x.charge,
-      e,
-      i: mem.f64(A.i, nb),
-      didv: mem.f64(A.didv, nb),
-      ci,
-      co,
-      ci0: A.ci0 >= 0 ? copyInto(mem.f64(A.ci0, nb), ci) : undefined,
-      co0: A.co0 >= 0 ? copyInto(mem.f64(A.co0, nb), co) : undefined,
-      ...(x.nernstInit !== undefined ? { nernstInit: x.nernstInit } : {}),
-      ...(x.nernstAdvance !== undefined ? { nernstAdvance: x.nernstAdvance } : {}),
-    };
-    ions.push(ion);
-    ionByName[x.name] = ion;
-  });
-  const unreadIons = new Set(ions.map((x) => x.name).filter((x) => !totalsRead.has(x)));
-
-  const mechanisms = m0.mechanisms.map((cm, use) => {
-    const count = cm.nodes.length;
-    const plan = plans[use];
-    const nodes = new Int32Array(count * B);
-    for (let k = 0; k < count; k++) for (let beta = 0; beta < B; beta++) nodes[k * B + beta] = cm.nodes[k] * B + beta;
-    const params: Record<string, Float64Array> = {};
-    for (const name of Object.keys(cm.params)) {
-      const x = interleave(models.map((m) => m.mechanisms[use].params[name]), count, NaN);
-      if (plan !== null && plan.vars[name] !== undefined) {
-        params[name] = mem.f64(plan.vars[name], count * B);
-        params[name].set(x);
-      } else params[name] = x;
+  const storage = new RegionStorage(mem.memory.buffer, begin_B, begin_B + counting.extent_B, ALIGN_B);
+  const laid = build(storage);
+  if (storage.extent_B !== counting.extent_B) {
+    throw new Error(`internal: the batch state took ${storage.extent_B} bytes, its sizing pass ${counting.extent_B} (an instantiate allocates differently on a second call)`);
+  }
+  const { v, rhs, d, ctxD, area, fac, dinv, parent, a, b, ab, dConst, secondOrder, ions, mechanisms } = laid;
+  const at = (x: ArrayBufferView): number => {
+    if (!storage.holds(x)) throw new Error('internal: a batch array the WebAssembly kernels use is not in the batch memory');
+    return x.byteOffset;
+  };
+  const plans = mechanisms.map(({ cm, instance, nodeRows, consts }, use) => {
+    const low = lows[use];
+    if (low === null || nodeRows === null || consts === null) return null;
+    // The compiled kernels read the instance's own arrays, where instantiate put them.
+    const vars: Record<string, number> = {};
+    for (const name of [...low.spec.parameters.map((q) => q.name), ...low.spec.states.map((q) => q.name), ...cm.mechanism.description.assigned.map((q) => q.name)]) {
+      const x = instance.vars[name];
+      if (x === undefined) throw new Error(`internal: ${cm.mechanism.description.name} has no array ${name} for its WebAssembly kernels`);
+      vars[name] = at(x);
     }
-    const needed: Record<string, IonState> = {};
-    for (const u of cm.mechanism.description.ions) needed[u.ion] = ionByName[u.ion];
-    const instance = cm.mechanism.instantiate({
-      nodes,
-      params,
-      globals: { ...cm.globals },
-      area_um2: area,
-      ions: needed,
-      unread: {
-        vars: new Set(cm.mechanism.description.assigned.map((q) => q.name).filter((name) => !readVars(use).has(name))),
-        ionTotals: unreadIons,
-      },
-    });
-    if (plan !== null) {
-      // The compiled kernels read inst.vars[name] at every call: states and stored quantities move to the memory.
-      const vars = instance.vars as Record<string, Float64Array>;
-      for (const [name, where] of Object.entries(plan.vars)) if (vars[name] !== params[name]) vars[name] = mem.f64(where, count * B);
-      mem.i32(plan.nodeRows, count).set(cm.nodes.map((x) => x * B * 8));
-    }
-    return { cm, plan, instance };
+    nodeRows.set(cm.nodes.map((x) => x * B * 8));
+    return { low, vars, nodeRows: at(nodeRows), consts: at(consts) };
   });
 
   // 3. Kernels and the module.
   const fns: Fn[] = [];
-  const generated = mechanisms.map(({ cm, plan }, use): GeneratedKernels | null => {
+  const ionsAt: Record<string, number> = {};
+  for (const x of ions) for (const f of ['e', 'i', 'didv', 'ci', 'co'] as const) ionsAt[`${x.name}.${f}`] = at(x[f]);
+  const generated = mechanisms.map(({ cm }, use): GeneratedKernels | null => {
+    const plan = plans[use];
     if (plan === null) return null;
-    const ionsAt: Record<string, number> = {};
-    m0.ions.forEach((x, k) => {
-      for (const f of ['e', 'i', 'didv', 'ci', 'co'] as const) ionsAt[`${x.name}.${f}`] = ionAt[k][f];
-    });
     try {
       const g = generateKernels(plan.low, {
-        B, count: cm.nodes.length, nodeRows: plan.nodeRows, v: at.v, rhs: at.rhs, d: linear ? at.ctxD : at.d,
+        B, count: cm.nodes.length, nodeRows: plan.nodeRows, v: at(v), rhs: at(rhs), d: at(ctxD),
         vars: plan.vars, ions: ionsAt, consts: plan.consts, storeVars: readVars(use), storeIonTotals: totalsRead,
       }, `m${use}`);
       fns.push(...g.fns);
@@ -320,21 +366,11 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
       throw e;
     }
   });
-  fns.push(...hinesFunctions({ n, B, parent: at.parent, a: at.a, b: at.b, ab: at.ab, dConst: at.dConst, v: at.v, rhs: at.rhs, d: at.d, fac: at.fac, dinv: at.dinv }));
+  fns.push(...hinesFunctions({
+    n, B, parent: at(parent), a: at(a), b: at(b), ab: at(ab), dConst: at(dConst), v: at(v), rhs: at(rhs), d: at(d),
+    fac: linear ? at(fac) : 0, dinv: linear ? at(dinv) : 0,
+  }));
   const ex = instantiateBatchModule(mem, fns);
-
-  mem.i32(at.parent, n).set(layout.parent);
-  const a = mem.f64(at.a, n);
-  a.set(m0.a);
-  const b = mem.f64(at.b, n);
-  b.set(m0.b);
-  const ab = mem.f64(at.ab, n);
-  for (let i = 0; i < n; i++) ab[i] = m0.a[i] * m0.b[i];
-  const secondOrder = m0.method === 'crank_nicolson';
-  const cfac = 0.001 * (secondOrder ? 2.0 / m0.dt_ms : 1.0 / m0.dt_ms);
-  const dConst = mem.f64(at.dConst, n);
-  for (let i = 0; i < n; i++) dConst[i] = cfac * layout.cm_uF_per_cm2[i] - m0.b[i];
-  for (let i = 0; i < n; i++) if (layout.parent[i] >= 0) dConst[layout.parent[i]] -= m0.a[i];
 
   const bound: BatchBound[] = mechanisms.map(({ cm, instance }, use) => {
     const g = generated[use];
@@ -364,7 +400,7 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
     detectorView.push(view);
     return new EventRuntime(m.events, targets, view, m.tstop_ms, m.dt_ms);
   });
-  const ctx: MechanismContext = { t: 0, dt: m0.dt_ms, celsius: m0.celsius, v, rhs, d: linear ? mem.f64(at.ctxD, nb) : d, area_um2: area };
+  const ctx: MechanismContext = { t: 0, dt: m0.dt_ms, celsius: m0.celsius, v, rhs, d: ctxD, area_um2: area };
   const engine: BatchEngine = {
     memory: mem.memory,
     fillD: ex.fill_d as () => void,
@@ -373,8 +409,8 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
       throw new Error('internal: eliminate on a nonlinear batch');
     })) as () => void,
     backsubstitute: ex.backsubstitute as (dinv: number, factor: number, limit: number) => number,
-    dAt: at.d,
-    dinvAt: at.dinv,
+    dAt: at(d),
+    dinvAt: linear ? at(dinv) : 0,
   };
   return {
     n,
@@ -396,13 +432,14 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
     ctx,
     secondOrder,
     linear,
-    fac: linear ? mem.f64(at.fac, nb) : new Float64Array(0),
-    dinv: linear ? mem.f64(at.dinv, nb) : new Float64Array(0),
+    fac,
+    dinv,
     vLimit: m0.vLimit_mV,
     events,
     detectorView,
     detectorNodes: models.map((m) => (m.events ? m.events.detectorNode : null)),
     engine,
+    storage,
   };
 }
 
