@@ -40,7 +40,7 @@ export {
   type IClampStimulus,
 } from './solvers/index.ts';
 // Batch: B variants of one model in lock-step (docs/batch.md); kinetics descriptions of the built-ins.
-export { simulateBatch, type BatchVariant, type BatchResult } from './solvers/batch/index.ts';
+export { simulateBatch, type BatchVariant, type BatchResult, type BatchOptions } from './solvers/batch/index.ts';
 export { irCatalogue, irMechanism, loweredKinetics, describedMechanisms } from './channels/ir/index.ts';
 
 // Protocols (docs/protocol.md): JSON in, a built simulation and its traces out.

@@ -19,7 +19,8 @@ import { compileModel, type CompiledModel, type SimulationRequest } from '../mod
 import { countSteps } from '../simulate.ts';
 import { SimulationSpecError } from '../errors.ts';
 import type { SpikeRecord } from '../events.ts';
-import { batchFinitialize, batchFixedStep, batchStateBytes, createBatchState, type BatchState } from './state.ts';
+import { batchFinitialize, batchFixedStep, batchStateBytes, createBatchState, type BatchOptions, type BatchState } from './state.ts';
+import type { Arithmetic } from '../../channels/ir/wasm/fast.ts';
 
 /** What a variant may change. Absent fields are the base request's. */
 export type BatchVariant = Partial<Pick<SimulationRequest, 'mechanisms' | 'stimuli' | 'ions' | 'v_init_mV' | 'events'>>;
@@ -44,6 +45,8 @@ export interface BatchResult {
   final?: Float64Array[];
   /** Bytes of state that scale with the batch, per node and variant (v, rhs, d, ions, mechanism arrays, scratch). */
   stateBytesPerNodeVariant: number;
+  /** The generated kernels' arithmetic (BatchOptions.arithmetic). */
+  arithmetic: Arithmetic;
 }
 
 /** Compile the base with every variant applied (one CompiledModel per variant). */
@@ -168,9 +171,9 @@ export function batchPhases(models: readonly CompiledModel[], s: BatchState, tra
 }
 
 /** Run compiled variants (from `compileVariants`) in lock-step. */
-export function runBatch(models: readonly CompiledModel[]): BatchResult {
+export function runBatch(models: readonly CompiledModel[], options: BatchOptions = {}): BatchResult {
   const t0 = performance.now();
-  const s = createBatchState(models);
+  const s = createBatchState(models, options);
   const m0 = models[0];
   models.forEach((m, k) => {
     if (m.vWarn_mV !== m0.vWarn_mV) throw new SimulationSpecError(`variants[${k}].vWarn_mV`, `a batch checks v in lock-step: expected ${m0.vWarn_mV} as in variant 0, got ${m.vWarn_mV}`);
@@ -195,6 +198,7 @@ export function runBatch(models: readonly CompiledModel[]): BatchResult {
     run_ms: run.loopEnd_ms - run.loopStart_ms,
     wall_ms: run.loopEnd_ms - t0,
     stateBytesPerNodeVariant: batchStateBytes(s) / (s.n * B),
+    arithmetic: options.arithmetic ?? 'exact',
     spikes: s.events.map((ev) => (ev === null ? [] : ev.spikes())),
     warnings: run.warnings,
     ...(final !== undefined ? { final } : {}),
@@ -202,10 +206,10 @@ export function runBatch(models: readonly CompiledModel[]): BatchResult {
 }
 
 /** B variants of `base` in lock-step (see the file comment). */
-export function simulateBatch(base: SimulationRequest, variants: readonly BatchVariant[]): BatchResult {
+export function simulateBatch(base: SimulationRequest, variants: readonly BatchVariant[], options: BatchOptions = {}): BatchResult {
   const t0 = performance.now();
   const models = compileVariants(base, variants);
   const t1 = performance.now();
-  const out = runBatch(models);
+  const out = runBatch(models, options);
   return { ...out, setup_ms: out.setup_ms + (t1 - t0), wall_ms: out.wall_ms + (t1 - t0) };
 }

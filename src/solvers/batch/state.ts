@@ -28,6 +28,7 @@ import type { IonState, Mechanism, MechanismContext, MechanismInstance, StateSto
 import { lowerMechanism, type LoweredMechanism, type UserMechanism } from '../../channels/user/compile.ts';
 import { constCount, generateKernels, unsupportedReason, UnsupportedKernelError, type GeneratedKernels } from '../../channels/ir/wasm/kernel.ts';
 import type { Fn } from '../../channels/ir/wasm/asm.ts';
+import type { Arithmetic } from '../../channels/ir/wasm/fast.ts';
 import { Arena, createBatchMemory, instantiateBatchModule, type BatchMemory } from './wasm.ts';
 import { hinesFunctions } from './wasm-hines.ts';
 import { SimulationSpecError } from '../errors.ts';
@@ -294,7 +295,17 @@ function layOut(
   return { v, rhs, d, ctxD, area, fac, dinv, parent, a, b, ab, dConst, secondOrder, ions, mechanisms };
 }
 
-export function createBatchState(models: readonly CompiledModel[]): BatchState {
+/** How a batch is compiled. */
+export interface BatchOptions {
+  /**
+   * The generated WebAssembly kernels' arithmetic: `exact` (default) does nocmodl's operations one
+   * for one, so every trace equals the single run's bit for bit; `fast` takes divisions out
+   * (src/channels/ir/wasm/fast.ts), within the single runs' 1e-9 mV (docs/batch.md).
+   */
+  readonly arithmetic?: Arithmetic;
+}
+
+export function createBatchState(models: readonly CompiledModel[], options: BatchOptions = {}): BatchState {
   checkCompatible(models);
   const m0 = models[0];
   const B = models.length;
@@ -357,7 +368,7 @@ export function createBatchState(models: readonly CompiledModel[]): BatchState {
     try {
       const g = generateKernels(plan.low, {
         B, count: cm.nodes.length, nodeRows: plan.nodeRows, v: at(v), rhs: at(rhs), d: at(ctxD),
-        vars: plan.vars, ions: ionsAt, consts: plan.consts, storeVars: readVars(use), storeIonTotals: totalsRead,
+        vars: plan.vars, ions: ionsAt, consts: plan.consts, storeVars: readVars(use), storeIonTotals: totalsRead, arithmetic: options.arithmetic ?? 'exact',
       }, `m${use}`);
       fns.push(...g.fns);
       return g;

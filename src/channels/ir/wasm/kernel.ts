@@ -18,6 +18,7 @@ import { emit, type IR } from '../../user/expr.ts';
 import { HELPERS } from '../../user/runtime.ts';
 import { F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst, tee, type Import } from './asm.ts';
 import { expFast, expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from './exp.ts';
+import { reciprocal, type Arithmetic } from './fast.ts';
 
 /** Imported functions every kernel module has, in this order (indices 0…). */
 export const KERNEL_IMPORTS: readonly Import[] = [
@@ -53,6 +54,8 @@ export interface KernelLayout {
   readonly storeVars: ReadonlySet<string>;
   /** Ions whose totals (i, didv) somebody reads. */
   readonly storeIonTotals: ReadonlySet<string>;
+  /** `exact` (default): nocmodl's operations one for one; `fast`: ./fast.ts's rewrites. */
+  readonly arithmetic?: Arithmetic;
 }
 
 export class UnsupportedKernelError extends Error {}
@@ -138,6 +141,7 @@ class Emitter {
     readonly ia: number,
     readonly na: number,
     readonly checked: boolean,
+    readonly fast: boolean,
   ) {
     this.x = expScratch(fn, (x) => this.k(x));
   }
@@ -221,6 +225,8 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
     case 'bin': {
       // x / 2^k = x · 2^−k exactly (both the correctly rounded x·2^−k)
       if (ir.op === '/' && ir.b.k === 'num' && isPowerOfTwo(ir.b.v)) return [...r(ir.a), ...e.k(1 / ir.b.v), ...simd(SIMD.f64x2Mul)];
+      // fast: x / c = x · (1/c) to a unit in the last place
+      if (ir.op === '/' && e.fast && ir.b.k === 'num' && ir.b.v !== 0 && Number.isFinite(1 / ir.b.v)) return [...r(ir.a), ...e.k(1 / ir.b.v), ...simd(SIMD.f64x2Mul)];
       const op = ARITH[ir.op];
       if (op === undefined) throw new UnsupportedKernelError(`operator ${ir.op}`);
       return [...r(ir.a), ...r(ir.b), ...bin(op)];
@@ -250,11 +256,13 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
         }
         case 'vtrap': {
           // stage.ts: q = x/y; |q| < 1e-6 ? y·(1 − q/2) : x/(exp(q) − 1)
+          // q/2 = q·0.5 exactly; fast: x/y = x·(1/y) for a constant y
           const x = e.temp(), y = e.temp(), q = e.temp();
+          const yc = args[1].k === 'num' && e.fast && args[1].v !== 0 && Number.isFinite(1 / args[1].v) ? args[1].v : null;
           return [
             ...r(args[0]), ...set(x), ...r(args[1]), ...set(y),
-            ...get(x), ...get(y), ...simd(SIMD.f64x2Div), ...set(q),
-            ...get(y), ...e.k(1), ...get(q), ...e.k(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul),
+            ...(yc === null ? [...get(x), ...get(y), ...simd(SIMD.f64x2Div)] : [...get(x), ...e.k(1 / yc), ...simd(SIMD.f64x2Mul)]), ...set(q),
+            ...get(y), ...e.k(1), ...get(q), ...e.k(0.5), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul),
             ...get(x), ...get(q), ...e.exp(), ...e.k(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
             ...get(q), ...simd(SIMD.f64x2Abs), ...e.k(1e-6), ...simd(SIMD.f64x2Lt),
             ...simd(SIMD.bitselect),
@@ -265,7 +273,7 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
           const z = e.temp();
           return [
             ...r(args[0]), ...set(z),
-            ...e.k(1), ...get(z), ...e.k(2), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Sub),
+            ...e.k(1), ...get(z), ...e.k(0.5), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Sub),
             ...get(z), ...get(z), ...e.exp(), ...e.k(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
             ...get(z), ...simd(SIMD.f64x2Abs), ...e.k(1e-4), ...simd(SIMD.f64x2Lt),
             ...simd(SIMD.bitselect),
@@ -298,6 +306,11 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
   }
 }
 
+/** ÷ 0.001 (the finite difference's step), or × 1000 in fast arithmetic. */
+function perMilli(e: Emitter): number[] {
+  return e.fast ? [...e.k(1000), ...simd(SIMD.f64x2Mul)] : [...e.k(0.001), ...simd(SIMD.f64x2Div)];
+}
+
 /** A kernel body: emits its arithmetic through `e` and returns the code of its stores. */
 type Body = (e: Emitter) => number[];
 
@@ -310,7 +323,7 @@ type Body = (e: Emitter) => number[];
 function kernelFns(name: string, L: KernelLayout, body: Body, constPrologue: (e: Emitter) => number[]): Fn[] {
   const fn = new Fn(name, []);
   const ia = fn.local(I32), na = fn.local(I32);
-  const e = new Emitter(fn, ia, na, false);
+  const e = new Emitter(fn, ia, na, false, L.arithmetic === 'fast');
   const slow: Fn[] = [];
   const k = fn.local(I32);
   const end = fn.local(I32);
@@ -328,7 +341,7 @@ function kernelFns(name: string, L: KernelLayout, body: Body, constPrologue: (e:
     fn.callFn(slowName);
     fn.emit(OP.else, stores, OP.end);
     const sf = new Fn(slowName, [I32, I32]);
-    const se = new Emitter(sf, 0, 1, true);
+    const se = new Emitter(sf, 0, 1, true, L.arithmetic === 'fast');
     se.reset(mode);
     const st = body(se);
     sf.emit(st);
@@ -454,10 +467,10 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
       const ii = L.ions[`${c.ion}.i`];
       const di = L.ions[`${c.ion}.didv`];
       out.push(...e.store(e.na, ii, [...e.load(e.na, ii), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Add)]));
-      out.push(...e.store(e.na, di, [...e.load(e.na, di), ...e.value(`c1_${c.name}`), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Sub), ...e.k(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
+      out.push(...e.store(e.na, di, [...e.load(e.na, di), ...e.value(`c1_${c.name}`), ...e.value(`c0_${c.name}`), ...simd(SIMD.f64x2Sub), ...perMilli(e), ...simd(SIMD.f64x2Add)]));
     }
     out.push(...e.store(e.na, L.rhs, [...e.load(e.na, L.rhs), ...e.value('i0'), ...simd(SIMD.f64x2Sub)]));
-    out.push(...e.store(e.na, L.d, [...e.load(e.na, L.d), ...e.value('i1'), ...e.value('i0'), ...simd(SIMD.f64x2Sub), ...e.k(0.001), ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Add)]));
+    out.push(...e.store(e.na, L.d, [...e.load(e.na, L.d), ...e.value('i1'), ...e.value('i0'), ...simd(SIMD.f64x2Sub), ...perMilli(e), ...simd(SIMD.f64x2Add)]));
     return out;
   };
   const currentFns = kernelFns(`${name}_current`, L, currentBody, prologue);
@@ -466,13 +479,20 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
   let advanceFns: Fn[] = [];
   if (low.states.length > 0) {
     const need = closure(assigned, low.states.flatMap((s) => [...assignedReads(low, s.first.ir), ...assignedReads(low, s.second.ir)]));
+    const definition = (n: string): IR | undefined => {
+      const a = byName.get(n);
+      return a !== undefined && a.flags.inst ? a.ir : undefined;
+    };
     const advanceBody: Body = (e) => {
       e.define('v', e.load(e.na, L.v));
       const res = resolver(e, '', () => e.value('v'));
       for (const a of need) if (a.flags.inst) e.define(`a_${a.name}`, emitIR(e, a.ir, res));
+      // fast, x∞/τ form: a = −(1/τ) with 1/τ from τ's parts (./fast.ts), target x∞
+      const fastInfTau = (s: (typeof low.states)[number]): boolean => e.fast && s.decl.form === 'inf_tau';
       for (const s of low.states) {
         e.define(`r_${s.decl.name}_1`, emitIR(e, s.first.ir, res));
-        e.define(`r_${s.decl.name}_2`, emitIR(e, s.second.ir, res));
+        if (fastInfTau(s)) e.define(`r_${s.decl.name}_2`, emitIR(e, reciprocal(s.second.ir, definition), res));
+        else e.define(`r_${s.decl.name}_2`, emitIR(e, s.second.ir, res));
       }
       const dt = constCode(e, 'dt');
       for (const s of low.states) {
@@ -480,9 +500,10 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
         const r1 = e.value(`r_${n}_1`);
         const r2 = e.value(`r_${n}_2`);
         const infTau = s.decl.form === 'inf_tau';
-        e.define(`ca_${n}`, infTau ? [...e.k(-1), ...r2, ...simd(SIMD.f64x2Div)] : [...r1, ...r2, ...simd(SIMD.f64x2Add), ...simd(SIMD.f64x2Neg)]);
+        if (fastInfTau(s)) e.define(`ca_${n}`, [...r2, ...simd(SIMD.f64x2Neg)]);
+        else e.define(`ca_${n}`, infTau ? [...e.k(-1), ...r2, ...simd(SIMD.f64x2Div)] : [...r1, ...r2, ...simd(SIMD.f64x2Add), ...simd(SIMD.f64x2Neg)]);
         const ca = e.value(`ca_${n}`);
-        const mba = infTau ? [...r1, ...r2, ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)] : [...r1, ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)];
+        const mba = fastInfTau(s) ? r1 : infTau ? [...r1, ...r2, ...simd(SIMD.f64x2Div), ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)] : [...r1, ...simd(SIMD.f64x2Neg), ...ca, ...simd(SIMD.f64x2Div)];
         e.define(`x_${n}`, e.load(e.ia, L.vars[n]));
         const x = e.value(`x_${n}`);
         // x + (1 − exp(dt·a))·(−b/a − x)
