@@ -51,6 +51,9 @@ export interface WasmKernels {
   prepare(ctx: MechanismContext): void;
   current(): void;
   advance: (() => void) | null;
+  /** What the kernels read besides the instance's arrays: its nodes' byte rows and its constants (views of the memory). */
+  readonly nodeRows: Int32Array;
+  readonly consts: Float64Array;
 }
 
 /** The engine's WebAssembly side: the memory every array above is a view of, and the solver's functions. */
@@ -383,15 +386,15 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
   }));
   const ex = instantiateBatchModule(mem, fns);
 
-  const bound: BatchBound[] = mechanisms.map(({ cm, instance }, use) => {
+  const bound: BatchBound[] = mechanisms.map(({ cm, instance, nodeRows, consts }, use) => {
     const g = generated[use];
-    if (g === null) return { mechanism: cm.mechanism, instance, wasm: null };
+    if (g === null || nodeRows === null || consts === null) return { mechanism: cm.mechanism, instance, wasm: null };
     const globals = (instance as unknown as { globals: Readonly<Record<string, number>> }).globals;
     const F = mem.F;
     const prepare = g.prepare;
     const current = ex[g.current.name] as () => void;
     const advance = g.advance === null ? null : (ex[g.advance.name] as () => void);
-    return { mechanism: cm.mechanism, instance, wasm: { prepare: (ctx: MechanismContext) => prepare(F, globals, ctx), current, advance } };
+    return { mechanism: cm.mechanism, instance, wasm: { prepare: (ctx: MechanismContext) => prepare(F, globals, ctx), current, advance, nodeRows, consts } };
   });
 
   const detectorView: (Float64Array | null)[] = [];
@@ -426,7 +429,7 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
   return {
     n,
     B,
-    parent: layout.parent,
+    parent,
     a,
     b,
     ab,
