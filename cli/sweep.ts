@@ -19,6 +19,7 @@ export interface SweepFlags {
   json?: boolean;
   listFeatures?: boolean;
   backend?: string;
+  arithmetic?: string;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -74,6 +75,9 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
   const jobs = flags.jobs === undefined ? undefined : positiveInt('--jobs', flags.jobs);
   const backend = (flags.backend ?? 'cpu').trim().toLowerCase();
   if (backend !== 'cpu' && backend !== 'batch' && backend !== 'gpu' && backend !== 'auto') throw new UserError(`--backend: expected cpu, batch, gpu or auto, got "${flags.backend}"`);
+  const arithmetic = flags.arithmetic === undefined ? undefined : flags.arithmetic.trim().toLowerCase();
+  if (arithmetic !== undefined && arithmetic !== 'exact' && arithmetic !== 'fast') throw new UserError(`--arithmetic: expected exact or fast, got "${flags.arithmetic}"`);
+  if (arithmetic === 'fast' && backend !== 'batch') throw new UserError(`--arithmetic fast is for --backend batch (got --backend ${backend})`);
   const { loadSweep, runSweep, dendriteVersion } = await import('../src/sweep/index.ts');
   const { renderBar, formatDuration } = await import('../src/io/progress.ts');
   const spec = loadSweep(file);
@@ -102,6 +106,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       shard,
       retryFailed: flags.retryFailed,
       backend,
+      ...(arithmetic !== undefined ? { arithmetic } : {}),
       // --backend batch computes in this thread: Ctrl-C stops a batch at once (the listeners run between batches)
       compute: (f) => interruptible(f, stopped),
       version: dendriteVersion(),
@@ -199,6 +204,7 @@ export function registerSweep(program: Command, io: Io): void {
     .option('-o, --out <dir>', 'the sweep folder: created, or resumed (the same sweep file only); results.parquet and results.csv when complete')
     .option('-j, --jobs <n>', 'worker threads (default: the number of CPU cores)')
     .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), one thread; gpu: runs grouped into float32 batches on the GPU backend (docs/gpu.md; no GPU: error, nothing written; runs it cannot run are recorded failed with the reason); auto: gpu when a real GPU runs the sweep, else cpu, and says why. The ledger records which backend ran each run')
+    .option('--arithmetic <mode>', 'with --backend batch: exact (default; every run equals the cpu backend bit for bit) or fast (divisions taken out of the generated kernels: faster, traces within 1e-9 mV of the cpu backend on the tests, docs/batch.md); the ledger records it')
     .option('--shard <i/n>', 'run only share I of N (I from 0): runs r with r mod N = I; shards may share one --out folder')
     .option('--array', 'take the share from a Slurm job array (I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, N = SLURM_ARRAY_TASK_COUNT; with --shards N: I = SLURM_ARRAY_TASK_ID, so a resubmitted task keeps its shard) or a Kubernetes Indexed Job (I = JOB_COMPLETION_INDEX, N from --shards)')
     .option('--shards <n>', 'with --array: the number of shards (required for Kubernetes; with Slurm, the task id is then the shard)')

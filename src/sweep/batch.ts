@@ -4,7 +4,8 @@
  * dt, tstop, method, celsius; spike sources and connections may differ) run together through the batch backend
  * (src/solvers/batch), up to `maxBatch` at a time, in this thread. Each run's traces are those of a
  * single CPU run bit for bit (the batch uses the protocol's own kernels), so every measure is too;
- * test/batch/sweep.test.ts compares the results tables.
+ * test/batch/sweep.test.ts compares the results tables. With `arithmetic: 'fast'` the kernels
+ * trade the last bits for speed (docs/batch.md) and each record says so.
  *
  * Runs are taken in order, `maxBatch` at a time, and grouped by their structure; a group the batch
  * cannot take (instability, a structural difference the key missed) runs one by one on the
@@ -19,7 +20,9 @@
 import { buildSimulation, LayoutCache } from '../protocol/build.ts';
 import { parseProtocol, type Protocol } from '../protocol/protocol.ts';
 import type { Morphology } from '../morphology/index.ts';
-import { runBatch } from '../solvers/batch/index.ts';
+import { runBatch, type BatchOptions } from '../solvers/batch/index.ts';
+import { batchCatalogue, GeneratedMechanisms } from '../solvers/batch/catalogue.ts';
+import type { Arithmetic } from '../channels/ir/wasm/fast.ts';
 import { compileModel } from '../solvers/model.ts';
 import type { SimulationResult } from '../solvers/simulate.ts';
 import type { SimulationRequest } from '../solvers/model.ts';
@@ -39,6 +42,8 @@ export interface RunBackend {
   gpu?: string;
   /** Why this run went to this backend, when that is not the one asked for. */
   backend_reason?: string;
+  /** Batch runs: the generated kernels' arithmetic (BatchOptions.arithmetic). */
+  arithmetic?: Arithmetic;
 }
 
 export type RunDone = (run: number, outcome: RunOutcome, how?: RunBackend) => void;
@@ -121,10 +126,11 @@ export interface BatchedStats {
  * order that may differ from `runs`). `compute` runs each batch and each run alone (default: as
  * it is); an InterruptedError from it stops the sweep (the runs of that batch are not reported).
  */
-export async function runBatched(spec: SweepSpec, runs: readonly number[], done: RunDone, maxBatch = MAX_BATCH, compute: Compute = direct): Promise<BatchedStats> {
+export async function runBatched(spec: SweepSpec, runs: readonly number[], done: RunDone, maxBatch = MAX_BATCH, compute: Compute = direct, options: BatchOptions = {}): Promise<BatchedStats> {
   const stats: BatchedStats = { batches: 0, batchedRuns: 0, singleRuns: 0 };
   const layouts = new LayoutCache();
   const turns = new EventLoopTurns();
+  const generated = new GeneratedMechanisms();
   for (let start = 0; start < runs.length; start += maxBatch) {
     const groups = new Map<string, Prepared[]>();
     for (const run of runs.slice(start, start + maxBatch)) {
@@ -136,7 +142,7 @@ export async function runBatched(spec: SweepSpec, runs: readonly number[], done:
       g.push(x);
       groups.set(key, g);
     }
-    for (const group of groups.values()) await runGroup(spec, group, done, stats, compute, turns);
+    for (const group of groups.values()) await runGroup(spec, group, done, stats, compute, turns, options, generated);
   }
   return stats;
 }
@@ -158,16 +164,17 @@ export function prepareRun(spec: SweepSpec, run: number, layouts: LayoutCache, d
   }
 }
 
-async function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDone, stats: BatchedStats, compute: Compute, turns: EventLoopTurns): Promise<void> {
+async function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDone, stats: BatchedStats, compute: Compute, turns: EventLoopTurns, options: BatchOptions, generated: GeneratedMechanisms): Promise<void> {
   let result: ReturnType<typeof runBatch> | null = null;
   if (group.length > 1) {
     // a signal that came since the last turn stops the sweep here: once the watchdog runs, Node
     // would see one only after the batch
     await turns.now();
     try {
-      // Each variant compiled from its own request (its own layout and catalogue); runBatch checks
-      // that the layouts and structures are identical.
-      result = compute(() => runBatch(group.map((x) => compileModel(x.request))));
+      // Each variant compiled from its own request (its own layout, and its catalogue with the
+      // built-ins' generated kernels: the same values, solvers/batch/catalogue.ts); runBatch
+      // checks that the layouts and structures are identical.
+      result = compute(() => runBatch(group.map((x) => compileModel({ ...x.request, ...(x.request.catalogue ? { catalogue: batchCatalogue(x.request.catalogue, generated) } : {}) })), options));
     } catch (e) {
       if (e instanceof InterruptedError) throw e; // stopped by a signal: nothing of this batch is kept
       result = null; // not batchable (or unstable in some variant): run each alone below
@@ -189,6 +196,6 @@ async function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDo
     const r = result;
     const o = executeRun(x.p, spec.measures, spec.keepTraces, { morphology: x.morphology, simulate: () => asResult(r, k, x.request) });
     // its share of the batch's time, besides the measures
-    done(x.run, { ...o, wall_s: o.wall_s + r.wall_ms / r.variants / 1000 }, { backend: 'batch' });
+    done(x.run, { ...o, wall_s: o.wall_s + r.wall_ms / r.variants / 1000 }, { backend: 'batch', arithmetic: r.arithmetic });
   }
 }

@@ -12,6 +12,7 @@ import { emptyMeasures, type RunOutcome } from './execute.ts';
 import { claimSweepFolder, readManifest } from './folder.ts';
 import { LedgerWriter, readLedgers, type LedgerRecord, type Shard } from './ledger.ts';
 import { runPool } from './pool.ts';
+import type { Arithmetic } from '../channels/ir/wasm/fast.ts';
 import { runBatched, type Compute, type RunBackend, type SweepBackend } from './batch.ts';
 import type { SweepBackendChoice } from './gpu.ts';
 import { buildTable, tableCsv, tableParquet, type ResultsTable } from './results.ts';
@@ -59,6 +60,8 @@ export interface RunSweepOptions {
   compute?: Compute;
   /** Largest batch (batch: default 64; gpu: default 1024). */
   maxBatch?: number;
+  /** backend batch: the kernels' arithmetic (default exact: bit for bit the cpu backend; docs/batch.md). */
+  arithmetic?: Arithmetic;
   /** Environment for DENDRITE_GPU_MODE (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Called once, before the folder is touched, with what `gpu`/`auto` chose and why. */
@@ -167,6 +170,8 @@ export async function runSweep(spec: SweepSpec, o: RunSweepOptions): Promise<Swe
   const inputs = sweepInputs(spec, share);
   const requested = o.backend ?? 'cpu';
   if (!['cpu', 'batch', 'gpu', 'auto'].includes(requested)) throw new UserError(`backend: expected cpu, batch, gpu or auto, got "${requested}"`);
+  if (o.arithmetic !== undefined && o.arithmetic !== 'exact' && o.arithmetic !== 'fast') throw new UserError(`arithmetic: expected exact or fast, got "${String(o.arithmetic)}"`);
+  if (o.arithmetic === 'fast' && requested !== 'batch') throw new UserError(`arithmetic fast is the batch backend's (the ${requested} backend has its own): use it with backend batch`);
   // gpu/auto: decide (and refuse `gpu` without a GPU) before the folder is touched
   let choice: SweepBackendChoice | null = null;
   if (requested === 'gpu' || requested === 'auto') {
@@ -225,7 +230,7 @@ async function runClaimed(
           },
         });
       if (requested === 'batch') {
-        await runBatched(spec, todo, done, o.maxBatch, o.compute);
+        await runBatched(spec, todo, done, o.maxBatch, o.compute, { arithmetic: o.arithmetic ?? 'exact' });
       } else if (choice !== null && choice.backend === 'gpu') {
         const { runOnGpu } = await import('./gpu.ts');
         const stats = await runOnGpu(spec, todo, choice.executor!, done, { refuse: requested === 'gpu', maxBatch: o.maxBatch });

@@ -46,6 +46,8 @@ export interface LedgerRecord {
   gpu?: string;
   /** Why the run went to this backend, when it is not the one asked for. */
   backend_reason?: string;
+  /** Batch runs: the generated kernels' arithmetic (`exact`: bit for bit the cpu backend; `fast`: docs/batch.md). */
+  arithmetic?: 'exact' | 'fast';
 }
 
 /** A file the runs read, and what it is for messages ("a morphology of the sweep"). */
