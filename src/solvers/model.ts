@@ -200,7 +200,9 @@ function compileUse(
   const nodes = new Int32Array(count);
   const seen = desc.kind === 'density' ? new Uint8Array(layout.nNodes) : null;
   for (let k = 0; k < count; k++) {
-    const node = nodeIndex(`${path}.nodes[${k}]`, use.nodes[k], layout.nNodes);
+    const given = use.nodes[k];
+    // the path string only for the error (no allocation per node on the way)
+    const node = Number.isInteger(given) && given >= 0 && given < layout.nNodes ? given : nodeIndex(`${path}.nodes[${k}]`, given, layout.nNodes);
     if (seen !== null) {
       if (!layout.hasMembrane[node]) {
         throw new SimulationSpecError(
@@ -239,8 +241,13 @@ function compileUse(
         );
       }
       for (let k = 0; k < count; k++) {
+        const x = value[k];
+        if (typeof x === 'number' && Number.isFinite(x) && !(spec.min !== undefined && x < spec.min) && !(spec.max !== undefined && x > spec.max)) {
+          arr[k] = x;
+          continue;
+        }
         const p = `${path}.params.${spec.name}[${k}]`;
-        arr[k] = finite(p, value[k]);
+        arr[k] = finite(p, x);
         checkRange(p, spec, arr[k]);
       }
     }
@@ -268,10 +275,26 @@ function compileUse(
   return { mechanism, nodes, params, globals };
 }
 
+/**
+ * What compiling several requests that share objects can share (a batch's variants keep the
+ * base's layout and, unless a variant replaces them, its mechanism uses): a layout checked once and
+ * its matrix coefficients, and each mechanism use compiled once per catalogue. Models compiled with
+ * one cache share these read-only arrays, so they are for backends that copy them (the batch).
+ */
+export class CompileCache {
+  readonly layouts = new WeakMap<CableLayout, { a: Float64Array; b: Float64Array }>();
+  readonly uses = new WeakMap<MechanismUse, { catalogue: Catalogue; layout: CableLayout; compiled: CompiledMechanism }>();
+}
+
 /** Validate a request and bring it into backend-neutral form. Throws `SimulationSpecError`. */
-export function compileModel(req: SimulationRequest): CompiledModel {
+export function compileModel(req: SimulationRequest, cache?: CompileCache): CompiledModel {
   const layout = req.layout;
-  checkLayout(layout);
+  let coefficients = cache?.layouts.get(layout);
+  if (coefficients === undefined) {
+    checkLayout(layout);
+    coefficients = connectionCoefficients(layout);
+    cache?.layouts.set(layout, coefficients);
+  }
   const dt = finite('dt_ms', req.dt_ms);
   if (!(dt > 0)) throw new SimulationSpecError('dt_ms', `expected > 0, got ${dt}`);
   const tstop = finite('tstop_ms', req.tstop_ms);
@@ -289,10 +312,14 @@ export function compileModel(req: SimulationRequest): CompiledModel {
   const catalogue = req.catalogue ?? builtinCatalogue();
 
   const uses = req.mechanisms ?? [];
-  const compiled: { c: CompiledMechanism; from: number }[] = uses.map((use, u) => ({
-    c: compileUse(use, `mechanisms[${u}]`, catalogue, layout),
-    from: u,
-  }));
+  const compileCached = (use: MechanismUse, u: number): CompiledMechanism => {
+    const hit = cache?.uses.get(use);
+    if (hit !== undefined && hit.catalogue === catalogue && hit.layout === layout) return hit.compiled;
+    const c = compileUse(use, `mechanisms[${u}]`, catalogue, layout);
+    cache?.uses.set(use, { catalogue, layout, compiled: c });
+    return c;
+  };
+  const compiled: { c: CompiledMechanism; from: number }[] = uses.map((use, u) => ({ c: compileCached(use, u), from: u }));
   const stimuli = req.stimuli ?? [];
   const STIMULI = -1;
   if (stimuli.length > 0) {
@@ -387,7 +414,7 @@ export function compileModel(req: SimulationRequest): CompiledModel {
   const probes: CompiledProbe[] = req.record.map((p, k) => compileProbe(p, `record[${k}]`));
   const finalProbes: CompiledProbe[] = (req.final ?? []).map((p, k) => compileProbe(p, `final[${k}]`));
 
-  const { a, b } = connectionCoefficients(layout);
+  const { a, b } = coefficients;
   return {
     layout,
     a,

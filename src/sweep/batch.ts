@@ -23,7 +23,7 @@ import type { Morphology } from '../morphology/index.ts';
 import { runBatch, type BatchOptions } from '../solvers/batch/index.ts';
 import { batchCatalogue, GeneratedMechanisms } from '../solvers/batch/catalogue.ts';
 import type { Arithmetic } from '../channels/ir/wasm/fast.ts';
-import { compileModel } from '../solvers/model.ts';
+import { CompileCache, compileModel } from '../solvers/model.ts';
 import type { SimulationResult } from '../solvers/simulate.ts';
 import type { SimulationRequest } from '../solvers/model.ts';
 import { InterruptedError } from '../errors.ts';
@@ -174,7 +174,8 @@ async function runGroup(spec: SweepSpec, group: readonly Prepared[], done: RunDo
       // Each variant compiled from its own request (its own layout, and its catalogue with the
       // built-ins' generated kernels: the same values, solvers/batch/catalogue.ts); runBatch
       // checks that the layouts and structures are identical.
-      result = compute(() => runBatch(group.map((x) => compileModel({ ...x.request, ...(x.request.catalogue ? { catalogue: batchCatalogue(x.request.catalogue, generated) } : {}) })), options));
+      const cache = new CompileCache();
+      result = compute(() => runBatch(group.map((x) => compileModel({ ...x.request, ...(x.request.catalogue ? { catalogue: batchCatalogue(x.request.catalogue, generated) } : {}) }, cache)), options));
     } catch (e) {
       if (e instanceof InterruptedError) throw e; // stopped by a signal: nothing of this batch is kept
       result = null; // not batchable (or unstable in some variant): run each alone below

@@ -15,7 +15,7 @@
  */
 import { irCatalogue } from '../../channels/ir/index.ts';
 import { integrate, type Phases, type SimulationWarning } from '../integrate.ts';
-import { compileModel, type CompiledModel, type SimulationRequest } from '../model.ts';
+import { CompileCache, compileModel, type CompiledModel, type SimulationRequest } from '../model.ts';
 import { countSteps } from '../simulate.ts';
 import { SimulationSpecError } from '../errors.ts';
 import type { SpikeRecord } from '../events.ts';
@@ -53,9 +53,11 @@ export interface BatchResult {
 export function compileVariants(base: SimulationRequest, variants: readonly BatchVariant[]): CompiledModel[] {
   if (variants.length === 0) throw new SimulationSpecError('variants', 'expected at least one variant');
   const catalogue = base.catalogue ?? irCatalogue();
+  // the base's layout and the mechanism uses a variant keeps are compiled once (the batch copies them)
+  const cache = new CompileCache();
   return variants.map((v, k) => {
     try {
-      return compileModel({ ...base, ...v, catalogue });
+      return compileModel({ ...base, ...v, catalogue }, cache);
     } catch (e) {
       if (e instanceof SimulationSpecError) throw new SimulationSpecError(`variants[${k}] (base + variant): ${e.path}`, e.message.slice(e.path.length + 2));
       throw e;
