@@ -3,8 +3,8 @@
  *
  *   node --import tsx bench/batch-child.ts KERNELS MODE B RUNS TSTOP_MS
  *
- * KERNELS: `builtin` (hand-written kernels, what `simulate()` uses) or `ir` (generated from the
- * kinetics descriptions); MODE: `single` (RUNS of the B variants one after another with simulate())
+ * KERNELS: `builtin` (hand-written kernels, what `simulate()` uses), `ir` (generated from the
+ * kinetics descriptions, exact arithmetic) or `ir-fast` (the same, fast arithmetic); MODE: `single` (RUNS of the B variants one after another with simulate())
  * or `batch` (all B with simulateBatch). Prints `BENCH_RESULT {json}` with the CPU time (user +
  * system) and wall time of the runs, setup included (compile, allocation, finitialize), model building
  * (morphology, discretization) excluded, and the state bytes per node and variant.
@@ -18,7 +18,7 @@ import { batchVariants, buildBatchBase, cpuStateBytes } from './batch.ts';
 const [kernels, mode, Bs, runsS, tstopS] = process.argv.slice(2);
 const B = Number(Bs);
 const runs = Number(runsS);
-const base = { ...buildBatchBase(Number(tstopS)), catalogue: kernels === 'ir' ? irCatalogue() : builtinCatalogue() };
+const base = { ...buildBatchBase(Number(tstopS)), catalogue: kernels === 'builtin' ? builtinCatalogue() : irCatalogue() };
 const variants = batchVariants(base, B);
 const cpu0 = process.cpuUsage();
 const w0 = performance.now();
@@ -28,7 +28,7 @@ if (mode === 'single') {
   for (let k = 0; k < runs; k++) steps = simulate({ ...base, ...variants[k] }).steps;
   bytes = cpuStateBytes(createCpuState(compileModel(base))) / base.layout.nNodes;
 } else {
-  const r = simulateBatch(base, variants);
+  const r = simulateBatch(base, variants, { arithmetic: kernels === 'ir-fast' ? 'fast' : 'exact' });
   steps = r.steps;
   bytes = r.stateBytesPerNodeVariant;
 }

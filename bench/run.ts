@@ -445,7 +445,7 @@ async function main(): Promise<void> {
     console.log(`\n${c.name}: ${c.title}`);
     const r =
       c.kind === 'batch'
-        ? benchBatch(c)
+        ? benchBatch(c, ri >= 0 ? repeats : quick ? 1 : 3)
         : c.kind === 'coldstart'
         ? benchColdStart(c, repeats, quick)
         : c.kind === 'sweep'
