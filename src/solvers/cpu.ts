@@ -31,7 +31,7 @@ import {
 } from './hines.ts';
 import type { CompiledModel } from './model.ts';
 import { EventRuntime } from './events.ts';
-import { SlabStorage, storedCopy, storedCopyI32 } from './storage.ts';
+import { slabBytesFor, SlabStorage, storedCopy, storedCopyI32 } from './storage.ts';
 
 export interface BoundMechanism {
   readonly mechanism: Mechanism;
@@ -95,7 +95,7 @@ export interface CpuState {
 export function createCpuState(model: CompiledModel): CpuState {
   const { layout } = model;
   const n = layout.nNodes;
-  const storage = new SlabStorage();
+  const storage = new SlabStorage(slabBytesFor(n));
   const v = storage.f64(n);
   const rhs = storage.f64(n);
   const d = storage.f64(n);
