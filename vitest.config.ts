@@ -7,5 +7,7 @@ export default defineConfig({
     // 5 s default while other test files run beside it; a timeout is only a guard against a hang.
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // every temporary file of the run in one folder, removed at the end (test/helpers/tmp-root.ts)
+    globalSetup: ['test/helpers/tmp-root.ts'],
   },
 });

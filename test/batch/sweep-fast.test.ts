@@ -3,16 +3,11 @@
  * the cpu backend's results within the single runs' 1e-9 mV (traces) and the same spike counts,
  * every ledger record says which arithmetic ran, and the flag is refused where it does not apply.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLedgers } from '../../src/sweep/ledger.ts';
 import { runCli, smallSweep, tempDir } from '../sweep/helpers.ts';
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 function table(path: string): { header: string[]; rows: string[][] } {
   const [head, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
@@ -30,7 +25,6 @@ function npyDoubles(path: string): Float64Array {
 describe('sweep --backend batch --arithmetic fast', () => {
   it('equals the cpu backend within 1e-9 mV, records the arithmetic, and is refused elsewhere', async () => {
     const dir = tempDir('batch-fast-');
-    dirs.push(dir);
     const file = smallSweep(dir, { tstop_ms: 30, extra: { keep_traces: ['soma'] } });
     const cpu = await runCli(['sweep', file, '--out', join(dir, 'cpu'), '--jobs', '1', '--quiet']);
     expect(cpu.code, cpu.stderr).toBe(0);
