@@ -54,9 +54,9 @@ export const btsp: PlasticityRule<BtspState> = {
 
   create(init: RuleInit): BtspState {
     const n = init.count;
-    const et = new Float64Array(n);
-    const is = new Float64Array(n);
-    return { vars: { ET: et, IS: is }, init, et, is, etDecay: new Float64Array(n), isGain: new Float64Array(n) };
+    const et = init.storage.f64(n);
+    const is = init.storage.f64(n);
+    return { vars: { ET: et, IS: is }, init, et, is, etDecay: init.storage.f64(n), isGain: init.storage.f64(n) };
   },
 
   initialize(s: BtspState, ctx: MechanismContext): void {

@@ -51,11 +51,11 @@ export const calcium: PlasticityRule<CalciumState> = {
 
   create(init: RuleInit): CalciumState {
     const n = init.count;
-    const ca = new Float64Array(n);
-    const rho = new Float64Array(n);
+    const ca = init.storage.f64(n);
+    const rho = init.storage.f64(n);
     const current = init.synapse.i;
     if (current === undefined) throw new Error('plasticity: the calcium rule needs a synapse with a current i');
-    return { vars: { ca, rho }, init, ca, rho, decay: new Float64Array(n), current };
+    return { vars: { ca, rho }, init, ca, rho, decay: init.storage.f64(n), current };
   },
 
   initialize(s: CalciumState, ctx: MechanismContext): void {

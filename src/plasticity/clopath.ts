@@ -49,7 +49,7 @@ export const clopath: PlasticityRule<ClopathState> = {
 
   create(init: RuleInit): ClopathState {
     const n = init.count;
-    const a = () => new Float64Array(n);
+    const a = () => init.storage.f64(n);
     const uMinus = a();
     const uPlus = a();
     const xBar = a();

@@ -70,14 +70,14 @@ export const cooperative: PlasticityRule<CooperativeState> = {
     const nb = init.nBranches;
     const current = init.synapse.i;
     if (current === undefined) throw new Error('plasticity: the cooperative rule needs a synapse with a current i');
-    const ca = new Float64Array(n);
-    const tag = new Float64Array(n);
-    const prp = new Float64Array(n);
+    const ca = init.storage.f64(n);
+    const tag = init.storage.f64(n);
+    const prp = init.storage.f64(n);
     return {
       vars: { ca, tag, prp }, init, ca, tag, prp, current,
-      caDecay: new Float64Array(n), tagDecay: new Float64Array(n),
-      branchCa: new Float64Array(nb), branchP: new Float64Array(nb), branchDecay: new Float64Array(nb),
-      branchRate: new Float64Array(nb), branchTheta: new Float64Array(nb),
+      caDecay: init.storage.f64(n), tagDecay: init.storage.f64(n),
+      branchCa: init.storage.f64(nb), branchP: init.storage.f64(nb), branchDecay: init.storage.f64(nb),
+      branchRate: init.storage.f64(nb), branchTheta: init.storage.f64(nb),
     };
   },
 

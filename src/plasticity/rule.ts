@@ -15,7 +15,7 @@
  * Every rule of a synapse writes the same weight array `w` (µS); the synapse clips it to
  * [w_min, w_max] after the rules ran. No method may allocate (they run inside the step loop).
  */
-import type { MechanismContext, ParamSpec, QuantitySpec } from '../channels/mechanism.ts';
+import type { MechanismContext, ParamSpec, QuantitySpec, StateStorage } from '../channels/mechanism.ts';
 
 /** A string setting of a rule, one value per use (e.g. STDP `pairing`: "all_to_all" or "nearest"). */
 export interface RuleOption {
@@ -44,6 +44,8 @@ export interface RuleInit {
   readonly options: Readonly<Record<string, string>>;
   /** The weight (µS), shared by every rule of the synapse; rules update it in place. */
   readonly w: Float64Array;
+  /** The engine's storage (the synapse's InstanceInit.storage): a rule takes its per-synapse arrays from it. */
+  readonly storage: StateStorage;
   /** Weight bounds (µS); wMax is W_MAX_NONE (1e9) when the protocol gave none (rules with `usesWMax` never see that). */
   readonly wMin: Float64Array;
   readonly wMax: Float64Array;

@@ -36,8 +36,8 @@ export const scaling: PlasticityRule<ScalingState> = {
   usesPost: true,
 
   create(init: RuleInit): ScalingState {
-    const rate = new Float64Array(init.count);
-    return { vars: { rate }, init, rate, decay: new Float64Array(init.count) };
+    const rate = init.storage.f64(init.count);
+    return { vars: { rate }, init, rate, decay: init.storage.f64(init.count) };
   },
 
   initialize(s: ScalingState, ctx: MechanismContext): void {

@@ -19,6 +19,7 @@
  */
 import type { InstanceInit, Mechanism, MechanismContext, MechanismDescription, MechanismInstance, ParamSpec, QuantitySpec } from '../channels/mechanism.ts';
 import type { PlasticityRule, RuleState } from './rule.ts';
+import { instanceStorage } from '../channels/mechanism.ts';
 
 /** One rule of a plastic synapse with its options (one value per option; defaults filled in). */
 export interface RuleUse {
@@ -55,6 +56,12 @@ export const PLASTIC_PARAMS: readonly ParamSpec[] = [
   { name: 'post_threshold', unit: 'mV', default: -20, description: 'postsynaptic spike threshold (upward crossing)' },
   { name: 'branch', unit: '1', default: 0, min: 0, description: 'section index of the synapse (rules that group synapses by branch)' },
 ];
+
+/** `x` holding the first x.length values of `values`. */
+function stored<T extends Float64Array | Int32Array>(x: T, values: readonly number[]): T {
+  for (let k = 0; k < x.length; k++) x[k] = values[k];
+  return x;
+}
 
 /** The name of the plastic version of `base` with these rules: `AMPA+stdp`, `AMPA+stdp:pairing=nearest+scaling`. */
 export function plasticName(baseName: string, rules: readonly RuleUse[]): string {
@@ -123,9 +130,10 @@ export function makePlasticSynapse(base: Mechanism, rules: readonly RuleUse[]): 
       for (const name of baseParams) baseInit[name] = p[name];
       const baseGlobals: Record<string, number> = {};
       for (const g of bd.globals) baseGlobals[g.name] = init.globals[g.name];
-      const inst0 = base.instantiate({ ...init, params: baseInit, globals: baseGlobals });
-      const w = new Float64Array(count);
-      const postNode = new Int32Array(count);
+      const st = instanceStorage(init);
+      const inst0 = base.instantiate({ ...init, params: baseInit, globals: baseGlobals, storage: st });
+      const w = st.f64(count);
+      const postNode = new Int32Array(count); // only to find the detectors below, not kept
       for (let k = 0; k < count; k++) {
         const pn = p.post_node[k];
         if (pn >= 0 && (!Number.isInteger(pn) || pn >= init.area_um2.length)) throw new Error(`plasticity: post_node ${pn} of instance ${k} is not a node`);
@@ -149,15 +157,15 @@ export function makePlasticSynapse(base: Mechanism, rules: readonly RuleUse[]): 
       }
       const usesPost = ruleList.some((r) => r.usesPost === true && r.onPost !== undefined);
       const nDet = usesPost ? dNode.length : 0;
-      const detStart = new Int32Array(nDet + 1);
-      const detSynapse = new Int32Array(usesPost ? count : 0);
+      const detStart = st.i32(nDet + 1);
+      const detSynapse = st.i32(usesPost ? count : 0);
       if (usesPost) {
         for (let k = 0; k < count; k++) detStart[detOf[k] + 1]++;
         for (let d = 0; d < nDet; d++) detStart[d + 1] += detStart[d];
         const fill = detStart.slice(0, nDet);
         for (let k = 0; k < count; k++) detSynapse[fill[detOf[k]]++] = k;
       }
-      const branch = new Int32Array(count);
+      const branch = st.i32(count);
       for (let k = 0; k < count; k++) branch[k] = p.branch[k];
       let nBranches = init.globals.n_branches ?? 1;
       for (let k = 0; k < count; k++) if (branch[k] + 1 > nBranches) nBranches = branch[k] + 1;
@@ -166,7 +174,7 @@ export function makePlasticSynapse(base: Mechanism, rules: readonly RuleUse[]): 
         for (const q of u.rule.params) rp[q.name] = p[q.name];
         return u.rule.create({
           count, nodes: init.nodes, branch, nBranches, params: rp, options: options[i],
-          w, wMin: p.w_min, wMax: p.w_max, synapse: inst0.vars,
+          w, wMin: p.w_min, wMax: p.w_max, synapse: inst0.vars, storage: st,
         });
       });
       const vars: Record<string, Float64Array> = { ...inst0.vars, w, w_init: p.w_init, w_min: p.w_min, w_max: p.w_max, post_node: p.post_node, post_threshold: p.post_threshold, branch: p.branch };
@@ -180,8 +188,8 @@ export function makePlasticSynapse(base: Mechanism, rules: readonly RuleUse[]): 
       });
       return {
         count, nodes: init.nodes, vars, base: inst0, w, wInit: p.w_init, wMin: p.w_min, wMax: p.w_max,
-        detNode: Int32Array.from(dNode.slice(0, nDet)), detThreshold: Float64Array.from(dThr.slice(0, nDet)),
-        detVPrev: new Float64Array(nDet), detStart, detSynapse, detCount: new Float64Array(nDet), ruleStates,
+        detNode: stored(st.i32(nDet), dNode), detThreshold: stored(st.f64(nDet), dThr),
+        detVPrev: st.f64(nDet), detStart, detSynapse, detCount: st.f64(nDet), ruleStates,
       };
     },
 
