@@ -15,7 +15,7 @@ const scratch = new Float64Array(4);
  * High-voltage-activated Ca current, ModelDB 139653 `Ca_HVA.mod` (Reuveni et al. 1993, as used by Hay et
  * al. 2011): ica = gCa_HVAbar·m²·h·(v − eca); no temperature factor; guard at exactly −27 mV.
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `caHvaRates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `caHvaRates` + cnexp (./common.ts).
  *
  * Evaluation order 26 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -109,6 +109,6 @@ export const caHva: Mechanism<CaHVAInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ica);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<CaHVAInstance>(SPEC, 1),
 };

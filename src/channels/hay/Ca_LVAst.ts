@@ -16,7 +16,7 @@ const scratch = new Float64Array(4);
  * Low-voltage-activated Ca current, ModelDB 139653 `Ca_LVAst.mod` (Avery & Johnston 1996, τ from Randall
  * 1997, shifted −10 mV, as used by Hay et al. 2011): ica = gCa_LVAstbar·m²·h·(v − eca); rates use v′ = v + 10.
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `caLvastRates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `caLvastRates` + cnexp (./common.ts).
  *
  * Evaluation order 27 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -97,6 +97,6 @@ export const caLvast: Mechanism<CaLVAstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ica);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<CaLVAstInstance>(SPEC, QT),
 };

@@ -14,7 +14,7 @@ const scratch = new Float64Array(2);
  * Stuart 2006, as used by Hay et al. 2011): ihcn = gIhbar·m·(v − ehcn), ehcn a GLOBAL (−45 mV, not an ion);
  * α = 0.001·6.43·(v + 154.9)/(exp((v + 154.9)/11.9) − 1), β = 0.001·193·exp(v/33.1); guard at exactly −154.9 mV.
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `ihRates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `ihRates` + cnexp (./common.ts).
  *
  * Evaluation order 28 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -114,6 +114,6 @@ export const ih: Mechanism<IhInstance> = {
     }
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<IhInstance>(SPEC, 1),
 };

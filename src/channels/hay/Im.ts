@@ -15,7 +15,7 @@ const scratch = new Float64Array(2);
  * ik = gImbar·m·(v − ek); α = 3.3e-3·exp(2.5·0.04·(v + 35)), β = 3.3e-3·exp(−2.5·0.04·(v + 35)) with the
  * constant products formed left to right as NEURON does.
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `imRates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `imRates` + cnexp (./common.ts).
  *
  * Evaluation order 29 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -84,6 +84,6 @@ export const im: Mechanism<ImInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<ImInstance>(SPEC, QT),
 };

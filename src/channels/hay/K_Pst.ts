@@ -17,7 +17,7 @@ const scratch = new Float64Array(4);
  * Hay et al. 2011): ik = gK_Pstbar·m²·h·(v − ek). The rates use v′ = v + 10 (one double addition);
  * (…)^2 is glibc pow(…, 2.0) in NEURON, x·x here (equal but for rare 1-ulp cases, NOTES.md §1).
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `kPstRates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `kPstRates` + cnexp (./common.ts).
  *
  * Evaluation order 30 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -106,6 +106,6 @@ export const kPst: Mechanism<KPstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<KPstInstance>(SPEC, QT),
 };

@@ -17,7 +17,7 @@ const scratch = new Float64Array(4);
  * Hay et al. 2011): ik = gK_Tstbar·m⁴·h·(v − ek). Rates use v′ = v + 10; NEURON's pow(m, 4.0) and
  * pow(…, 2.0) are products here (ulp-level differences, NOTES.md §1).
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `kTstRates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `kTstRates` + cnexp (./common.ts).
  *
  * Evaluation order 31 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -103,6 +103,6 @@ export const kTst: Mechanism<KTstInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<KTstInstance>(SPEC, QT),
 };

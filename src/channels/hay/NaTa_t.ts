@@ -17,7 +17,7 @@ const scratch = new Float64Array(4);
  * ina = gNaTa_tbar·m³·h·(v − ena). Rates as nocmodl emits them (NOTES.md §2), singularity guards at
  * exactly −38 and −66 mV (the second sees the possibly shifted v).
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `naTaTRates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `naTaTRates` + cnexp (./common.ts).
  *
  * Evaluation order 32 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -70,12 +70,13 @@ const SIMD = gatedSimdModule({
     const vm = s.def(s.shiftAt(s.v, -38));
     return [vm, s.def(s.shiftAt(vm, -66))];
   },
-  exps: (s, [vm, vh]) => [
-    s.div(s.neg(s.add(vm, s.k(38))), s.k(6)),
-    s.div(s.neg(s.sub(s.neg(vm), s.k(38))), s.k(6)),
-    s.div(s.add(vh, s.k(66)), s.k(6)),
-    s.div(s.sub(s.neg(vh), s.k(66)), s.k(6)),
-  ],
+  // The second argument of each pair is the first negated, bit for bit: −v − c = −(v + c) and
+  // (−x)/6 = −(x/6) exactly (round to nearest is symmetric), so one division serves both.
+  exps: (s, [vm, vh]) => {
+    const em = s.def(s.div(s.neg(s.add(vm, s.k(38))), s.k(6)));
+    const eh = s.def(s.div(s.add(vh, s.k(66)), s.k(6)));
+    return [em, s.neg(em), eh, s.neg(eh)];
+  },
   gates: (s, [vm, vh]) => {
     const am = s.def(s.div(s.mul(s.k(0.182), s.add(vm, s.k(38))), s.sub(s.k(1), s.t(0))));
     const bm = s.def(s.div(s.mul(s.k(0.124), s.sub(s.neg(vm), s.k(38))), s.sub(s.k(1), s.t(1))));
@@ -116,6 +117,6 @@ export const naTaT: Mechanism<NaTatInstance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<NaTatInstance>(SPEC, QT),
 };

@@ -17,7 +17,7 @@ const scratch = new Float64Array(6);
  * al. 2011): ina = gNap_Et2bar·m³·h·(v − ena). m∞ and h∞ are Boltzmann functions (h∞ is not αh/(αh + βh));
  * τm = 6/(αm + βm)/qt with NaTa_t's αm, βm. Guards at exactly −38, −17 and −64.4 mV (NOTES.md §2).
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `napEt2Rates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `napEt2Rates` + cnexp (./common.ts).
  *
  * Evaluation order 33 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -125,6 +125,6 @@ export const napEt2: Mechanism<NapEt2Instance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ina);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<NapEt2Instance>(SPEC, QT),
 };

@@ -1,6 +1,8 @@
 import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
 import type { ExpBatch } from '../exp-wasm.ts';
 import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
+import { F64, I32, get } from '../ir/wasm/asm.ts';
+import { add, div, fusedKernel, fusedModule, mul, neg, sub } from './fused.ts';
 
 const hocExp = hocExpShared; // module-local (an imported binding may compile to a getter call)
 const log = Math.log;
@@ -47,11 +49,32 @@ export interface SKE2Instance extends MechanismInstance {
   /** Someone reads gSK_E2 or ik / the k totals (InstanceInit.unread); else `current` skips them. */
   readonly storeVars: boolean;
   readonly totals: boolean;
-  /** The state update's exponentials hoc_Exp(0.8·log q), batched (bit-identical to hocExp). */
+  /**
+   * The state update's memory, planes of count doubles: 0.8·log q, q⁴ = (q·q)·(q·q) (both written
+   * in JavaScript each step), z (the state).
+   */
   readonly expb: ExpBatch;
-  /** Per instance, the state update's q⁴ = (q·q)·(q·q) (scratch). */
-  readonly q4: Float64Array;
+  /** The rest of the state update in WebAssembly SIMD (UPDATE below) on expb's memory. */
+  readonly update: UpdateKernel;
 }
+
+// update(pArg, pQ4, pZ, n, zTau, a, fac): byte addresses of the planes, the count, zTau, a = (−1)/zTau,
+// fac = 1 − hoc_Exp(dt·a).
+const P_ARG = 0, P_Q4 = 1, P_Z = 2, N = 3, ZTAU = 4, A = 5, FAC = 6;
+type UpdateKernel = (pArg: number, pQ4: number, pZ: number, n: number, zTau: number, a: number, fac: number) => void;
+
+/**
+ * Per instance pair: z∞ = 1/(1 + q⁴·hoc_Exp(0.8·log q)) and cnexp's z + fac·(−(z∞/zTau)/a − z), the
+ * operations of the JavaScript form in the same order (skE2ZInf, ./common.ts cnexp), two instances
+ * per f64x2 instruction (./fused.ts; compiled once per process).
+ */
+const UPDATE = fusedModule([I32, I32, I32, I32, F64, F64, F64], N, (b) => {
+  const pArg = b.address(get(P_ARG)), pQ4 = b.address(get(P_Q4)), pZ = b.address(get(P_Z));
+  const e = b.def(b.exp(b.load(pArg)));
+  const zInf = b.def(div(b.k(1), add(b.k(1), mul(b.load(pQ4), e))));
+  const z = b.def(b.load(pZ));
+  return b.store(pZ, add(z, mul(b.param(FAC), sub(div(neg(div(zInf, b.param(ZTAU))), b.param(A)), z))));
+});
 
 export const skE2: Mechanism<SKE2Instance> = {
   description: {
@@ -77,7 +100,9 @@ export const skE2: Mechanism<SKE2Instance> = {
   instantiate(init: InstanceInit): SKE2Instance {
     const count = init.nodes.length;
     const gSK_E2bar = init.params.gSK_E2bar;
-    const z = new Float64Array(count), gSK_E2 = new Float64Array(count), ik = new Float64Array(count);
+    const expb = hocExpBatch(3 * count);
+    const z = expb.buf.subarray(2 * count, 3 * count);
+    const gSK_E2 = new Float64Array(count), ik = new Float64Array(count);
     const out = outputsRead(init, ['gSK_E2', 'ik'], 'k');
     return {
       count,
@@ -90,8 +115,8 @@ export const skE2: Mechanism<SKE2Instance> = {
       facDt: NaN,
       storeVars: out.vars,
       totals: out.totals,
-      expb: hocExpBatch(count),
-      q4: new Float64Array(count),
+      expb,
+      update: fusedKernel<UpdateKernel>(UPDATE, expb.memory!, hocExp),
       vars: { gSK_E2bar, z, gSK_E2, ik },
     };
   },
@@ -139,7 +164,7 @@ export const skE2: Mechanism<SKE2Instance> = {
   },
 
   advance(inst: SKE2Instance, ctx: MechanismContext): void {
-    const { nodes, count: n, z, zTau, expb, q4 } = inst;
+    const { nodes, count: n, zTau, expb } = inst;
     const cai = inst.ca.ci;
     const dt = ctx.dt;
     // cnexp in nocmodl's form, a = (−1)/zTau, z ← z + (1 − exp(dt·a))·(−(z∞/zTau)/a − z); zTau is a
@@ -149,21 +174,16 @@ export const skE2: Mechanism<SKE2Instance> = {
       inst.fac = 1.0 - hocExp(dt * a);
       inst.facDt = dt;
     }
-    const fac = inst.fac;
-    // z∞ = 1/(1 + (q·q)·(q·q)·hoc_Exp(0.8·log q)) as skE2ZInf, the exponentials batched
+    // z∞ = 1/(1 + (q·q)·(q·q)·hoc_Exp(0.8·log q)) as skE2ZInf: log here, the rest in UPDATE
     const buf = expb.buf;
     for (let j = 0; j < n; j++) {
       let ca = cai[nodes[j]];
       if (ca < 1e-7) ca = ca + 1e-7;
       const q = 0.00043 / ca;
-      q4[j] = q * q * (q * q);
+      buf[n + j] = q * q * (q * q);
       buf[j] = 0.8 * log(q);
     }
-    expb.run(0, n);
-    for (let j = 0; j < n; j++) {
-      const zInf = 1.0 / (1.0 + q4[j] * buf[j]);
-      const zj = z[j];
-      z[j] = zj + fac * (-(zInf / zTau) / a - zj);
-    }
+    const base = buf.byteOffset;
+    inst.update(base, base + 8 * n, base + 16 * n, n, zTau, a, inst.fac);
   },
 };

@@ -14,7 +14,7 @@ const scratch = new Float64Array(2);
  * ik = gSKv3_1bar·m·(v − ek); m∞ = 1/(1 + exp((v − 18.7)/(−9.7))), τ = 0.2·20/(1 + exp((v + 46.56)/(−44.14)));
  * no temperature factor.
  *
- * The state update is batched as ./gated.ts describes, in the same arithmetic as `skv31Rates` + cnexp below.
+ * The state update runs in WebAssembly SIMD as ./simd.ts describes, in the same arithmetic as `skv31Rates` + cnexp (./common.ts).
  *
  * Evaluation order 35 (its type number in NEURON when compiled with the rest of the Hay set).
  */
@@ -77,6 +77,6 @@ export const skv31: Mechanism<SKv31Instance> = {
     ohmicCurrent(inst, ctx, inst.ion, g, inst.ik);
   },
 
-  /** rates() and cnexp for all instances, the arithmetic in WebAssembly SIMD (./simd.ts, SIMD above). */
+  /** rates() and cnexp for all instances in one WebAssembly SIMD loop (./simd.ts, SIMD above). */
   advance: gatedSimdAdvance<SKv31Instance>(SPEC, 1),
 };

@@ -4,7 +4,7 @@
  * - `hocExp`: NEURON's hoc_Exp (0 below −700, exp(700) above 700), over the glibc exp algorithm;
  * - `QT`: the temperature factor pow(2.3, (34 − 21)/10) as glibc computes it (it ignores celsius);
  * - `cnexp`: x ← x + (1 − exp(dt·((−1)/τ)))·(−(x∞/τ)/((−1)/τ) − x), the exact emitted form (the
- *   gated channels compute the same target and exponent and step through the batched `relax`).
+ *   gated channels compute the same target, exponent and update in WebAssembly SIMD, ./simd.ts).
  *
  * NEURON adds the finite-difference conductance (I(v + 0.001) − I(v))/0.001 to the diagonal, and so
  * do the channels (not g itself, which differs from it by rounding).

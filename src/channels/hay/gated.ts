@@ -4,20 +4,17 @@
  * current loop after the conductance. Each channel keeps its own rates and conductance loops (in
  * its own file, so they stay monomorphic); nothing here calls back per node.
  *
- * Memory layout of `expb.buf`, in planes of count doubles: `rateExps` rate exponents, then the
- * states (STATE = rateExps), the cnexp exponents dt·a (ARGS = rateExps + gates) and x∞
- * (INFS = rateExps + 2·gates), for one ExpBatch.relax x ← x + (1 − exp(dt·a))·(target − x). The
- * state update evaluates the rate exponentials in one batched call (./exp-wasm.ts: the glibc
- * algorithm, bit-identical to ./exp.ts), then per gate, in nocmodl's arithmetic, a = (−1)/τ, the
- * target −(x∞/τ)/a and the exponent dt·a; NEURON's hoc_Exp limits (0 below −700, exp(700) above
- * 700) apply to the arguments. Every operation is the one nocmodl emits (and the kernel generated
- * from the kinetics description, src/channels/ir, computes): test/batch/catalogue.test.ts holds
- * the two equal. Channels with `simd` (./simd.ts) do that arithmetic in WebAssembly SIMD, two
- * instances per instruction, in a scratch after these planes.
+ * Memory layout of `expb.buf`, in planes of count doubles: the states (gate k at k·count), then the
+ * v plane of the state update. The state update (./simd.ts) computes, per gate and in nocmodl's
+ * arithmetic, the rates, a = (−1)/τ, the target −(x∞/τ)/a, the exponent dt·a and
+ * x ← x + (1 − exp(dt·a))·(target − x), in WebAssembly SIMD, two instances per instruction, with
+ * exp as NEURON's hoc_Exp over glibc's algorithm (0 below −700, exp(700) above 700). Every operation
+ * is the one nocmodl emits (and the kernel generated from the kinetics description, src/channels/ir,
+ * computes): test/batch/catalogue.test.ts holds the two equal.
  */
 import type { InstanceInit, IonState, MechanismContext, MechanismDescription, MechanismInstance } from '../mechanism.ts';
 import { CONDUCTANCE, hocExpBatch, outputsRead } from './common.ts';
-import { gatedSimdKernels, simdScratch, type GatedSimdKernels, type GatedSimdModule } from './simd.ts';
+import { gatedSimdKernel, simdScratch, type GatedSimdKernel, type GatedSimdModule } from './simd.ts';
 
 export interface GatedSpec {
   readonly name: string;
@@ -34,10 +31,10 @@ export interface GatedSpec {
   readonly ion: string | null;
   /** GLOBALs; each is copied to the instance under its name. */
   readonly globals?: MechanismDescription['globals'];
-  /** Number of rate-exponent planes in expb. */
+  /** Number of rate exponents (exps per instance and step besides one per gate). */
   readonly rateExps: number;
-  /** The state update's arithmetic in WebAssembly SIMD (./simd.ts), when the channel has it. */
-  readonly simd?: GatedSimdModule;
+  /** The state update in WebAssembly SIMD (./simd.ts). */
+  readonly simd: GatedSimdModule;
 }
 
 /** What every gated instance has (the channel's interface adds its named arrays). */
@@ -49,8 +46,8 @@ export interface GatedInstance extends MechanismInstance {
   readonly totals: boolean;
   /** hoc_Exp batch holding the planes described above. */
   readonly expb: import('../exp-wasm.ts').ExpBatch;
-  /** ./simd.ts's kernels on expb's memory (GatedSpec.simd), else undefined. */
-  readonly simd?: GatedSimdKernels;
+  /** ./simd.ts's state update on expb's memory (GatedSpec.simd). */
+  readonly advanceKernel: GatedSimdKernel;
 }
 
 export function gatedDescription(s: GatedSpec): MechanismDescription {
@@ -79,17 +76,17 @@ export function gatedDescription(s: GatedSpec): MechanismDescription {
 export function gatedInstance<T extends GatedInstance>(s: GatedSpec, init: InstanceInit): T {
   const count = init.nodes.length;
   const G = s.gates.length;
-  const expb = hocExpBatch((s.rateExps + 3 * G) * count + (s.simd ? simdScratch(s.simd, count) : 0));
+  const expb = hocExpBatch(G * count + simdScratch(count));
   const vars: Record<string, Float64Array> = { [s.gbar]: init.params[s.gbar] };
-  for (let k = 0; k < G; k++) vars[s.gates[k].name] = expb.buf.subarray((s.rateExps + k) * count, (s.rateExps + k + 1) * count);
+  for (let k = 0; k < G; k++) vars[s.gates[k].name] = expb.buf.subarray(k * count, (k + 1) * count);
   vars[s.g] = new Float64Array(count);
   vars[s.i] = new Float64Array(count);
   const out = outputsRead(init, [s.g, s.i], s.ion);
   const inst: Record<string, unknown> = { count, nodes: init.nodes, ...vars };
   if (s.ion !== null) inst.ion = init.ions[s.ion];
   for (const g of s.globals ?? []) inst[g.name] = init.globals[g.name];
-  const simd = s.simd ? gatedSimdKernels(s.simd, expb.memory!) : undefined;
-  Object.assign(inst, { storeVars: out.vars, totals: out.totals, r: new Float64Array(4), expb, vars, simd });
+  const advanceKernel = gatedSimdKernel(s.simd, expb.memory!);
+  Object.assign(inst, { storeVars: out.vars, totals: out.totals, r: new Float64Array(4), expb, vars, advanceKernel });
   return inst as unknown as T;
 }
 
@@ -105,7 +102,7 @@ export function gatedInitialize(
     const v = ctx.v;
     for (let j = 0; j < count; j++) {
       rates(v[nodes[j]], r);
-      for (let k = 0; k < G; k++) buf[(s.rateExps + k) * count + j] = r[2 * k];
+      for (let k = 0; k < G; k++) buf[k * count + j] = r[2 * k];
     }
   };
 }

@@ -1,0 +1,150 @@
+/**
+ * A state update in ONE WebAssembly SIMD loop over instance pairs with exp inline (the Hay
+ * channels' ./simd.ts and SK_E2 use it): the caller writes the arithmetic of one pair with `Body`
+ * (loads, stores, constants, exp); `fusedModule` wraps it into the loop.
+ *
+ * exp is glibc's / NEURON's hoc_Exp (src/channels/ir/wasm/exp.ts): the fast path inline; a pair with
+ * an argument outside |x| < 512, or NaN, is recomputed by a second function whose exps go lane by
+ * lane to the imported hoc_Exp, as the batched exp (../exp-wasm.ts) does; an odd last instance runs
+ * that function on one lane. So every lane computes the IEEE operations it is given, in order, with
+ * the same exp as the JavaScript kernels.
+ *
+ * A module imports an ExpBatch's memory (../exp-wasm.ts), whose first 2048 bytes are the exp table
+ * (src/channels/ir/wasm/exp.ts `writeExpTable`).
+ */
+import { assemble, F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst } from '../ir/wasm/asm.ts';
+import { expFast, expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from '../ir/wasm/exp.ts';
+
+type Mode = 'pair' | 'single';
+
+/** Bytecode that leaves one f64x2 on the stack. */
+export type Vec = readonly number[];
+
+const op = (code: number) => (a: Vec, b: Vec): Vec => [...a, ...b, ...simd(code)];
+export const add = op(SIMD.f64x2Add), sub = op(SIMD.f64x2Sub), mul = op(SIMD.f64x2Mul), div = op(SIMD.f64x2Div);
+export const neg = (a: Vec): Vec => [...a, ...simd(SIMD.f64x2Neg)];
+
+/**
+ * Emission into one function of a fused module: constants and scalar parameters in v128 locals set
+ * once, loads and stores of a pair or a lane at byte offset i from an i32 address local.
+ */
+export class Body {
+  readonly x: ExpScratch;
+  private readonly consts = new Map<string, { value: number; local: number }>();
+  private readonly splats = new Map<number, number>();
+  private readonly extra: number[] = [];
+  readonly code: number[] = [];
+
+  constructor(readonly fn: Fn, readonly i: number, readonly mode: Mode, readonly checked: boolean) {
+    this.x = expScratch(fn, (c) => [...this.k(c)]);
+  }
+
+  /** The constant c in both lanes. */
+  k(c: number): Vec {
+    const key = Object.is(c, -0) ? '-0' : String(c);
+    let e = this.consts.get(key);
+    if (e === undefined) {
+      e = { value: c, local: this.fn.local(V128) };
+      this.consts.set(key, e);
+    }
+    return get(e.local);
+  }
+
+  /** The f64 parameter p in both lanes. */
+  param(p: number): Vec {
+    let l = this.splats.get(p);
+    if (l === undefined) {
+      l = this.fn.local(V128);
+      this.splats.set(p, l);
+    }
+    return get(l);
+  }
+
+  /** An i32 local set once in the prologue by `code`. */
+  address(code: number[]): number {
+    const l = this.fn.local(I32);
+    this.extra.push(...code, ...set(l));
+    return l;
+  }
+
+  /** Code setting the constant and parameter locals (put before the body once it is written). */
+  prologue(): number[] {
+    const out = [...this.extra];
+    for (const [p, l] of this.splats) out.push(...get(p), ...simd(SIMD.f64x2Splat), ...set(l));
+    for (const c of this.consts.values()) out.push(...splatConst(c.value), ...set(c.local));
+    return out;
+  }
+
+  private at(base: number): number[] {
+    return [...get(base), ...get(this.i), OP.i32Add];
+  }
+
+  /** The pair (or lane) at byte address local `base` + i. */
+  load(base: number): Vec {
+    return [...this.at(base), ...simd(this.mode === 'pair' ? SIMD.load : SIMD.load64Splat, ...memarg(3, 0))];
+  }
+
+  store(base: number, value: Vec): number[] {
+    return this.mode === 'pair'
+      ? [...this.at(base), ...value, ...simd(SIMD.store, ...memarg(3, 0))]
+      : [...this.at(base), ...value, ...simd(SIMD.store64Lane, ...memarg(3, 0), 0)];
+  }
+
+  exp(arg: Vec): Vec {
+    return [...arg, ...(this.checked ? expPair(this.x, 0) : expFast(this.x))];
+  }
+
+  /** A local holding `value` (its computation goes into `code`). */
+  def(value: Vec): Vec {
+    const l = this.fn.local(V128);
+    this.code.push(...value, ...set(l));
+    return get(l);
+  }
+}
+
+/**
+ * A module exporting `advance(...params)`: `params` are WebAssembly value types, params[n] (an i32)
+ * the instance count. `update(b)` writes the arithmetic of one pair (or lane) into b.code (b.def)
+ * and returns the code storing its results; it must only store, never read what it stores.
+ */
+export function fusedModule(params: readonly number[], n: number, update: (b: Body) => number[]): WebAssembly.Module {
+  if (params[n] !== I32) throw new Error('internal: fused: the count parameter must be an i32');
+  const iArg = params.length;
+  const checkedFn = (name: string, mode: Mode): Fn => {
+    const fn = new Fn(name, [...params, I32]);
+    const b = new Body(fn, iArg, mode, true);
+    const stores = update(b);
+    fn.emit(b.code, stores);
+    fn.prepend(b.prologue());
+    return fn;
+  };
+  const fn = new Fn('advance', [...params]);
+  const i = fn.local(I32);
+  if (i !== iArg) throw new Error('internal: fused: local i');
+  const end = fn.local(I32);
+  const b = new Body(fn, i, 'pair', false);
+  const args = [...params.flatMap((_, k) => get(k)), ...get(i)];
+  // end = (n & ~1)·8
+  fn.emit(get(n), i32(-2), OP.i32And, i32(3), OP.i32Shl, set(end), i32(0), set(i));
+  fn.emit(OP.block, 0x40, OP.loop, 0x40);
+  fn.emit(get(i), get(end), OP.i32GeU, OP.brIf, 1);
+  fn.emit(expFastStart(b.x));
+  const stores = update(b);
+  fn.emit(b.code);
+  fn.emit(expFastOutOfRange(b.x), OP.if, 0x40, args);
+  fn.callFn('checked_pair');
+  fn.emit(OP.else, stores, OP.end);
+  fn.emit(get(i), i32(16), OP.i32Add, set(i), OP.br, 0, OP.end, OP.end);
+  // odd n: the last lane (i = end here)
+  fn.emit(get(n), i32(1), OP.i32And, OP.if, 0x40, args);
+  fn.callFn('checked_single');
+  fn.emit(OP.end);
+  fn.prepend(b.prologue());
+  const fns = [fn, checkedFn('checked_pair', 'pair'), checkedFn('checked_single', 'single')];
+  return new WebAssembly.Module(assemble([{ name: 'exp', params: [F64], results: [F64] }], fns, 1));
+}
+
+/** The module's `advance` on a memory holding the exp table at byte 0; `hocExp` is NEURON's hoc_Exp (the slow lanes). */
+export function fusedKernel<K>(module: WebAssembly.Module, memory: WebAssembly.Memory, hocExp: (x: number) => number): K {
+  return new WebAssembly.Instance(module, { env: { mem: memory, exp: hocExp } }).exports.advance as K;
+}
