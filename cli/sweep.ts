@@ -107,7 +107,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
       retryFailed: flags.retryFailed,
       backend,
       ...(arithmetic !== undefined ? { arithmetic } : {}),
-      // --backend batch computes in this thread: Ctrl-C stops a batch at once (the listeners run between batches)
+      // --backend batch --jobs 1 computes in this thread: Ctrl-C stops a batch at once (the listeners run between batches)
       compute: (f) => interruptible(f, stopped),
       version: dendriteVersion(),
       log: flags.quiet ? undefined : (m) => io.err(`dendrite: note: ${m}`),
@@ -203,7 +203,7 @@ export function registerSweep(program: Command, io: Io): void {
     .argument('[dir]', 'with collect / status: the sweep folder')
     .option('-o, --out <dir>', 'the sweep folder: created, or resumed (the same sweep file only); results.parquet and results.csv when complete')
     .option('-j, --jobs <n>', 'worker threads (default: the number of CPU cores)')
-    .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), one thread; gpu: runs grouped into float32 batches on the GPU backend (docs/gpu.md; no GPU: error, nothing written; runs it cannot run are recorded failed with the reason); auto: gpu when a real GPU runs the sweep, else cpu, and says why. The ledger records which backend ran each run')
+    .option('--backend <name>', 'cpu (default): one run at a time per worker; batch: runs sharing morphology and discretization in lock-step batches (src/solvers/batch), in chunks on --jobs worker threads (--jobs 1: in this thread); gpu: runs grouped into float32 batches on the GPU backend (docs/gpu.md; no GPU: error, nothing written; runs it cannot run are recorded failed with the reason); auto: gpu when a real GPU runs the sweep, else cpu, and says why. The ledger records which backend ran each run')
     .option('--arithmetic <mode>', 'with --backend batch: exact (default; every run equals the cpu backend bit for bit) or fast (divisions taken out of the generated kernels: faster, traces within 1e-9 mV of the cpu backend on the tests, docs/batch.md); the ledger records it')
     .option('--shard <i/n>', 'run only share I of N (I from 0): runs r with r mod N = I; shards may share one --out folder')
     .option('--array', 'take the share from a Slurm job array (I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, N = SLURM_ARRAY_TASK_COUNT; with --shards N: I = SLURM_ARRAY_TASK_ID, so a resubmitted task keeps its shard) or a Kubernetes Indexed Job (I = JOB_COMPLETION_INDEX, N from --shards)')

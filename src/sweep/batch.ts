@@ -2,8 +2,9 @@
  * `dendrite sweep --backend batch`: the runs of a sweep that share a morphology and discretization
  * (and the structure a lock-step batch needs: the same mechanisms on the same nodes, stimuli, probes,
  * dt, tstop, method, celsius; spike sources and connections may differ) run together through the batch backend
- * (src/solvers/batch), up to `maxBatch` at a time, in this thread. Each run's traces are those of a
- * single CPU run bit for bit (the batch uses the protocol's own kernels), so every measure is too;
+ * (src/solvers/batch), up to `maxBatch` at a time, in this thread (on several cores, batch-pool.ts
+ * hands each worker thread a chunk of runs to run through this). Each run's traces are those of a
+ * single CPU run bit for bit (the built-ins' generated kernels, the same values), so every measure is too;
  * test/batch/sweep.test.ts compares the results tables. With `arithmetic: 'fast'` the kernels
  * trade the last bits for speed (docs/batch.md) and each record says so.
  *

@@ -13,7 +13,8 @@ import { claimSweepFolder, readManifest } from './folder.ts';
 import { LedgerWriter, readLedgers, type LedgerRecord, type Shard } from './ledger.ts';
 import { runPool } from './pool.ts';
 import type { Arithmetic } from '../channels/ir/wasm/fast.ts';
-import { runBatched, type Compute, type RunBackend, type SweepBackend } from './batch.ts';
+import { MAX_BATCH, runBatched, type Compute, type RunBackend, type SweepBackend } from './batch.ts';
+import { runBatchPool } from './batch-pool.ts';
 import type { SweepBackendChoice } from './gpu.ts';
 import { buildTable, tableCsv, tableParquet, type ResultsTable } from './results.ts';
 import type { SweepSpec } from './spec.ts';
@@ -45,7 +46,8 @@ export interface RunSweepOptions {
   retryFailed?: boolean;
   /**
    * `cpu` (default): one run at a time per worker thread. `batch`: runs that share a morphology and
-   * discretization go through the batch backend together, in this thread (batch.ts); `jobs` is unused.
+   * discretization go through the batch backend together (batch.ts): with `jobs` 1 in this thread,
+   * else in chunks on `jobs` worker threads (batch-pool.ts), the same batches and results.
    * `gpu`: the GPU backend, float32, many variants per batch (gpu.ts); no real GPU (and no
    * DENDRITE_GPU_MODE test mode): a UserError before anything is written. `auto`: `gpu` when a real
    * GPU is there and runs the sweep, else `cpu`; runs the GPU cannot run go to the CPU. Every ledger
@@ -53,7 +55,7 @@ export interface RunSweepOptions {
    */
   backend?: SweepBackend;
   /**
-   * `batch`: runs each batch (and each run alone) of this thread, a synchronous computation that
+   * `batch` with `jobs` 1: runs each batch (and each run alone) of this thread, a synchronous computation that
    * writes nothing (batch.ts). The CLI passes Node's SIGINT watchdog (cli/interrupt.ts), whose
    * InterruptedError stops the sweep with the batch in progress dropped; default: call it.
    */
@@ -230,7 +232,10 @@ async function runClaimed(
           },
         });
       if (requested === 'batch') {
-        await runBatched(spec, todo, done, o.maxBatch, o.compute, { arithmetic: o.arithmetic ?? 'exact' });
+        const arithmetic = o.arithmetic ?? 'exact';
+        // one worker: batches in this thread (Ctrl-C through `compute`); more: chunks on worker threads
+        if (jobs === 1) await runBatched(spec, todo, done, o.maxBatch, o.compute, { arithmetic });
+        else await runBatchPool(spec, todo, { jobs, maxBatch: o.maxBatch ?? MAX_BATCH, arithmetic, done });
       } else if (choice !== null && choice.backend === 'gpu') {
         const { runOnGpu } = await import('./gpu.ts');
         const stats = await runOnGpu(spec, todo, choice.executor!, done, { refuse: requested === 'gpu', maxBatch: o.maxBatch });

@@ -13,7 +13,8 @@ import { Worker } from 'node:worker_threads';
 import type { RunOutcome } from './execute.ts';
 import type { WorkerReply, WorkerTask } from './worker.ts';
 
-function startWorker(): Worker {
+/** A sweep worker thread (./worker.ts): runs (the cpu backend) and chunks of runs to batch (./batch-pool.ts). */
+export function startWorker(): Worker {
   const self = import.meta.url;
   if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self));
   const req = createRequire(self);

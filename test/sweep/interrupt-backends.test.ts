@@ -1,8 +1,10 @@
 /**
  * SIGINT and SIGTERM during `dendrite sweep --backend batch` and `--backend gpu` (the GPU backend
- * through its strict float32 emulator, DENDRITE_GPU_MODE=emu), on real processes. These backends
- * compute in the main thread (src/sweep/batch.ts, gpu.ts; src/sweep/turns.ts); the interrupt line,
- * the exit status and the ledger must be as with --backend cpu.
+ * through its strict float32 emulator, DENDRITE_GPU_MODE=emu), on real processes. With --jobs 1
+ * the batch backend computes in the main thread, and so does the gpu backend (src/sweep/batch.ts,
+ * gpu.ts; src/sweep/turns.ts); with --jobs 2 the batches compute on worker threads
+ * (src/sweep/batch-pool.ts). The interrupt line, the exit status and the ledger must be as with
+ * --backend cpu.
  *
  * The sweep: three groups of four runs that cannot share a batch (nseg 11, then a long one with
  * nseg 801 or 201, then nseg 21), run in that order. The signal is sent once the first group is
@@ -15,6 +17,8 @@
  * - batch, SIGINT: the watchdog stops the batch in progress at once; only the first group is kept.
  * - batch, SIGTERM: Node runs its listener only when the thread returns to the event loop, so the
  *   batch in progress ends and is recorded, then the sweep stops before the third group.
+ * - batch on two workers, SIGINT and SIGTERM: the main thread only records, so both stop the sweep
+ *   at once; the batches computing on the workers are dropped, only the first group is kept.
  * - gpu (emu), SIGINT and SIGTERM: the kernel launches let the event loop turn, so both stop the
  *   batch in progress at once; only the first group is kept.
  */
@@ -46,6 +50,8 @@ function resumeArgs(line: string): string[] {
 
 interface Case {
   backend: 'batch' | 'gpu';
+  /** More arguments of the command (and of the command the interrupt line gives). */
+  args: string[];
   env: NodeJS.ProcessEnv;
   tstop_ms: number;
   long: number;
@@ -54,19 +60,21 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { backend: 'batch', env: {}, tstop_ms: 2000, long: 801, expect: { SIGINT: { kept: 4, prompt: true }, SIGTERM: { kept: 8, prompt: false } } },
-  { backend: 'gpu', env: { DENDRITE_GPU_MODE: 'emu' }, tstop_ms: 120, long: 201, expect: { SIGINT: { kept: 4, prompt: true }, SIGTERM: { kept: 4, prompt: true } } },
+  { backend: 'batch', args: ['--jobs', '1'], env: {}, tstop_ms: 2000, long: 801, expect: { SIGINT: { kept: 4, prompt: true }, SIGTERM: { kept: 8, prompt: false } } },
+  // two workers (src/sweep/batch-pool.ts): chunks of six runs, the main thread free, so both signals act at once
+  { backend: 'batch', args: ['--jobs', '2'], env: {}, tstop_ms: 2000, long: 801, expect: { SIGINT: { kept: 4, prompt: true }, SIGTERM: { kept: 4, prompt: true } } },
+  { backend: 'gpu', args: [], env: { DENDRITE_GPU_MODE: 'emu' }, tstop_ms: 120, long: 201, expect: { SIGINT: { kept: 4, prompt: true }, SIGTERM: { kept: 4, prompt: true } } },
 ];
 
 for (const c of CASES) {
-  describe(`interrupting dendrite sweep --backend ${c.backend}${c.env.DENDRITE_GPU_MODE ? ` (DENDRITE_GPU_MODE=${c.env.DENDRITE_GPU_MODE})` : ''}`, () => {
-    const dir = tempDir(`sweep-interrupt-${c.backend}-`);
+  describe(`interrupting dendrite sweep --backend ${c.backend}${c.args.length ? ` ${c.args.join(' ')}` : ''}${c.env.DENDRITE_GPU_MODE ? ` (DENDRITE_GPU_MODE=${c.env.DENDRITE_GPU_MODE})` : ''}`, () => {
+    const dir = tempDir(`sweep-interrupt-${c.backend}${c.args.join('')}-`);
     const file = groupedSweep(dir, c.tstop_ms, c.long);
     const ref = join(dir, 'ref');
     let secondGroup_s = 0;
 
     it('the uninterrupted sweep (the reference): three groups, in order', async () => {
-      const r = await runCli(['sweep', file, '--out', ref, '--backend', c.backend, '-q'], c.env);
+      const r = await runCli(['sweep', file, '--out', ref, '--backend', c.backend, ...c.args, '-q'], c.env);
       expect(r.code, r.stderr).toBe(0);
       const recs = readLedgers(ref).records;
       expect(recs.size).toBe(12);
@@ -81,7 +89,7 @@ for (const c of CASES) {
       it(`${sig} while the second group computes: exit ${sig === 'SIGINT' ? 130 : 143}, ${want.kept} runs kept, ${want.prompt ? 'at once' : 'after the batch in progress'}; the command it gives finishes the sweep as the uninterrupted one`, async () => {
         expect(secondGroup_s).toBeGreaterThan(0.5); // the reference ran, and the batch is long enough to tell
         const out = join(dir, `out ${sig}`); // a name the shell must quote
-        const p = spawnCli(['sweep', file, '--out', out, '--backend', c.backend], c.env);
+        const p = spawnCli(['sweep', file, '--out', out, '--backend', c.backend, ...c.args], c.env);
         const t0 = Date.now();
         while (readLedgers(out).records.size < 4) {
           expect(p.child.exitCode, 'the sweep ended before it was interrupted').toBeNull();
@@ -107,7 +115,7 @@ for (const c of CASES) {
         const line = lines.at(-1)!;
         expect(line).toBe(
           `dendrite: interrupted (${sig}); ${want.kept} of 12 runs are complete and kept in ${out}, ${want.kept} of them from this session; ` +
-            `runs in progress were dropped. Resume with: dendrite sweep ${file} --out '${out}' --backend ${c.backend}`,
+            `runs in progress were dropped. Resume with: dendrite sweep ${file} --out '${out}' --backend ${c.backend}${c.args.map((a) => ` ${a}`).join('')}`,
         );
         expect(r.stderr).not.toMatch(/\n\s+at |Error/);
         expect(readdirSync(out).filter((n) => n.startsWith('.') && n !== '.dendrite-output.json')).toEqual([]);
