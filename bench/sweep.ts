@@ -33,7 +33,7 @@ const NEURON_SWEEP_PY = join(BENCH, 'neuron', 'sweep.py');
 
 export interface SweepCase {
   kind: 'sweep';
-  name: 'sweep-jobs' | 'sweep-overhead' | 'sweep-neuron';
+  name: 'sweep-jobs' | 'sweep-overhead' | 'sweep-neuron' | 'sweep-backends';
   title: string;
 }
 
@@ -47,6 +47,11 @@ export const SWEEP_CASES: SweepCase[] = [
     kind: 'sweep',
     name: 'sweep-overhead',
     title: 'dendrite sweep --jobs 1, the cell2048-hh benchmark 16 times: wall per run against a plain simulate() of it',
+  },
+  {
+    kind: 'sweep',
+    name: 'sweep-backends',
+    title: 'the 64 variants of sweep-jobs, --jobs 2: --backend batch (exact, and --arithmetic fast) against --backend cpu',
   },
   {
     kind: 'sweep',
@@ -184,11 +189,11 @@ class Runner {
   private n = 0;
 
   /** One `dendrite sweep` into a fresh folder; returns its wall time and results table. */
-  async sweep(file: string, jobs: number): Promise<{ wall_s: number; cpu_s: number; table: Table }> {
+  async sweep(file: string, jobs: number, extra: string[] = []): Promise<{ wall_s: number; cpu_s: number; table: Table }> {
     const dir = join(OUT, `sweep-${process.pid}-${this.n++}`);
     rmSync(dir, { recursive: true, force: true });
     const [cmd, ...pre] = this.cli.argv;
-    const { wall_s, cpu_s } = await timedProcesses([{ cmd, args: [...pre, 'sweep', file, '--out', dir, '--jobs', String(jobs), '--quiet'], who: `dendrite sweep --jobs ${jobs}` }]);
+    const { wall_s, cpu_s } = await timedProcesses([{ cmd, args: [...pre, 'sweep', file, '--out', dir, '--jobs', String(jobs), ...extra, '--quiet'], who: `dendrite sweep --jobs ${jobs} ${extra.join(' ')}` }]);
     const table = readCsv(join(dir, 'results.csv'));
     rmSync(dir, { recursive: true, force: true });
     const bad = column(table, 'status').filter((s) => s !== 'ok').length;
@@ -234,6 +239,51 @@ async function benchJobs(c: SweepCase, r: Runner, repeats: number): Promise<Part
     target: 'throughput --jobs 2 >= 1.8 x --jobs 1',
     target_met: speedup >= 1.8,
     check: 'the results tables of every repeat (--jobs 1 and 2) agree in every column but wall_s',
+  };
+}
+
+/** --backend cpu, batch and batch --arithmetic fast on the 64-variant sweep, two workers each. */
+async function benchBackends(c: SweepCase, r: Runner, repeats: number): Promise<Partial<SweepResult>> {
+  const configs: Record<string, string[]> = { cpu: ['--backend', 'cpu'], batch: ['--backend', 'batch'], 'batch fast': ['--backend', 'batch', '--arithmetic', 'fast'] };
+  const names = Object.keys(configs);
+  const wall: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+  const tables: Record<string, Table> = {};
+  let runs = 0;
+  for (let k = 0; k < repeats; k++) {
+    const order = names.map((_, i) => names[(i + k) % names.length]);
+    for (const name of order) {
+      const s = await r.sweep(SWEEP64, 2, configs[name]);
+      runs = s.table.rows.length;
+      wall[name].push(s.wall_s);
+      cpu[name].push(s.cpu_s);
+      log(`${c.name} #${k + 1} ${name}: ${s.wall_s.toFixed(2)} s (${(runs / s.wall_s).toFixed(2)} runs/s; CPU ${s.cpu_s.toFixed(2)} s)`);
+      if (tables[name] === undefined) tables[name] = s.table;
+      else if (withoutWall(s.table) !== withoutWall(tables[name])) throw new Error(`${c.name}: ${name}'s results differ between repeats in more than wall_s`);
+    }
+  }
+  if (withoutWall(tables.batch) !== withoutWall(tables.cpu)) throw new Error(`${c.name}: --backend batch's results differ from --backend cpu's in more than wall_s`);
+  if (column(tables['batch fast'], 'n_spikes').join() !== column(tables.cpu, 'n_spikes').join()) throw new Error(`${c.name}: --arithmetic fast changed a spike count`);
+  let worst = 0;
+  tables.cpu.header.forEach((h, j) => {
+    if (h === 'wall_s' || h === 'run' || h === 'status' || h === 'error') return;
+    tables.cpu.rows.forEach((row, i) => {
+      const a = Number(row[j]);
+      const b = Number(tables['batch fast'].rows[i][j]);
+      if (Number.isFinite(a) && Number.isFinite(b)) worst = Math.max(worst, Math.abs(a - b));
+    });
+  });
+  const sides = Object.fromEntries(names.map((k) => [k, side(wall[k], runs, cpu[k])]));
+  const speedup = sides.cpu.median_wall_s / sides.batch.median_wall_s;
+  return {
+    runs,
+    sides,
+    speedup,
+    speedup_of_minima: sides.cpu.min_wall_s / sides.batch.min_wall_s,
+    target: 'informational',
+    target_met: null,
+    check: `--backend batch's tables equal --backend cpu's in every column but wall_s; --arithmetic fast: the same spike counts, every other measure within ${worst.toExponential(1)}`,
+    note: `Throughput against --backend cpu: batch ${speedup.toFixed(2)}x, batch --arithmetic fast ${(sides.cpu.median_wall_s / sides['batch fast'].median_wall_s).toFixed(2)}x (medians of wall time).`,
   };
 }
 
@@ -358,6 +408,7 @@ export async function benchSweep(c: SweepCase, repeats: number, quick: boolean, 
     part = { runs: 0, sides: {}, speedup: null, speedup_of_minima: null, overhead: null, simulate_s: null, target: 'informational', target_met: null, check: '—', skipped: neuron.skip };
   } else if (c.name === 'sweep-jobs') part = await benchJobs(c, r, repeats);
   else if (c.name === 'sweep-overhead') part = await benchOverhead(c, r, repeats);
+  else if (c.name === 'sweep-backends') part = await benchBackends(c, r, repeats);
   else part = await benchNeuron(c, r, repeats, python);
   return {
     ...base,
