@@ -96,6 +96,28 @@ export const kTst: Mechanism<KTstInstance> = {
 
   current(inst: KTstInstance, ctx: MechanismContext): void {
     const { count, gK_Tstbar: gbar, m, h, gK_Tst: g } = inst;
+    if (!inst.storeVars) {
+      // g, I and the finite-difference dI/dv in one loop (nobody reads g or i): ohmicCurrent's arithmetic
+      const { nodes, totals } = inst;
+      const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
+      const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
+      for (let j = 0; j < count; j++) {
+        const mj = m[j];
+        const gj = gbar[j] * (mj * mj * mj * mj) * h[j];
+        const node = nodes[j];
+        const v0 = v[node];
+        const ej = E[node];
+        const i0 = gj * (v0 - ej);
+        const di = (gj * (v0 + 0.001 - ej) - i0) / 0.001;
+        if (totals) {
+          ionI[node] += i0;
+          ionG[node] += di;
+        }
+        rhs[node] -= i0;
+        d[node] += di;
+      }
+      return;
+    }
     for (let j = 0; j < count; j++) {
       const mj = m[j];
       g[j] = gbar[j] * (mj * mj * mj * mj) * h[j];

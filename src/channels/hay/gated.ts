@@ -112,7 +112,8 @@ export function gatedInitialize(
  * does, the finite difference (I(v + 0.001) − I(v))/0.001 to d (not g itself: the two differ by
  * rounding, and the finite difference is what NEURON and the kernel generated from the kinetics
  * description compute), I to `i` when stored, and I and its finite difference to the ion totals
- * when read.
+ * when read. (When nobody reads g or i, each channel's `current` does the same arithmetic with g in
+ * one loop of its own instead: one pass and no g array, ~10-15 % less time.)
  */
 export function ohmicCurrent(
   inst: MechanismInstance & { readonly storeVars: boolean; readonly totals: boolean },
