@@ -1,6 +1,7 @@
 import { exp } from './exp.ts';
 import { createExpBatchWithFallback, type ExpBatch } from './exp-wasm.ts';
 import { hhFused, type HhFused } from './hh-fused.ts';
+import { hhTableUpdate, type HhTableUpdate } from './hh-table.ts';
 import { hocExp } from './user/runtime.ts';
 import { vtrap } from './kinetics.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
@@ -115,6 +116,8 @@ export interface HhInstance extends MechanismInstance {
   readonly stride: number;
   /** ./hh-fused.ts on expb's memory: the exact-rate update in one loop. */
   readonly fused: HhFused;
+  /** ./hh-table.ts on expb's memory: the rate-table path's cnexp update from x∞ and τ planes. */
+  readonly tableUpdate: HhTableUpdate;
 }
 
 function rates(inst: HhInstance, v: number, q10: number): void {
@@ -139,11 +142,11 @@ function ensureTable(inst: HhInstance, celsius: number): void {
  * SOLVE states. With exact rates (the default), v is gathered into a plane and one WebAssembly SIMD
  * loop (./hh-fused.ts, two instances per f64x2 instruction) does the six rate exponentials, the
  * rates, the cnexp coefficients and x ← x + (1 − exp(dt·a))·(−b/a − x) for the three gates, exp
- * as NEURON's hoc_Exp over glibc's algorithm. The rate-table path runs in passes over all
- * instances, in planes (see PLANES): the rates interpolated in JavaScript, then one wasm call per
- * gate (ExpBatch.relax, ./exp-wasm.ts) for exp and the update. The fused loop equals
- * `hhRatesPair` below with hoc_Exp and the cnexp update in JavaScript bit for bit
- * (test/batch/hh-fused.test.ts).
+ * as NEURON's hoc_Exp over glibc's algorithm. The rate-table path interpolates x∞ and τ in
+ * JavaScript into planes (see PLANES), then one WebAssembly SIMD loop (./hh-table.ts) does
+ * a = (−1)/τ, the target, exp and the update for the three gates. The fused loop equals
+ * `hhRatesPair` below with hoc_Exp and the cnexp update in JavaScript bit for bit, and the table
+ * path equals hhRatesFromTable with that cnexp update (test/batch/hh-fused.test.ts).
  *
  * The arithmetic is nocmodl's for hh.mod, operation for operation (the same values, bit for bit, as
  * the kernel generated from the kinetics description, src/channels/ir; test/batch/catalogue.test.ts):
@@ -155,33 +158,25 @@ function ensureTable(inst: HhInstance, celsius: number): void {
 /**
  * The instance's ExpBatch memory, in doubles: m, h, n (planes of `count`) at 0, count, 2·count;
  * then, from 3·count, planes of `stride` doubles (count rounded up to even): v (the fused
- * loop's input), the cnexp exponents dt·a (one per gate) and the cnexp targets
- * (one per gate) of the rate-table path.
+ * loop's input), and x∞ and τ (one plane each per gate) of the rate-table path.
  */
 const V_PLANE = 0;
-const ARGS = 1;
-const INFS = 4;
+const INFS = 1;
+const TAUS = 4;
 const PLANES = 7;
 
 /** Where the scratch starts. */
 const scratch = (count: number): number => 3 * count;
 
-/** The cnexp update of the three gates from the exponents and targets (one relax per gate). */
-function relaxGates(inst: HhInstance): void {
-  const { count, stride } = inst;
-  const sc = scratch(count);
-  for (let g = 0; g < 3; g++) inst.expb.relax(g * count, sc + (ARGS + g) * stride, sc + (INFS + g) * stride, count);
-}
-
 /**
  * Rates from the table (nocmodl's `_n_rates` inlined: mfac = 1, lo = −100, 200 intervals,
- * clamped), then the cnexp exponents and targets, and the gates' update.
+ * clamped) into x∞ and τ planes, then the gates' cnexp update in WebAssembly SIMD (./hh-table.ts).
  */
 function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt: number): void {
   const { nodes, count, stride } = inst;
   const buf = inst.expb.buf;
-  const A = scratch(count) + ARGS * stride;
-  const T = scratch(count) + INFS * stride;
+  const I = scratch(count) + INFS * stride;
+  const T = scratch(count) + TAUS * stride;
   const last = HH_TABLE_STEPS * 6;
   if (table.length < last + 12) throw new RangeError('hh: tableAdvance needs the padded table');
   for (let j = 0; j < count; j++) {
@@ -200,28 +195,20 @@ function tableAdvance(inst: HhInstance, table: Float64Array, v: Float64Array, dt
       t0 = i * 6;
     }
     let y0 = table[t0];
-    const minf = y0 + theta * (table[t0 + 6] - y0);
+    buf[I + j] = y0 + theta * (table[t0 + 6] - y0);
     y0 = table[t0 + 1];
-    const mtau = y0 + theta * (table[t0 + 7] - y0);
+    buf[T + j] = y0 + theta * (table[t0 + 7] - y0);
     y0 = table[t0 + 2];
-    const hinf = y0 + theta * (table[t0 + 8] - y0);
+    buf[I + stride + j] = y0 + theta * (table[t0 + 8] - y0);
     y0 = table[t0 + 3];
-    const htau = y0 + theta * (table[t0 + 9] - y0);
+    buf[T + stride + j] = y0 + theta * (table[t0 + 9] - y0);
     y0 = table[t0 + 4];
-    const ninf = y0 + theta * (table[t0 + 10] - y0);
+    buf[I + 2 * stride + j] = y0 + theta * (table[t0 + 10] - y0);
     y0 = table[t0 + 5];
-    const ntau = y0 + theta * (table[t0 + 11] - y0);
-    let a = -1.0 / mtau;
-    buf[T + j] = -(minf / mtau) / a;
-    buf[A + j] = dt * a;
-    a = -1.0 / htau;
-    buf[T + stride + j] = -(hinf / htau) / a;
-    buf[A + stride + j] = dt * a;
-    a = -1.0 / ntau;
-    buf[T + 2 * stride + j] = -(ninf / ntau) / a;
-    buf[A + 2 * stride + j] = dt * a;
+    buf[T + 2 * stride + j] = y0 + theta * (table[t0 + 11] - y0);
   }
-  relaxGates(inst);
+  const base = buf.byteOffset;
+  inst.tableUpdate(base + 8 * I, base + 8 * T, base, 8 * count, 8 * stride, count, dt);
 }
 
 /**
@@ -368,6 +355,7 @@ export const hh: Mechanism<HhInstance> = {
       expb,
       stride,
       fused: hhFused(expb, count, { v: scratch(count) + V_PLANE * stride, m: 0, h: count, n: 2 * count }),
+      tableUpdate: hhTableUpdate(expb.memory!, hocExp),
       vars: { gnabar, gkbar, gl, el, m, h, n, gna, gk, ina, ik, il },
     };
   },
