@@ -49,7 +49,12 @@ export interface ImInstance extends GatedInstance {
 /** The state update's arithmetic (nocmodl's, as the generated kernel), for ./simd.ts. */
 const SIMD = gatedSimdModule({
   pre: () => [],
-  exps: (s) => [s.mul(s.k(0.1), s.add(s.v, s.k(35))), s.mul(s.k(-0.1), s.add(s.v, s.k(35)))],
+  // (−0.1)·w = −(0.1·w) bit for bit: the second argument is the first negated
+  exps: (s) => {
+    const a = s.def(s.mul(s.k(0.1), s.add(s.v, s.k(35))));
+    return [a, s.neg(a)];
+  },
+  negated: [[0, 1]],
   gates: (s) => {
     const am = s.def(s.mul(s.k(0.0033), s.t(0)));
     const bm = s.def(s.mul(s.k(0.0033), s.t(1)));

@@ -77,6 +77,7 @@ const SIMD = gatedSimdModule({
     const eh = s.def(s.div(s.add(vh, s.k(66)), s.k(6)));
     return [em, s.neg(em), eh, s.neg(eh)];
   },
+  negated: [[0, 1], [2, 3]],
   gates: (s, [vm, vh]) => {
     const am = s.def(s.div(s.mul(s.k(0.182), s.add(vm, s.k(38))), s.sub(s.k(1), s.t(0))));
     const bm = s.def(s.div(s.mul(s.k(0.124), s.sub(s.neg(vm), s.k(38))), s.sub(s.k(1), s.t(1))));

@@ -3,17 +3,25 @@
  * channels' ./simd.ts and SK_E2 use it): the caller writes the arithmetic of one pair with `Body`
  * (loads, stores, constants, exp); `fusedModule` wraps it into the loop.
  *
- * exp is glibc's / NEURON's hoc_Exp (src/channels/ir/wasm/exp.ts): the fast path inline; a pair with
- * an argument outside |x| < 512, or NaN, is recomputed by a second function whose exps go lane by
- * lane to the imported hoc_Exp, as the batched exp (../exp-wasm.ts) does; an odd last instance runs
- * that function on one lane. So every lane computes the IEEE operations it is given, in order, with
- * the same exp as the JavaScript kernels.
+ * exp is glibc's / NEURON's hoc_Exp: the fast path inline (src/channels/ir/wasm/exp.ts's operations,
+ * with each pair's two table entries read as two v128 loads and two shuffles, as ../exp-wasm.ts does:
+ * ~8 % faster than lane by lane); a pair with an argument outside |x| < 512, or NaN, is recomputed
+ * by a second function whose exps (ir/wasm/exp.ts `expPair`) go lane by lane to the imported
+ * hoc_Exp, as the batched exp does; an odd last instance runs that function on one lane. So every
+ * lane computes the IEEE operations it is given, in order, with the same exp as the JavaScript
+ * kernels. `expPlusMinus` computes exp(x) and exp(−x) together (shared range reduction).
  *
  * A module imports an ExpBatch's memory (../exp-wasm.ts), whose first 2048 bytes are the exp table
  * (src/channels/ir/wasm/exp.ts `writeExpTable`).
  */
-import { assemble, F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst } from '../ir/wasm/asm.ts';
-import { expFast, expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from '../ir/wasm/exp.ts';
+import { EXP_CONSTANTS } from '../exp.ts';
+import { assemble, F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst, tee } from '../ir/wasm/asm.ts';
+import { expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from '../ir/wasm/exp.ts';
+
+const { INV_LN2_N, NEG_LN2_HI_N, NEG_LN2_LO_N, SHIFT, C2, C3, C4, C5 } = EXP_CONSTANTS;
+/** Low 64-bit lanes of two vectors ([a0, b0]) and high ones ([a1, b1]), as i8x16.shuffle lane lists. */
+const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
 type Mode = 'pair' | 'single';
 
@@ -91,7 +99,83 @@ export class Body {
   }
 
   exp(arg: Vec): Vec {
-    return [...arg, ...(this.checked ? expPair(this.x, 0) : expFast(this.x))];
+    if (this.checked) return [...arg, ...expPair(this.x, 0)];
+    const s = this.x;
+    const k = (c: number): number[] => [...this.k(c)];
+    const fadd = simd(SIMD.f64x2Add), fsub = simd(SIMD.f64x2Sub), fmul = simd(SIMD.f64x2Mul);
+    const e1 = this.e1 ??= this.fn.local(V128);
+    return [
+      ...arg, ...set(s.x),
+      ...get(s.ok), ...get(s.x), ...simd(SIMD.f64x2Abs), ...k(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and), ...set(s.ok),
+      ...get(s.x), ...k(INV_LN2_N), ...fmul, ...k(SHIFT), ...fadd, ...tee(s.ki),
+      ...k(SHIFT), ...fsub, ...set(s.kd),
+      ...get(s.x), ...get(s.kd), ...k(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...k(NEG_LN2_LO_N), ...fmul, ...fadd,
+      ...tee(s.r), ...get(s.r), ...fmul, ...set(s.rr),
+      ...this.entries(s.ki, e1),
+      ...get(s.kd), ...get(e1), ...simd(0x0d, ...LOW_LANES), ...get(s.r), ...fadd,
+      ...get(s.rr), ...k(C2), ...get(s.r), ...k(C3), ...fmul, ...fadd, ...fmul, ...fadd,
+      ...get(s.rr), ...get(s.rr), ...fmul, ...k(C4), ...get(s.r), ...k(C5), ...fmul, ...fadd, ...fmul, ...fadd,
+      ...set(s.tmp),
+      ...get(s.kd), ...get(e1), ...simd(0x0d, ...HIGH_LANES),
+      ...get(s.ki), OP.i32Const, 45, ...simd(SIMD.i64x2Shl), ...simd(SIMD.i64x2Add), ...tee(s.kd),
+      ...get(s.kd), ...get(s.tmp), ...fmul, ...fadd,
+    ];
+  }
+
+  private e1: number | undefined;
+
+  /** The two lanes' table entries [tail, sbits] (16 bytes at (ki mod 128)·16) into s.kd and e1. */
+  private entries(ki: number, e1: number): number[] {
+    const lane = (l: number): number[] => [...get(ki), ...simd(SIMD.i64x2Extract, l), OP.i32WrapI64, OP.i32Const, 0xff, 0x00, OP.i32And, OP.i32Const, 4, OP.i32Shl];
+    return [...lane(0), ...simd(SIMD.load, ...memarg(3, 0)), ...set(this.x.kd), ...lane(1), ...simd(SIMD.load, ...memarg(3, 0)), ...set(e1)];
+  }
+
+  /**
+   * [exp(x), exp(−x)] for x = `arg`, where `negArg` is code computing −x bit for bit (it is used
+   * only by the checked functions, which take each lane to hoc_Exp). The fast path shares glibc's
+   * range reduction between the two: for −x, z = x·InvLn2N and kd negate exactly (round to nearest
+   * is symmetric), so r(−x) = −r(x), r² is the same, r·C3 and r·C5 change sign, and
+   * (−x)·InvLn2N + Shift is Shift − z; only the table lookups and the last additions are done
+   * twice. Each result is the bits of exp on its own (of ir/wasm/exp.ts's fast path).
+   */
+  expPlusMinus(arg: Vec, negArg: Vec): [Vec, Vec] {
+    if (this.checked) return [this.def(this.exp(arg)), this.def(this.exp(negArg))];
+    const s = this.x;
+    const k = (c: number): number[] => [...this.k(c)];
+    const fadd = simd(SIMD.f64x2Add), fsub = simd(SIMD.f64x2Sub), fmul = simd(SIMD.f64x2Mul);
+    const local = (): number => this.fn.local(V128);
+    const z = local(), ki2 = local(), rc3 = local(), rc5 = local(), rr2 = local();
+    const e1 = this.e1 ??= this.fn.local(V128);
+    const tail = [...get(s.kd), ...get(e1), ...simd(0x0d, ...LOW_LANES)];
+    // scale = bits(sbits + (ki << 45)); exp = scale + scale·tmp (tmp in s.tmp)
+    const scaled = (ki: number): number[] => [
+      ...get(s.kd), ...get(e1), ...simd(0x0d, ...HIGH_LANES),
+      ...get(ki), OP.i32Const, 45, ...simd(SIMD.i64x2Shl), ...simd(SIMD.i64x2Add), ...tee(s.kd),
+      ...get(s.kd), ...get(s.tmp), ...fmul, ...fadd,
+    ];
+    const plus = this.fn.local(V128), minus = this.fn.local(V128);
+    this.code.push(
+      ...arg, ...set(s.x),
+      // the range check of expFast (|−x| = |x|)
+      ...get(s.ok), ...get(s.x), ...simd(SIMD.f64x2Abs), ...k(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and), ...set(s.ok),
+      ...get(s.x), ...k(INV_LN2_N), ...fmul, ...tee(z), ...k(SHIFT), ...fadd, ...tee(s.ki),
+      ...k(SHIFT), ...fsub, ...set(s.kd),
+      ...get(s.x), ...get(s.kd), ...k(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...k(NEG_LN2_LO_N), ...fmul, ...fadd,
+      ...tee(s.r), ...get(s.r), ...fmul, ...tee(s.rr), ...get(s.rr), ...fmul, ...set(rr2),
+      ...get(s.r), ...k(C3), ...fmul, ...set(rc3), ...get(s.r), ...k(C5), ...fmul, ...set(rc5),
+      ...k(SHIFT), ...get(z), ...fsub, ...set(ki2),
+      // exp(x): tail + r + r²·(C2 + r·C3) + r⁴·(C4 + r·C5)
+      ...this.entries(s.ki, e1), ...tail, ...get(s.r), ...fadd,
+      ...get(s.rr), ...k(C2), ...get(rc3), ...fadd, ...fmul, ...fadd,
+      ...get(rr2), ...k(C4), ...get(rc5), ...fadd, ...fmul, ...fadd, ...set(s.tmp),
+      ...scaled(s.ki), ...set(plus),
+      // exp(−x): tail − r + r²·(C2 − r·C3) + r⁴·(C4 − r·C5)
+      ...this.entries(ki2, e1), ...tail, ...get(s.r), ...fsub,
+      ...get(s.rr), ...k(C2), ...get(rc3), ...fsub, ...fmul, ...fadd,
+      ...get(rr2), ...k(C4), ...get(rc5), ...fsub, ...fmul, ...fadd, ...set(s.tmp),
+      ...scaled(ki2), ...set(minus),
+    );
+    return [get(plus), get(minus)];
   }
 
   /** A local holding `value` (its computation goes into `code`). */

@@ -51,6 +51,11 @@ export interface SimdRates {
   exps(s: SimdScope, pre: Vec[]): Vec[];
   /** [x∞, τ] per gate. */
   gates(s: SimdScope, pre: Vec[]): [Vec, Vec][];
+  /**
+   * Pairs [i, j] of rate exponents where argument j is argument i negated bit for bit: their
+   * exponentials share the range reduction (./fused.ts `expPlusMinus`).
+   */
+  readonly negated?: readonly (readonly [number, number])[];
 }
 
 // advance(pV, pX, S, n, qt, dt): byte addresses of the v plane and of the first state plane, bytes
@@ -92,7 +97,16 @@ export function gatedSimdModule(r: SimdRates, R: number, G: number): GatedSimdMo
     const pre = r.pre(s);
     const args = r.exps(s, pre);
     if (args.length !== R) throw new Error(`internal: hay simd: ${args.length} rate exponents, expected ${R}`);
-    for (const a of args) exps.push(b.def(b.exp(a)));
+    const partner = new Map<number, number>();
+    for (const [i, j] of r.negated ?? []) {
+      if (!(i < j && j < R) || partner.has(i) || partner.has(j)) throw new Error(`internal: hay simd: bad negated pair [${i}, ${j}]`);
+      partner.set(i, j).set(j, -1);
+    }
+    args.forEach((a, k) => {
+      const j = partner.get(k);
+      if (j === undefined) exps[k] = b.def(b.exp(a));
+      else if (j >= 0) [exps[k], exps[j]] = b.expPlusMinus(a, args[j]);
+    });
     const gates = r.gates(s, pre);
     if (gates.length !== G) throw new Error(`internal: hay simd: ${gates.length} gates, expected ${G}`);
     const stores: number[] = [];
