@@ -19,6 +19,8 @@ import { assemble, F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, sp
 import { expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from '../ir/wasm/exp.ts';
 
 const { INV_LN2_N, NEG_LN2_HI_N, NEG_LN2_LO_N, SHIFT, C2, C3, C4, C5 } = EXP_CONSTANTS;
+/** i8x16.shuffle (after the SIMD prefix). */
+const I8X16_SHUFFLE = 0x0d;
 /** Low 64-bit lanes of two vectors ([a0, b0]) and high ones ([a1, b1]), as i8x16.shuffle lane lists. */
 const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
@@ -31,6 +33,38 @@ export type Vec = readonly number[];
 const op = (code: number) => (a: Vec, b: Vec): Vec => [...a, ...b, ...simd(code)];
 export const add = op(SIMD.f64x2Add), sub = op(SIMD.f64x2Sub), mul = op(SIMD.f64x2Mul), div = op(SIMD.f64x2Div);
 export const neg = (a: Vec): Vec => [...a, ...simd(SIMD.f64x2Neg)];
+
+/** The two lanes' exp table entries [tail, sbits] (16 bytes at (ki mod 128)·16) into s.kd and local e1. */
+function entries(s: ExpScratch, ki: number, e1: number): number[] {
+  const lane = (l: number): number[] => [...get(ki), ...simd(SIMD.i64x2Extract, l), OP.i32WrapI64, OP.i32Const, 0xff, 0x00, OP.i32And, OP.i32Const, 4, OP.i32Shl];
+  return [...lane(0), ...simd(SIMD.load, ...memarg(3, 0)), ...set(s.kd), ...lane(1), ...simd(SIMD.load, ...memarg(3, 0)), ...set(e1)];
+}
+
+/**
+ * Code that takes a v128 x from the stack and leaves exp of both lanes on it: ir/wasm/exp.ts
+ * `expFast` (the same operations; the lanes in range AND-ed into s.ok, the caller recomputes a pair
+ * with a lane out of range), with the two table entries read as two v128 loads and two shuffles.
+ * `e1`: a v128 scratch local.
+ */
+export function expFastShuffled(s: ExpScratch, e1: number): number[] {
+  const fadd = simd(SIMD.f64x2Add), fsub = simd(SIMD.f64x2Sub), fmul = simd(SIMD.f64x2Mul);
+  return [
+    ...set(s.x),
+    ...get(s.ok), ...get(s.x), ...simd(SIMD.f64x2Abs), ...s.k(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and), ...set(s.ok),
+    ...get(s.x), ...s.k(INV_LN2_N), ...fmul, ...s.k(SHIFT), ...fadd, ...tee(s.ki),
+    ...s.k(SHIFT), ...fsub, ...set(s.kd),
+    ...get(s.x), ...get(s.kd), ...s.k(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...s.k(NEG_LN2_LO_N), ...fmul, ...fadd,
+    ...tee(s.r), ...get(s.r), ...fmul, ...set(s.rr),
+    ...entries(s, s.ki, e1),
+    ...get(s.kd), ...get(e1), ...simd(I8X16_SHUFFLE, ...LOW_LANES), ...get(s.r), ...fadd,
+    ...get(s.rr), ...s.k(C2), ...get(s.r), ...s.k(C3), ...fmul, ...fadd, ...fmul, ...fadd,
+    ...get(s.rr), ...get(s.rr), ...fmul, ...s.k(C4), ...get(s.r), ...s.k(C5), ...fmul, ...fadd, ...fmul, ...fadd,
+    ...set(s.tmp),
+    ...get(s.kd), ...get(e1), ...simd(I8X16_SHUFFLE, ...HIGH_LANES),
+    ...get(s.ki), OP.i32Const, 45, ...simd(SIMD.i64x2Shl), ...simd(SIMD.i64x2Add), ...tee(s.kd),
+    ...get(s.kd), ...get(s.tmp), ...fmul, ...fadd,
+  ];
+}
 
 /**
  * Emission into one function of a fused module: constants and scalar parameters in v128 locals set
@@ -100,35 +134,10 @@ export class Body {
 
   exp(arg: Vec): Vec {
     if (this.checked) return [...arg, ...expPair(this.x, 0)];
-    const s = this.x;
-    const k = (c: number): number[] => [...this.k(c)];
-    const fadd = simd(SIMD.f64x2Add), fsub = simd(SIMD.f64x2Sub), fmul = simd(SIMD.f64x2Mul);
-    const e1 = this.e1 ??= this.fn.local(V128);
-    return [
-      ...arg, ...set(s.x),
-      ...get(s.ok), ...get(s.x), ...simd(SIMD.f64x2Abs), ...k(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and), ...set(s.ok),
-      ...get(s.x), ...k(INV_LN2_N), ...fmul, ...k(SHIFT), ...fadd, ...tee(s.ki),
-      ...k(SHIFT), ...fsub, ...set(s.kd),
-      ...get(s.x), ...get(s.kd), ...k(NEG_LN2_HI_N), ...fmul, ...fadd, ...get(s.kd), ...k(NEG_LN2_LO_N), ...fmul, ...fadd,
-      ...tee(s.r), ...get(s.r), ...fmul, ...set(s.rr),
-      ...this.entries(s.ki, e1),
-      ...get(s.kd), ...get(e1), ...simd(0x0d, ...LOW_LANES), ...get(s.r), ...fadd,
-      ...get(s.rr), ...k(C2), ...get(s.r), ...k(C3), ...fmul, ...fadd, ...fmul, ...fadd,
-      ...get(s.rr), ...get(s.rr), ...fmul, ...k(C4), ...get(s.r), ...k(C5), ...fmul, ...fadd, ...fmul, ...fadd,
-      ...set(s.tmp),
-      ...get(s.kd), ...get(e1), ...simd(0x0d, ...HIGH_LANES),
-      ...get(s.ki), OP.i32Const, 45, ...simd(SIMD.i64x2Shl), ...simd(SIMD.i64x2Add), ...tee(s.kd),
-      ...get(s.kd), ...get(s.tmp), ...fmul, ...fadd,
-    ];
+    return [...arg, ...expFastShuffled(this.x, this.e1 ??= this.fn.local(V128))];
   }
 
   private e1: number | undefined;
-
-  /** The two lanes' table entries [tail, sbits] (16 bytes at (ki mod 128)·16) into s.kd and e1. */
-  private entries(ki: number, e1: number): number[] {
-    const lane = (l: number): number[] => [...get(ki), ...simd(SIMD.i64x2Extract, l), OP.i32WrapI64, OP.i32Const, 0xff, 0x00, OP.i32And, OP.i32Const, 4, OP.i32Shl];
-    return [...lane(0), ...simd(SIMD.load, ...memarg(3, 0)), ...set(this.x.kd), ...lane(1), ...simd(SIMD.load, ...memarg(3, 0)), ...set(e1)];
-  }
 
   /**
    * [exp(x), exp(−x)] for x = `arg`, where `negArg` is code computing −x bit for bit (it is used
@@ -146,10 +155,10 @@ export class Body {
     const local = (): number => this.fn.local(V128);
     const z = local(), ki2 = local(), rc3 = local(), rc5 = local(), rr2 = local();
     const e1 = this.e1 ??= this.fn.local(V128);
-    const tail = [...get(s.kd), ...get(e1), ...simd(0x0d, ...LOW_LANES)];
+    const tail = [...get(s.kd), ...get(e1), ...simd(I8X16_SHUFFLE, ...LOW_LANES)];
     // scale = bits(sbits + (ki << 45)); exp = scale + scale·tmp (tmp in s.tmp)
     const scaled = (ki: number): number[] => [
-      ...get(s.kd), ...get(e1), ...simd(0x0d, ...HIGH_LANES),
+      ...get(s.kd), ...get(e1), ...simd(I8X16_SHUFFLE, ...HIGH_LANES),
       ...get(ki), OP.i32Const, 45, ...simd(SIMD.i64x2Shl), ...simd(SIMD.i64x2Add), ...tee(s.kd),
       ...get(s.kd), ...get(s.tmp), ...fmul, ...fadd,
     ];
@@ -165,12 +174,12 @@ export class Body {
       ...get(s.r), ...k(C3), ...fmul, ...set(rc3), ...get(s.r), ...k(C5), ...fmul, ...set(rc5),
       ...k(SHIFT), ...get(z), ...fsub, ...set(ki2),
       // exp(x): tail + r + r²·(C2 + r·C3) + r⁴·(C4 + r·C5)
-      ...this.entries(s.ki, e1), ...tail, ...get(s.r), ...fadd,
+      ...entries(s, s.ki, e1), ...tail, ...get(s.r), ...fadd,
       ...get(s.rr), ...k(C2), ...get(rc3), ...fadd, ...fmul, ...fadd,
       ...get(rr2), ...k(C4), ...get(rc5), ...fadd, ...fmul, ...fadd, ...set(s.tmp),
       ...scaled(s.ki), ...set(plus),
       // exp(−x): tail − r + r²·(C2 − r·C3) + r⁴·(C4 − r·C5)
-      ...this.entries(ki2, e1), ...tail, ...get(s.r), ...fsub,
+      ...entries(s, ki2, e1), ...tail, ...get(s.r), ...fsub,
       ...get(s.rr), ...k(C2), ...get(rc3), ...fsub, ...fmul, ...fadd,
       ...get(rr2), ...k(C4), ...get(rc5), ...fsub, ...fmul, ...fadd, ...set(s.tmp),
       ...scaled(ki2), ...set(minus),
