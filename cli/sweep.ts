@@ -154,7 +154,7 @@ async function runCommand(file: string, flags: SweepFlags, io: Io): Promise<void
     io.err(`  ${refused.length} run${refused.length > 1 ? 's' : ''} the gpu backend cannot run went to the cpu backend (run ${refused[0].run}: ${refused[0].reason}); their records say so`);
   }
   const by = Object.entries(summary.backends);
-  if (backend !== 'cpu' && by.length > 0) io.err(`  ran on: ${by.map(([b, n]) => `${b} ${n}`).join(', ')}`);
+  if (backend !== 'cpu' && by.length > 0) io.err(`  ran on: ${by.map(([b, n]) => `${b} ${n}${b === 'batch' && arithmetic === 'fast' ? ' (fast arithmetic)' : ''}`).join(', ')}`);
   if (summary.written.length > 0) io.err(`wrote ${summary.written.map((f) => `${flags.out}/${f}`).join(', ')}`);
   else if (shard && shard.count > 1) io.err(`when every shard has finished: dendrite sweep collect ${flags.out}`);
   else if (!summary.complete) io.err(`not complete; see dendrite sweep status ${flags.out}`);

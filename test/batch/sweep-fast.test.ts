@@ -28,8 +28,9 @@ describe('sweep --backend batch --arithmetic fast', () => {
     const file = smallSweep(dir, { tstop_ms: 30, extra: { keep_traces: ['soma'] } });
     const cpu = await runCli(['sweep', file, '--out', join(dir, 'cpu'), '--jobs', '1', '--quiet']);
     expect(cpu.code, cpu.stderr).toBe(0);
-    const fast = await runCli(['sweep', file, '--out', join(dir, 'fast'), '--backend', 'batch', '--arithmetic', 'fast', '--quiet']);
+    const fast = await runCli(['sweep', file, '--out', join(dir, 'fast'), '--backend', 'batch', '--arithmetic', 'fast']);
     expect(fast.code, fast.stderr).toBe(0);
+    expect(fast.stderr).toMatch(/^ {2}ran on: batch 10 \(fast arithmetic\)$/m);
 
     const a = table(join(dir, 'cpu', 'results.csv'));
     const b = table(join(dir, 'fast', 'results.csv'));
