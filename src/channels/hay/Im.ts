@@ -1,7 +1,7 @@
 import type { InstanceInit, Mechanism, MechanismContext, IonState } from '../mechanism.ts';
 import { hocExp as hocExpShared, QT as QT_SHARED } from './common.ts';
 import { gatedSimdAdvance, gatedSimdModule } from './simd.ts';
-import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec } from './gated.ts';
+import { gatedDescription, gatedInitialize, gatedInstance, ohmicCurrent, type GatedInstance, type GatedSpec, fusedOhmicCurrent } from './gated.ts';
 
 // Module-local bindings: imported ones can compile to getter calls (tsx, vitest), too slow in the step loop.
 const hocExp = hocExpShared;
@@ -76,6 +76,9 @@ const SPEC: GatedSpec = {
 };
 
 
+/** The current when nobody reads g or i (./gated.ts fusedOhmicCurrent): g = gbar * m. */
+const FUSED_CURRENT = fusedOhmicCurrent('gbar * m');
+
 export const im: Mechanism<ImInstance> = {
   description: gatedDescription(SPEC),
   instantiate: (init: InstanceInit): ImInstance => gatedInstance(SPEC, init),
@@ -83,27 +86,7 @@ export const im: Mechanism<ImInstance> = {
 
   current(inst: ImInstance, ctx: MechanismContext): void {
     const { count, gImbar: gbar, m, gIm: g } = inst;
-    if (!inst.storeVars) {
-      // g, I and the finite-difference dI/dv in one loop (nobody reads g or i): ohmicCurrent's arithmetic
-      const { nodes, totals } = inst;
-      const E = inst.ion.e, ionI = inst.ion.i, ionG = inst.ion.didv;
-      const v = ctx.v, rhs = ctx.rhs, d = ctx.d;
-      for (let j = 0; j < count; j++) {
-        const gj = gbar[j] * m[j];
-        const node = nodes[j];
-        const v0 = v[node];
-        const ej = E[node];
-        const i0 = gj * (v0 - ej);
-        const di = (gj * (v0 + 0.001 - ej) - i0) / 0.001;
-        if (totals) {
-          ionI[node] += i0;
-          ionG[node] += di;
-        }
-        rhs[node] -= i0;
-        d[node] += di;
-      }
-      return;
-    }
+    if (!inst.storeVars) return FUSED_CURRENT(inst, ctx, gbar, m);
     for (let j = 0; j < count; j++) {
       g[j] = gbar[j] * m[j];
     }
