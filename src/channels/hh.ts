@@ -5,6 +5,7 @@ import { hhTableUpdate, type HhTableUpdate } from './hh-table.ts';
 import { hocExp } from './user/runtime.ts';
 import { vtrap } from './kinetics.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, InstanceInit } from './mechanism.ts';
+import { instanceStorage } from './mechanism.ts';
 
 /**
  * Hodgkin–Huxley squid axon channels, NEURON 8.2 `hh.mod` (../shared/neuron-numerics.md §6).
@@ -328,7 +329,8 @@ export const hh: Mechanism<HhInstance> = {
   instantiate(init: InstanceInit): HhInstance {
     const count = init.nodes.length;
     const { gnabar, gkbar, gl, el } = init.params;
-    const f = (): Float64Array => new Float64Array(count);
+    const st = instanceStorage(init);
+    const f = (): Float64Array => st.f64(count);
     // m, h, n, the cnexp exponents, x∞ and the rate exponentials live in the batch's (wasm) memory.
     const stride = count + (count % 2);
     const expb = createExpBatchWithFallback(scratch(count) + PLANES * stride, hocExp);

@@ -1,5 +1,6 @@
 import { FARADAY } from '../ions.ts';
 import type { InstanceInit, IonState, Mechanism, MechanismInstance, MechanismContext } from '../mechanism.ts';
+import { instanceStorage } from '../mechanism.ts';
 import { hocExp as hocExpShared } from './common.ts';
 
 // module-local bindings (imported ones may compile to getter calls)
@@ -65,8 +66,8 @@ export const caDynamicsE2: Mechanism<CaDynamicsE2Instance> = {
       nodes: init.nodes,
       gamma, decay, depth, minCai,
       ca: init.ions.ca,
-      a: new Float64Array(init.nodes.length),
-      fac: new Float64Array(init.nodes.length),
+      a: instanceStorage(init).f64(init.nodes.length),
+      fac: instanceStorage(init).f64(init.nodes.length),
       facDt: NaN,
       vars: { gamma, decay, depth, minCai },
     };

@@ -1,4 +1,5 @@
 import type { InstanceInit, IonState, Mechanism, MechanismContext, MechanismInstance } from '../mechanism.ts';
+import { instanceStorage } from '../mechanism.ts';
 import type { ExpBatch } from '../exp-wasm.ts';
 import { CONDUCTANCE, hocExp as hocExpShared, hocExpBatch, outputsRead } from './common.ts';
 import { F64, I32, get } from '../ir/wasm/asm.ts';
@@ -102,7 +103,8 @@ export const skE2: Mechanism<SKE2Instance> = {
     const gSK_E2bar = init.params.gSK_E2bar;
     const expb = hocExpBatch(3 * count);
     const z = expb.buf.subarray(2 * count, 3 * count);
-    const gSK_E2 = new Float64Array(count), ik = new Float64Array(count);
+    const st = instanceStorage(init);
+    const gSK_E2 = st.f64(count), ik = st.f64(count);
     const out = outputsRead(init, ['gSK_E2', 'ik'], 'k');
     return {
       count,

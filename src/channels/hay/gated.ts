@@ -13,6 +13,7 @@
  * computes): test/batch/catalogue.test.ts holds the two equal.
  */
 import type { InstanceInit, IonState, MechanismContext, MechanismDescription, MechanismInstance } from '../mechanism.ts';
+import { instanceStorage } from '../mechanism.ts';
 import { CONDUCTANCE, hocExpBatch, outputsRead } from './common.ts';
 import { gatedSimdKernel, simdScratch, type GatedSimdKernel, type GatedSimdModule } from './simd.ts';
 
@@ -79,8 +80,9 @@ export function gatedInstance<T extends GatedInstance>(s: GatedSpec, init: Insta
   const expb = hocExpBatch(G * count + simdScratch(count));
   const vars: Record<string, Float64Array> = { [s.gbar]: init.params[s.gbar] };
   for (let k = 0; k < G; k++) vars[s.gates[k].name] = expb.buf.subarray(k * count, (k + 1) * count);
-  vars[s.g] = new Float64Array(count);
-  vars[s.i] = new Float64Array(count);
+  const st = instanceStorage(init);
+  vars[s.g] = st.f64(count);
+  vars[s.i] = st.f64(count);
   const out = outputsRead(init, [s.g, s.i], s.ion);
   const inst: Record<string, unknown> = { count, nodes: init.nodes, ...vars };
   if (s.ion !== null) inst.ion = init.ions[s.ion];
