@@ -130,6 +130,8 @@ export interface UserMechanism extends Mechanism<UserInstance> {
   readonly spec: MechanismSpec;
   /** The generated kernels, JavaScript (for inspection: `dendrite mechanisms --file F --code`). */
   readonly code: string;
+  /** The spec lowered as `lowerMechanism` gives it (other code generators read it: the batch's WebAssembly kernels). */
+  readonly lowered: LoweredMechanism;
 }
 
 function fail(spec: MechanismSpec, path: string, message: string): never {
@@ -857,6 +859,9 @@ function eventsDescription(spec: MechanismSpec, events: CompiledEventBlock): Non
 export function compileMechanism(spec: MechanismSpec): UserMechanism {
   const c = new Compiler(spec);
   const { assigned, states, currents, weightInitial } = c.run();
+  // the symbols as lowering leaves them (event blocks below add their own)
+  const lowSyms = new Map(c.syms);
+  const lowered: LoweredMechanism = { spec, assigned, states, currents, symbol: (name) => lowSyms.get(name) };
   const events = spec.netReceive ? compileEventBlock(c, spec.netReceive, true) : null;
   let post: { block: CompiledEventBlock; threshold: Compiled } | null = null;
   if (spec.postSpike) {
@@ -979,6 +984,7 @@ export function compileMechanism(spec: MechanismSpec): UserMechanism {
     description,
     spec,
     code,
+    lowered,
     instantiate(init: InstanceInit): UserInstance {
       const count = init.nodes.length;
       const st = instanceStorage(init);

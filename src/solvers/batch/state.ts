@@ -162,7 +162,9 @@ function interleaveInto(out: Float64Array, per: readonly (ArrayLike<number> | un
   const B = per.length;
   for (let beta = 0; beta < B; beta++) {
     const x = per[beta];
-    for (let i = 0; i < n; i++) out[i * B + beta] = x === undefined ? fallback : x[i];
+    if (x === undefined) for (let i = 0, k = beta; i < n; i++, k += B) out[k] = fallback;
+    else if (x instanceof Float64Array) for (let i = 0, k = beta; i < n; i++, k += B) out[k] = x[i];
+    else for (let i = 0, k = beta; i < n; i++, k += B) out[k] = x[i];
   }
   return out;
 }
@@ -173,7 +175,7 @@ function wasmCandidate(m: Mechanism, globals: Readonly<Record<string, number>>):
   if (um.spec === undefined || typeof um.code !== 'string') return null;
   const spec = um.spec;
   if (spec.rateTable !== undefined && (globals.usetable ?? spec.rateTable.usetable) === 1) return null;
-  const low = lowerMechanism(spec);
+  const low = um.lowered ?? lowerMechanism(spec);
   return unsupportedReason(low) === null ? low : null;
 }
 
