@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCatalogue } from '../../src/channels/catalogue.ts';
 import { irCatalogue, loweredKinetics } from '../../src/channels/ir/index.ts';
-import { constantDivisions, reciprocal } from '../../src/channels/ir/wasm/fast.ts';
+import { affineInV, constantDivisions, planSharedExps, reciprocal } from '../../src/channels/ir/wasm/fast.ts';
 import { emit, type IR } from '../../src/channels/user/expr.ts';
 import { HELPERS } from '../../src/channels/user/runtime.ts';
 import { createBatchState, compileVariants, simulateBatch, type BatchVariant } from '../../src/solvers/batch/index.ts';
@@ -78,6 +78,52 @@ describe('fast arithmetic rewrites', () => {
     }
     console.log(`fast rewrites: ${checked} reciprocals checked, worst relative deviation ${worst.toExponential(2)}`);
     expect(checked).toBeGreaterThan(1000);
+    expect(worst).toBeLessThan(1e-14);
+  });
+});
+
+describe('fast arithmetic: shared exponentials', () => {
+  const isV = (n: string) => n === 'v';
+  it('reads affine arguments and plans hh\'s six rate exponentials as powers of two', () => {
+    const low = loweredKinetics('hh');
+    const args: { s: number; c: number }[] = [];
+    const visit = (ir: IR): void => {
+      if (ir.k === 'bin') {
+        visit(ir.a);
+        visit(ir.b);
+      } else if (ir.k === 'neg') visit(ir.a);
+      else if (ir.k === 'call') {
+        ir.args.forEach(visit);
+        const arg: IR | null = ir.fn === 'exp' ? ir.args[0] : ir.fn === 'vtrap' ? { k: 'bin', op: '/', a: ir.args[0], b: ir.args[1] } : null;
+        const a = arg === null ? null : affineInV(arg, isV);
+        if (a !== null) args.push(a);
+      }
+    };
+    for (const a of low.assigned) if (a.flags.inst) visit(a.ir);
+    // vtrap m, beta_m, alpha_h, beta_h, vtrap n, beta_n
+    expect(args.map((a) => [a.s, a.c])).toEqual([[-0.1, -4], [-1 / 18, -65 / 18], [-0.05, -3.25], [-0.1, -3.5], [-0.1, -5.5], [-0.0125, -0.8125]]);
+    const plan = planSharedExps(args);
+    expect(plan.bases.map((k) => args[k].s)).toEqual([-0.0125, -1 / 18]);
+    expect(plan.shared.map((x) => [x.base, x.power])).toEqual([[0, 8], [1, 1], [0, 4], [0, 8], [0, 8], [0, 1]]);
+    // not affine: a rate of a conditional v (NaTa_t's vm), a product of v with a parameter
+    expect(affineInV({ k: 'bin', op: '*', a: { k: 'sym', name: 'v' }, b: { k: 'sym', name: 'g' } }, isV)).toBeNull();
+  });
+
+  it('K·exp(base)^(2^j) stays within 1e-14 of exp(argument) over the physiological range', () => {
+    const args = [{ s: -0.1, c: -4 }, { s: -0.05, c: -3.25 }, { s: -0.0125, c: -0.8125 }, { s: 0.2, c: 1 }, { s: 0.025, c: 0.3 }];
+    const plan = planSharedExps(args);
+    let worst = 0;
+    for (let v = -150; v <= 100; v += 0.37) {
+      const baseValue = plan.bases.map((k) => Math.exp(args[k].s * v + args[k].c));
+      args.forEach((a, k) => {
+        const { base, power, factor } = plan.shared[k];
+        let x = baseValue[base];
+        for (let p = 1; p < power; p *= 2) x *= x;
+        const exact = Math.exp(a.s * v + a.c);
+        worst = Math.max(worst, Math.abs(factor * x - exact) / exact);
+      });
+    }
+    console.log(`shared exponentials: worst relative deviation ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-14);
   });
 });

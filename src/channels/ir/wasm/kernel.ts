@@ -18,7 +18,7 @@ import { emit, type IR } from '../../user/expr.ts';
 import { HELPERS } from '../../user/runtime.ts';
 import { F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst, tee, type Import } from './asm.ts';
 import { expFast, expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from './exp.ts';
-import { reciprocal, type Arithmetic } from './fast.ts';
+import { affineInV, planSharedExps, reciprocal, type Affine, type Arithmetic } from './fast.ts';
 
 /** Imported functions every kernel module has, in this order (indices 0…). */
 export const KERNEL_IMPORTS: readonly Import[] = [
@@ -131,6 +131,8 @@ class Emitter {
   mode: 'pair' | 'single' = 'pair';
   /** An exp was emitted since the last reset. */
   usedExp = false;
+  /** fast: exponentials computed from others' (planned per body, ./fast.ts planSharedExps): code leaving exp of the site's argument. */
+  shared: Map<IR, number[]> | null = null;
 
   /**
    * @param ia, na locals (or parameters) with the byte offsets of the instance·variant and its node
@@ -183,6 +185,12 @@ class Emitter {
     this.values.clear();
     this.mode = mode;
     this.usedExp = false;
+    this.shared = null;
+  }
+
+  /** AND into the fast-path mask whether the v128 left by `arg` is inside exp's fast range (|x| < 512, not NaN). */
+  rangeCheck(arg: number[]): number[] {
+    return [...arg, ...simd(SIMD.f64x2Abs), ...this.k(512), ...simd(SIMD.f64x2Lt), ...get(this.x.ok), ...simd(SIMD.and), ...set(this.x.ok)];
   }
 
   load(addrLocal: number, base: number): number[] {
@@ -240,8 +248,11 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
     case 'call': {
       const args = ir.args;
       switch (ir.fn) {
-        case 'exp':
+        case 'exp': {
+          const sh = e.shared?.get(ir);
+          if (sh !== undefined) return [...e.rangeCheck(r(args[0])), ...sh];
           return [...r(args[0]), ...e.exp()];
+        }
         case 'abs':
           return [...r(args[0]), ...simd(SIMD.f64x2Abs)];
         case 'sqrt':
@@ -259,11 +270,13 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
           // q/2 = q·0.5 exactly; fast: x/y = x·(1/y) for a constant y
           const x = e.temp(), y = e.temp(), q = e.temp();
           const yc = args[1].k === 'num' && e.fast && args[1].v !== 0 && Number.isFinite(1 / args[1].v) ? args[1].v : null;
+          const sh = e.shared?.get(ir);
+          const expQ = sh !== undefined ? [...e.rangeCheck(get(q)), ...sh] : [...get(q), ...e.exp()];
           return [
             ...r(args[0]), ...set(x), ...r(args[1]), ...set(y),
             ...(yc === null ? [...get(x), ...get(y), ...simd(SIMD.f64x2Div)] : [...get(x), ...e.k(1 / yc), ...simd(SIMD.f64x2Mul)]), ...set(q),
             ...get(y), ...e.k(1), ...get(q), ...e.k(0.5), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul),
-            ...get(x), ...get(q), ...e.exp(), ...e.k(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
+            ...get(x), ...expQ, ...e.k(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
             ...get(q), ...simd(SIMD.f64x2Abs), ...e.k(1e-6), ...simd(SIMD.f64x2Lt),
             ...simd(SIMD.bitselect),
           ];
@@ -368,6 +381,67 @@ function kernelFns(name: string, L: KernelLayout, body: Body, constPrologue: (e:
   fn.emit(get(k), i32(1), OP.i32Add, set(k), OP.br, 0, OP.end, OP.end);
   fn.prepend(constPrologue(e));
   return [fn, ...slow];
+}
+
+/**
+ * fast: plan the exponentials of affine arguments in `irs` (exp calls, and vtrap's exp(x/y) with a
+ * constant y) as powers of a few bases (./fast.ts planSharedExps), emit the bases and their powers
+ * once, and leave the derived values in `e.shared` for emitIR.
+ */
+function shareExps(e: Emitter, irs: readonly IR[], resolve: (name: string) => number[], isV: (name: string) => boolean): void {
+  const sites: { ir: IR; arg: IR; affine: Affine }[] = [];
+  const seen = new Set<IR>();
+  const visit = (ir: IR): void => {
+    if (seen.has(ir)) return;
+    seen.add(ir);
+    switch (ir.k) {
+      case 'bin':
+        visit(ir.a);
+        visit(ir.b);
+        return;
+      case 'neg':
+      case 'not':
+        visit(ir.a);
+        return;
+      case 'cond':
+        visit(ir.c);
+        visit(ir.a);
+        visit(ir.b);
+        return;
+      case 'call': {
+        ir.args.forEach(visit);
+        const arg: IR | null = ir.fn === 'exp' ? ir.args[0] : ir.fn === 'vtrap' && ir.args[1].k === 'num' ? { k: 'bin', op: '/', a: ir.args[0], b: ir.args[1] } : null;
+        const affine = arg === null ? null : affineInV(arg, isV);
+        if (arg !== null && affine !== null && affine.s !== 0) sites.push({ ir, arg, affine });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  irs.forEach(visit);
+  if (sites.length < 2) return;
+  const plan = planSharedExps(sites.map((x) => x.affine));
+  const shared = new Map<IR, number[]>();
+  const powers = plan.bases.map((site, b) => {
+    const local = e.fn.local(V128);
+    e.fn.emit(emitIR(e, sites[site].arg, resolve), e.exp(), set(local));
+    const byPower = new Map<number, number>([[1, local]]);
+    const top = Math.max(...plan.shared.filter((x) => x.base === b).map((x) => x.power));
+    for (let p = 2; p <= top; p *= 2) {
+      const l = e.fn.local(V128);
+      const prev = byPower.get(p / 2)!;
+      e.fn.emit(get(prev), get(prev), simd(SIMD.f64x2Mul), set(l));
+      byPower.set(p, l);
+    }
+    return byPower;
+  });
+  sites.forEach((site, k) => {
+    const { base, power, factor } = plan.shared[k];
+    const value = get(powers[base].get(power)!);
+    shared.set(site.ir, factor === 1 ? value : [...value, ...e.k(factor), ...simd(SIMD.f64x2Mul)]);
+  });
+  e.shared = shared;
 }
 
 /** Generate the current and advance kernels of one mechanism use (throws UnsupportedKernelError). */
@@ -486,6 +560,7 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
     const advanceBody: Body = (e) => {
       e.define('v', e.load(e.na, L.v));
       const res = resolver(e, '', () => e.value('v'));
+      if (e.fast && !e.checked) shareExps(e, [...need.filter((a) => a.flags.inst).map((a) => a.ir), ...low.states.flatMap((s) => [s.first.ir, s.second.ir])], res, (n) => low.symbol(n)?.kind === 'v');
       for (const a of need) if (a.flags.inst) e.define(`a_${a.name}`, emitIR(e, a.ir, res));
       // fast, x∞/τ form: a = −(1/τ) with 1/τ from τ's parts (./fast.ts), target x∞
       const fastInfTau = (s: (typeof low.states)[number]): boolean => e.fast && s.decl.form === 'inf_tau';
