@@ -173,7 +173,7 @@ export async function runSweep(spec: SweepSpec, o: RunSweepOptions): Promise<Swe
   const requested = o.backend ?? 'cpu';
   if (!['cpu', 'batch', 'gpu', 'auto'].includes(requested)) throw new UserError(`backend: expected cpu, batch, gpu or auto, got "${requested}"`);
   if (o.arithmetic !== undefined && o.arithmetic !== 'exact' && o.arithmetic !== 'fast') throw new UserError(`arithmetic: expected exact or fast, got "${String(o.arithmetic)}"`);
-  if (o.arithmetic === 'fast' && requested !== 'batch') throw new UserError(`arithmetic fast is the batch backend's (the ${requested} backend has its own): use it with backend batch`);
+  if (o.arithmetic === 'fast' && requested !== 'batch') throw new UserError(`arithmetic fast applies to backend batch only (got backend ${requested})`);
   // gpu/auto: decide (and refuse `gpu` without a GPU) before the folder is touched
   let choice: SweepBackendChoice | null = null;
   if (requested === 'gpu' || requested === 'auto') {
