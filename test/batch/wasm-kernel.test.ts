@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels of the batch (src/channels/ir/wasm/kernel.ts: current and advance
+ * The WebAssembly SIMD kernels of the batch (src/channels/ir/wasm/kernel.ts: current, advance and initialize
  * generated from the kinetics IR; src/solvers/batch/wasm-hines.ts: the Hines solve) against the
  * JavaScript they replace, bit for bit, on random states: every described density mechanism the
  * generator takes, odd and even batch sizes (lane pairs and a lone last lane), and arguments that
@@ -160,6 +160,13 @@ function checkKernels(spec: MechanismSpec, B: number): void {
     js.advance!(inst, ctx);
     g.prepare(mem.F, globals, ctx);
     ex.k_advance();
+    for (const s of stateNames) expect([s, firstDiff(inst.vars[s], mem.f64(vars[s], count * B))]).toEqual([s, -1]);
+    // INITIAL: the states at v (steady state, or their initial expressions), the same bits
+    expect(g.initialize).not.toBeNull();
+    ctx.t = 0;
+    js.initialize(inst, ctx);
+    g.prepare(mem.F, globals, ctx);
+    ex.k_initialize();
     for (const s of stateNames) expect([s, firstDiff(inst.vars[s], mem.f64(vars[s], count * B))]).toEqual([s, -1]);
   }
 }

@@ -53,6 +53,8 @@ export interface WasmKernels {
   prepare(ctx: MechanismContext): void;
   current(): void;
   advance: (() => void) | null;
+  /** NMODL INITIAL (the JavaScript kernel's operations, exact arithmetic), or null: the JavaScript one. */
+  initialize: (() => void) | null;
   /** What the kernels read besides the instance's arrays: its nodes' byte rows and its constants (views of the memory). */
   readonly nodeRows: Int32Array;
   readonly consts: Float64Array;
@@ -398,7 +400,8 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
     const prepare = g.prepare;
     const current = ex[g.current.name] as () => void;
     const advance = g.advance === null ? null : (ex[g.advance.name] as () => void);
-    return { mechanism: cm.mechanism, instance, wasm: { prepare: (ctx: MechanismContext) => prepare(F, globals, ctx), current, advance, nodeRows, consts } };
+    const initialize = g.initialize === null ? null : (ex[g.initialize.name] as () => void);
+    return { mechanism: cm.mechanism, instance, wasm: { prepare: (ctx: MechanismContext) => prepare(F, globals, ctx), current, advance, initialize, nodeRows, consts } };
   });
 
   const detectorView: (Float64Array | null)[] = [];
@@ -495,7 +498,14 @@ export function batchFinitialize(s: BatchState): void {
   ctx.t = 0;
   for (let i = 0; i < n; i++) for (let beta = 0; beta < B; beta++) v[i * B + beta] = s.vInit[beta];
   for (const ion of s.ions) initializeIon(ion, ctx.celsius);
-  for (const m of s.mechanisms) m.mechanism.initialize(m.instance, ctx);
+  for (const m of s.mechanisms) {
+    const w = m.wasm;
+    if (w === null || w.initialize === null) m.mechanism.initialize(m.instance, ctx);
+    else {
+      w.prepare(ctx);
+      w.initialize();
+    }
+  }
   // Events due at t <= 0, after the INITIAL blocks (cpu.ts finitialize).
   for (let beta = 0; beta < B; beta++) s.events[beta]?.initialize(ctx);
   batchAssemble(s);

@@ -65,6 +65,8 @@ export interface GeneratedKernels {
   /** The exported kernels. */
   readonly current: Fn;
   readonly advance: Fn | null;
+  /** NMODL INITIAL: the states' steady state at v (or their explicit initial values), always in exact arithmetic (null: none). */
+  readonly initialize: Fn | null;
   /** Every function to put in the module (the kernels and the bodies they call for out-of-range exp). */
   readonly fns: readonly Fn[];
   /** Doubles of the constants region. */
@@ -591,6 +593,35 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
     advanceFns = kernelFns(`${name}_advance`, L, advanceBody, prologue);
   }
 
+  // initialize: compile.ts Generator.initialize (no table: the batch's WebAssembly kernels run with rate tables off),
+  // in exact arithmetic whatever L.arithmetic says, so that every variant starts from the single run's state bit for bit
+  let initializeFns: Fn[] = [];
+  if (low.states.length > 0) {
+    const explicit = low.states.filter((s) => s.initial !== undefined);
+    const implicit = low.states.filter((s) => s.initial === undefined && s.decl.ion === undefined);
+    const roots = [...explicit.map((s) => s.initial!.ir), ...implicit.flatMap((s) => [s.first.ir, ...(s.decl.form === 'inf_tau' ? [] : [s.second.ir])])];
+    const need = closure(assigned, roots.flatMap((ir) => assignedReads(low, ir)));
+    const initializeBody: Body = (e) => {
+      e.define('v', e.load(e.na, L.v));
+      const res = resolver(e, '', () => e.value('v'));
+      for (const a of need) if (a.flags.inst) e.define(`a_${a.name}`, emitIR(e, a.ir, res));
+      for (const s of implicit) {
+        const n = s.decl.name;
+        e.define(`r_${n}_1`, emitIR(e, s.first.ir, res));
+        if (s.decl.form === 'inf_tau') e.define(`x_${n}`, e.value(`r_${n}_1`));
+        else {
+          e.define(`r_${n}_2`, emitIR(e, s.second.ir, res));
+          e.define(`x_${n}`, [...e.value(`r_${n}_1`), ...e.value(`r_${n}_1`), ...e.value(`r_${n}_2`), ...simd(SIMD.f64x2Add), ...simd(SIMD.f64x2Div)]);
+        }
+      }
+      for (const s of explicit) e.define(`x_${s.decl.name}`, emitIR(e, s.initial!.ir, res));
+      const out: number[] = [];
+      for (const s of [...explicit, ...implicit]) out.push(...e.store(e.ia, L.vars[s.decl.name], e.value(`x_${s.decl.name}`)));
+      return out;
+    };
+    initializeFns = kernelFns(`${name}_initialize`, { ...L, arithmetic: 'exact' }, initializeBody, prologue);
+  }
+
   // prepare: constants in JavaScript, block-level assigned as compile.ts emits them.
   const lines: string[] = ['"use strict";'];
   const jsResolve = (n: string): string => {
@@ -618,7 +649,7 @@ export function generateKernels(low: LoweredMechanism, L: KernelLayout, name: st
   const o = L.consts / 8;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const body = new Function(...Object.keys(HELPERS), `return function prepare(F, G, ctx) {\nconst o = ${o};\n${lines.join('\n')}\n};`)(...Object.values(HELPERS)) as GeneratedKernels['prepare'];
-  return { current: currentFns[0], advance: advanceFns[0] ?? null, fns: [...currentFns, ...advanceFns], nConsts: constIndex.size, prepare: body };
+  return { current: currentFns[0], advance: advanceFns[0] ?? null, initialize: initializeFns[0] ?? null, fns: [...currentFns, ...advanceFns, ...initializeFns], nConsts: constIndex.size, prepare: body };
 }
 
 /** Doubles of a use's constants region (t, dt, celsius, globals, block-level assigned). */
