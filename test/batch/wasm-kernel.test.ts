@@ -11,7 +11,7 @@ import { compileMechanism, lowerMechanism } from '../../src/channels/user/compil
 import { parseMechanismSpec, type MechanismSpec } from '../../src/channels/user/spec.ts';
 import type { IonState, MechanismContext } from '../../src/channels/mechanism.ts';
 import { describedMechanisms, kineticsSpec, loweredKinetics } from '../../src/channels/ir/index.ts';
-import { generateKernels, unsupportedReason } from '../../src/channels/ir/wasm/kernel.ts';
+import { generateKernels, scratchCount, unsupportedReason } from '../../src/channels/ir/wasm/kernel.ts';
 import { Arena, createBatchMemory, instantiateBatchModule } from '../../src/solvers/batch/wasm.ts';
 import { hinesFunctions } from '../../src/solvers/batch/wasm-hines.ts';
 import { exp } from '../../src/channels/exp.ts';
@@ -92,12 +92,17 @@ function checkKernels(spec: MechanismSpec, B: number): void {
   const ionsAt: Record<string, number> = {};
   for (const ion of IONS) for (const f of ['e', 'i', 'didv', 'ci', 'co']) ionsAt[`${ion}.${f}`] = arena.f64(nb);
   const consts = arena.f64(64);
+  const scratch = arena.f64(scratchCount(low, B));
   const mem = createBatchMemory(arena);
-  const g = generateKernels(low, {
+  const layout = {
     B, count, nodeRows: at.rows, v: at.v, rhs: at.rhs, d: at.d, vars, ions: ionsAt, consts,
     storeVars: new Set(storedNames), storeIonTotals: new Set(IONS),
-  }, 'k');
-  const ex = instantiateBatchModule(mem, g.fns);
+  };
+  const g = generateKernels(low, layout, 'k');
+  // fast arithmetic, in one loop and in two (rates into the scratch, then the updates): the same bits
+  const fused = generateKernels(low, { ...layout, arithmetic: 'fast' }, 'f1');
+  const split = generateKernels(low, { ...layout, arithmetic: 'fast', scratch }, 'f2');
+  const ex = instantiateBatchModule(mem, [...g.fns, ...fused.fns, ...split.fns]);
   mem.i32(at.rows, count).set(nodeOf.map((x) => x * B * 8));
 
   // Random data, the same on both sides.
@@ -161,6 +166,14 @@ function checkKernels(spec: MechanismSpec, B: number): void {
     g.prepare(mem.F, globals, ctx);
     ex.k_advance();
     for (const s of stateNames) expect([s, firstDiff(inst.vars[s], mem.f64(vars[s], count * B))]).toEqual([s, -1]);
+    const before = stateNames.map((s) => Float64Array.from(mem.f64(vars[s], count * B)));
+    fused.prepare(mem.F, globals, ctx);
+    ex.f1_advance();
+    const afterFused = stateNames.map((s) => Float64Array.from(mem.f64(vars[s], count * B)));
+    stateNames.forEach((s, j) => mem.f64(vars[s], count * B).set(before[j]));
+    split.prepare(mem.F, globals, ctx);
+    ex.f2_advance();
+    stateNames.forEach((s, j) => expect([s, firstDiff(afterFused[j], mem.f64(vars[s], count * B))]).toEqual([s, -1]));
     // INITIAL: the states at v (steady state, or their initial expressions), the same bits
     expect(g.initialize).not.toBeNull();
     ctx.t = 0;

@@ -208,7 +208,7 @@ describe('the engine owns the state storage', () => {
         for (const p of m.mechanism.description.params) expect(s.storage.holds(m.instance.vars[p.name]), `${name}.${p.name}`).toBe(true);
         if (m.wasm !== null) {
           wasmUses++;
-          all.push(m.wasm.nodeRows, m.wasm.consts);
+          all.push(m.wasm.nodeRows, m.wasm.consts, m.wasm.scratch);
         }
       }
       if (label.startsWith('kernels generated')) expect(wasmUses).toBeGreaterThan(0);

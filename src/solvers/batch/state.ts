@@ -28,7 +28,7 @@
 import { advanceReversal, createIonState, initializeIon } from '../../channels/ions.ts';
 import type { IonState, Mechanism, MechanismContext, MechanismInstance, StateStorage } from '../../channels/mechanism.ts';
 import { lowerMechanism, type LoweredMechanism, type UserMechanism } from '../../channels/user/compile.ts';
-import { constCount, generateKernels, unsupportedReason, UnsupportedKernelError, type GeneratedKernels } from '../../channels/ir/wasm/kernel.ts';
+import { constCount, generateKernels, scratchCount, unsupportedReason, UnsupportedKernelError, type GeneratedKernels } from '../../channels/ir/wasm/kernel.ts';
 import type { Fn } from '../../channels/ir/wasm/asm.ts';
 import type { Arithmetic } from '../../channels/ir/wasm/fast.ts';
 import { Arena, createBatchMemory, instantiateBatchModule, type BatchMemory } from './wasm.ts';
@@ -55,9 +55,10 @@ export interface WasmKernels {
   advance: (() => void) | null;
   /** NMODL INITIAL (the JavaScript kernel's operations, exact arithmetic), or null: the JavaScript one. */
   initialize: (() => void) | null;
-  /** What the kernels read besides the instance's arrays: its nodes' byte rows and its constants (views of the memory). */
+  /** What the kernels read besides the instance's arrays: its nodes' byte rows, its constants and the state update's scratch (views of the memory). */
   readonly nodeRows: Int32Array;
   readonly consts: Float64Array;
+  readonly scratch: Float64Array;
 }
 
 /** The engine's WebAssembly side: the memory every array above is a view of, and the solver's functions. */
@@ -190,6 +191,8 @@ interface LaidUse {
   /** A use with WebAssembly kernels: its nodes' byte rows and its constants (null: JavaScript kernels). */
   readonly nodeRows: Int32Array | null;
   readonly consts: Float64Array | null;
+  /** The state update's scratch (kernel.ts scratchCount; a few pairs' values, not per instance). */
+  readonly scratch: Float64Array | null;
 }
 
 /**
@@ -278,6 +281,7 @@ function layOut(
     const low = o.lows[use];
     const nodeRows = low === null ? null : storage.i32(count);
     const consts = low === null ? null : storage.f64(constCount(low));
+    const scratch = low === null ? null : storage.f64(scratchCount(low, B));
     const nodes = storage.i32(count * B);
     for (let k = 0; k < count; k++) for (let beta = 0; beta < B; beta++) nodes[k * B + beta] = cm.nodes[k] * B + beta;
     const params: Record<string, Float64Array> = {};
@@ -299,7 +303,7 @@ function layOut(
         ionTotals: unreadIons,
       },
     });
-    return { cm, instance, nodeRows, consts };
+    return { cm, instance, nodeRows, consts, scratch };
   });
   return { v, rhs, d, ctxD, area, fac, dinv, parent, a, b, ab, dConst, secondOrder, ions, mechanisms };
 }
@@ -353,9 +357,9 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
     if (!storage.holds(x)) throw new Error('internal: a batch array the WebAssembly kernels use is not in the batch memory');
     return x.byteOffset;
   };
-  const plans = mechanisms.map(({ cm, instance, nodeRows, consts }, use) => {
+  const plans = mechanisms.map(({ cm, instance, nodeRows, consts, scratch }, use) => {
     const low = lows[use];
-    if (low === null || nodeRows === null || consts === null) return null;
+    if (low === null || nodeRows === null || consts === null || scratch === null) return null;
     // The compiled kernels read the instance's own arrays, where instantiate put them.
     const vars: Record<string, number> = {};
     for (const name of [...low.spec.parameters.map((q) => q.name), ...low.spec.states.map((q) => q.name), ...cm.mechanism.description.assigned.map((q) => q.name)]) {
@@ -364,7 +368,7 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
       vars[name] = at(x);
     }
     nodeRows.set(cm.nodes.map((x) => x * B * 8));
-    return { low, vars, nodeRows: at(nodeRows), consts: at(consts) };
+    return { low, vars, nodeRows: at(nodeRows), consts: at(consts), scratch: at(scratch) };
   });
 
   // 3. Kernels and the module.
@@ -377,7 +381,7 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
     try {
       const g = generateKernels(plan.low, {
         B, count: cm.nodes.length, nodeRows: plan.nodeRows, v: at(v), rhs: at(rhs), d: at(ctxD),
-        vars: plan.vars, ions: ionsAt, consts: plan.consts, storeVars: readVars(use), storeIonTotals: totalsRead, arithmetic: options.arithmetic ?? 'exact',
+        vars: plan.vars, ions: ionsAt, consts: plan.consts, scratch: plan.scratch, storeVars: readVars(use), storeIonTotals: totalsRead, arithmetic: options.arithmetic ?? 'exact',
       }, `m${use}`);
       fns.push(...g.fns);
       return g;
@@ -392,16 +396,16 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
   }));
   const ex = instantiateBatchModule(mem, fns);
 
-  const bound: BatchBound[] = mechanisms.map(({ cm, instance, nodeRows, consts }, use) => {
+  const bound: BatchBound[] = mechanisms.map(({ cm, instance, nodeRows, consts, scratch }, use) => {
     const g = generated[use];
-    if (g === null || nodeRows === null || consts === null) return { mechanism: cm.mechanism, instance, wasm: null };
+    if (g === null || nodeRows === null || consts === null || scratch === null) return { mechanism: cm.mechanism, instance, wasm: null };
     const globals = (instance as unknown as { globals: Readonly<Record<string, number>> }).globals;
     const F = mem.F;
     const prepare = g.prepare;
     const current = ex[g.current.name] as () => void;
     const advance = g.advance === null ? null : (ex[g.advance.name] as () => void);
     const initialize = g.initialize === null ? null : (ex[g.initialize.name] as () => void);
-    return { mechanism: cm.mechanism, instance, wasm: { prepare: (ctx: MechanismContext) => prepare(F, globals, ctx), current, advance, initialize, nodeRows, consts } };
+    return { mechanism: cm.mechanism, instance, wasm: { prepare: (ctx: MechanismContext) => prepare(F, globals, ctx), current, advance, initialize, nodeRows, consts, scratch } };
   });
 
   const detectorView: (Float64Array | null)[] = [];
