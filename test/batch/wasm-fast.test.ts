@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCatalogue } from '../../src/channels/catalogue.ts';
 import { irCatalogue, loweredKinetics } from '../../src/channels/ir/index.ts';
-import { affineInV, constantDivisions, planSharedExps, reciprocal } from '../../src/channels/ir/wasm/fast.ts';
+import { affineInV, constantReciprocal, planSharedExps, reciprocal } from '../../src/channels/ir/wasm/fast.ts';
 import { emit, type IR } from '../../src/channels/user/expr.ts';
 import { HELPERS } from '../../src/channels/user/runtime.ts';
 import { createBatchState, compileVariants, simulateBatch, type BatchVariant } from '../../src/solvers/batch/index.ts';
@@ -28,6 +28,26 @@ function evaluate(ir: IR, values: Record<string, number>): number {
   const body = `return ${emit(ir, (n) => `V[${JSON.stringify(n)}]`)};`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(...Object.keys(HELPERS), 'V', body)(...Object.values(HELPERS), values) as number;
+}
+
+/** The IR with every division by a constant rewritten as the kernels do (x / c → x · constantReciprocal(c)). */
+function constantDivisions(ir: IR): IR {
+  switch (ir.k) {
+    case 'bin': {
+      const a = constantDivisions(ir.a);
+      const inv = ir.op === '/' ? constantReciprocal(ir.b) : null;
+      return inv !== null ? { k: 'bin', op: '*', a, b: { k: 'num', v: inv } } : { ...ir, a, b: constantDivisions(ir.b) };
+    }
+    case 'neg':
+    case 'not':
+      return { ...ir, a: constantDivisions(ir.a) };
+    case 'cond':
+      return { ...ir, c: constantDivisions(ir.c), a: constantDivisions(ir.a), b: constantDivisions(ir.b) };
+    case 'call':
+      return { ...ir, args: ir.args.map(constantDivisions) };
+    default:
+      return ir;
+  }
 }
 
 describe('fast arithmetic rewrites', () => {
@@ -125,6 +145,14 @@ describe('fast arithmetic: shared exponentials', () => {
     }
     console.log(`shared exponentials: worst relative deviation ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-14);
+  });
+});
+
+describe('batch options', () => {
+  it('refuses an arithmetic other than exact or fast, naming it', () => {
+    const c = caseNamed('rallpack1');
+    const base: SimulationRequest = { ...c.build(irCatalogue()), tstop_ms: 1 };
+    expect(() => simulateBatch(base, [{}], { arithmetic: 'quick' as never })).toThrow(/options\.arithmetic: expected "exact" or "fast", got "quick"/);
   });
 });
 

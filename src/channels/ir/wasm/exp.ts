@@ -100,7 +100,12 @@ export function expFastOutOfRange(s: ExpScratch): number[] {
  * 0, 1 + r·(…) rounds to 1), which is what exp.ts returns there (1 + x), ±0 included.
  */
 export function expFast(s: ExpScratch): number[] {
-  return [...set(s.x), ...get(s.ok), ...get(s.x), ...simd(SIMD.f64x2Abs), ...s.k(512), ...simd(SIMD.f64x2Lt), ...simd(SIMD.and), ...set(s.ok), ...fastCore(s)];
+  return [...set(s.x), ...expRangeMask(s, get(s.x)), ...fastCore(s)];
+}
+
+/** AND into `s.ok` whether the lanes of the v128 left by `arg` are inside the fast range (|x| < 512, not NaN). */
+export function expRangeMask(s: ExpScratch, arg: readonly number[]): number[] {
+  return [...arg, ...simd(SIMD.f64x2Abs), ...s.k(512), ...simd(SIMD.f64x2Lt), ...get(s.ok), ...simd(SIMD.and), ...set(s.ok)];
 }
 
 /**

@@ -23,34 +23,14 @@ const num = (v: number): IR => ({ k: 'num', v });
 const mul = (a: IR, b: IR): IR => ({ k: 'bin', op: '*', a, b });
 const div = (a: IR, b: IR): IR => ({ k: 'bin', op: '/', a, b });
 
-/** A nonzero finite constant whose reciprocal is a finite double. */
-function invertible(c: number): boolean {
-  return Number.isFinite(c) && c !== 0 && Number.isFinite(1 / c);
-}
-
-/** x / c → x · (1/c) for numeric c, throughout the tree. */
-export function constantDivisions(ir: IR): IR {
-  switch (ir.k) {
-    case 'num':
-    case 'sym':
-    case 'raw':
-      return ir;
-    case 'bin': {
-      const a = constantDivisions(ir.a);
-      const b = constantDivisions(ir.b);
-      if (ir.op === '/' && b.k === 'num' && invertible(b.v)) return mul(a, num(1 / b.v));
-      return a === ir.a && b === ir.b ? ir : { ...ir, a, b };
-    }
-    case 'neg':
-    case 'not': {
-      const a = constantDivisions(ir.a);
-      return a === ir.a ? ir : { ...ir, a };
-    }
-    case 'cond':
-      return { ...ir, c: constantDivisions(ir.c), a: constantDivisions(ir.a), b: constantDivisions(ir.b) };
-    case 'call':
-      return { ...ir, args: ir.args.map(constantDivisions) };
-  }
+/**
+ * 1/c when `x` is a numeric constant c whose reciprocal is a finite nonzero double, else null: the
+ * constant-division rewrite x / c → x · (1/c) (kernel.ts applies it where it emits a division).
+ */
+export function constantReciprocal(x: IR): number | null {
+  if (x.k !== 'num' || x.v === 0 || !Number.isFinite(x.v)) return null;
+  const r = 1 / x.v;
+  return Number.isFinite(r) && r !== 0 ? r : null;
 }
 
 /**
@@ -58,7 +38,8 @@ export function constantDivisions(ir: IR): IR {
  * per-instance assigned quantity (undefined for anything else), whose parts are then read instead.
  */
 export function reciprocal(x: IR, definition: (name: string) => IR | undefined, depth = 0): IR {
-  if (x.k === 'num' && invertible(x.v)) return num(1 / x.v);
+  const c = constantReciprocal(x);
+  if (c !== null) return num(c);
   if (x.k === 'sym' && depth < 8) {
     const d = definition(x.name);
     if (d !== undefined && d.k === 'bin' && d.op === '/') return reciprocal(d, definition, depth + 1);

@@ -17,8 +17,8 @@ import { readClosure, type LoweredMechanism } from '../../user/compile.ts';
 import { emit, type IR } from '../../user/expr.ts';
 import { HELPERS } from '../../user/runtime.ts';
 import { F64, Fn, I32, OP, SIMD, V128, get, i32, memarg, set, simd, splatConst, tee, type Import } from './asm.ts';
-import { expFast, expFastOutOfRange, expFastStart, expPair, expScratch, type ExpScratch } from './exp.ts';
-import { affineInV, planSharedExps, reciprocal, type Affine, type Arithmetic } from './fast.ts';
+import { expFast, expFastOutOfRange, expFastStart, expPair, expRangeMask, expScratch, type ExpScratch } from './exp.ts';
+import { affineInV, constantReciprocal, planSharedExps, reciprocal, type Affine, type Arithmetic } from './fast.ts';
 
 /** Imported functions every kernel module has, in this order (indices 0…). */
 export const KERNEL_IMPORTS: readonly Import[] = [
@@ -197,9 +197,9 @@ class Emitter {
     this.shared = null;
   }
 
-  /** AND into the fast-path mask whether the v128 left by `arg` is inside exp's fast range (|x| < 512, not NaN). */
+  /** AND into the fast-path mask whether the v128 left by `arg` is inside exp's fast range (./exp.ts). */
   rangeCheck(arg: number[]): number[] {
-    return [...arg, ...simd(SIMD.f64x2Abs), ...this.k(512), ...simd(SIMD.f64x2Lt), ...get(this.x.ok), ...simd(SIMD.and), ...set(this.x.ok)];
+    return expRangeMask(this.x, arg);
   }
 
   load(addrLocal: number, base: number): number[] {
@@ -243,7 +243,8 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
       // x / 2^k = x · 2^−k exactly (both the correctly rounded x·2^−k)
       if (ir.op === '/' && ir.b.k === 'num' && isPowerOfTwo(ir.b.v)) return [...r(ir.a), ...e.k(1 / ir.b.v), ...simd(SIMD.f64x2Mul)];
       // fast: x / c = x · (1/c) to a unit in the last place
-      if (ir.op === '/' && e.fast && ir.b.k === 'num' && ir.b.v !== 0 && Number.isFinite(1 / ir.b.v)) return [...r(ir.a), ...e.k(1 / ir.b.v), ...simd(SIMD.f64x2Mul)];
+      const inv = ir.op === '/' && e.fast ? constantReciprocal(ir.b) : null;
+      if (inv !== null) return [...r(ir.a), ...e.k(inv), ...simd(SIMD.f64x2Mul)];
       const op = ARITH[ir.op];
       if (op === undefined) throw new UnsupportedKernelError(`operator ${ir.op}`);
       return [...r(ir.a), ...r(ir.b), ...bin(op)];
@@ -278,12 +279,12 @@ function emitIR(e: Emitter, ir: IR, resolve: (name: string) => number[]): number
           // stage.ts: q = x/y; |q| < 1e-6 ? y·(1 − q/2) : x/(exp(q) − 1)
           // q/2 = q·0.5 exactly; fast: x/y = x·(1/y) for a constant y
           const x = e.temp(), y = e.temp(), q = e.temp();
-          const yc = args[1].k === 'num' && e.fast && args[1].v !== 0 && Number.isFinite(1 / args[1].v) ? args[1].v : null;
+          const yInv = e.fast ? constantReciprocal(args[1]) : null;
           const sh = e.shared?.get(ir);
           const expQ = sh !== undefined ? [...e.rangeCheck(get(q)), ...sh] : [...get(q), ...e.exp()];
           return [
             ...r(args[0]), ...set(x), ...r(args[1]), ...set(y),
-            ...(yc === null ? [...get(x), ...get(y), ...simd(SIMD.f64x2Div)] : [...get(x), ...e.k(1 / yc), ...simd(SIMD.f64x2Mul)]), ...set(q),
+            ...(yInv === null ? [...get(x), ...get(y), ...simd(SIMD.f64x2Div)] : [...get(x), ...e.k(yInv), ...simd(SIMD.f64x2Mul)]), ...set(q),
             ...get(y), ...e.k(1), ...get(q), ...e.k(0.5), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Mul),
             ...get(x), ...expQ, ...e.k(1), ...simd(SIMD.f64x2Sub), ...simd(SIMD.f64x2Div),
             ...get(q), ...simd(SIMD.f64x2Abs), ...e.k(1e-6), ...simd(SIMD.f64x2Lt),
