@@ -319,6 +319,8 @@ export interface BatchOptions {
 }
 
 export function createBatchState(models: readonly CompiledModel[], options: BatchOptions = {}): BatchState {
+  const arithmetic = options.arithmetic ?? 'exact';
+  if (arithmetic !== 'exact' && arithmetic !== 'fast') throw new SimulationSpecError('options.arithmetic', `expected "exact" or "fast", got ${JSON.stringify(arithmetic)}`);
   checkCompatible(models);
   const m0 = models[0];
   const B = models.length;
@@ -381,7 +383,7 @@ export function createBatchState(models: readonly CompiledModel[], options: Batc
     try {
       const g = generateKernels(plan.low, {
         B, count: cm.nodes.length, nodeRows: plan.nodeRows, v: at(v), rhs: at(rhs), d: at(ctxD),
-        vars: plan.vars, ions: ionsAt, consts: plan.consts, scratch: plan.scratch, storeVars: readVars(use), storeIonTotals: totalsRead, arithmetic: options.arithmetic ?? 'exact',
+        vars: plan.vars, ions: ionsAt, consts: plan.consts, scratch: plan.scratch, storeVars: readVars(use), storeIonTotals: totalsRead, arithmetic,
       }, `m${use}`);
       fns.push(...g.fns);
       return g;
